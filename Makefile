@@ -28,9 +28,14 @@ SHIM_OBJ := $(BUILD)/harness/shim/main.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
+# Integration test helpers (programs that drive real swtpm / QEMU peers).
+ITEST_SRC := $(wildcard tests/integration/*.c)
+ITEST_BIN := $(ITEST_SRC:tests/integration/%.c=$(BUILD)/itests/%)
+
 PROGRAMS := bin/tpmfault bin/tpmfault-shim
 
-.PHONY: all unit test asan integration scenario setup deps kernel initramfs \
+PHONY_EXTRA := itests
+.PHONY: all unit $(PHONY_EXTRA) test asan integration scenario setup deps kernel initramfs \
         tpm-template clean
 all: $(PROGRAMS)
 
@@ -53,6 +58,12 @@ bin/tpmfault-shim: $(SHIM_OBJ) $(LIB)
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+
+$(BUILD)/itests/%: tests/integration/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+itests: $(ITEST_BIN)
 
 unit: $(UNIT_BIN)
 	@tests/unit/run-all.sh $(UNIT_BIN)
@@ -79,7 +90,7 @@ setup: deps all kernel initramfs tpm-template
 scenario: setup
 	bin/tpmfault run --kernel "$(KERNEL)" scenarios/$(NAME).scn
 
-integration: setup
+integration: setup itests
 	@tests/integration/run-all.sh
 
 test: deps

@@ -1,0 +1,33 @@
+/* PCR bank hash algorithms: the one table both the shim (PCR_Extend and
+ * PCR_Read frames) and the verifier (replay, quote) use. */
+#ifndef TPMFAULT_ALG_H
+#define TPMFAULT_ALG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TPM_ALG_SHA1   0x0004
+#define TPM_ALG_SHA256 0x000B
+#define TPM_ALG_SHA384 0x000C
+#define TPM_ALG_SHA512 0x000D
+
+#define ALG_MAX_DIGEST 64
+
+enum bank { BANK_SHA1, BANK_SHA256, BANK_SHA384, BANK_SHA512, BANK_COUNT };
+
+struct alg_info {
+    enum bank bank;
+    uint16_t tpm_id;      /* TPM_ALG_ID */
+    const char *name;     /* "sha1", "sha256", ... as in reports and lists */
+    size_t size;          /* digest size in bytes */
+};
+
+/* NULL when unknown. */
+const struct alg_info *alg_by_bank(enum bank b);
+const struct alg_info *alg_by_tpm_id(uint16_t id);
+const struct alg_info *alg_by_name(const char *name);
+
+/* One-shot digest with OpenSSL; returns 0 or -1. out holds ALG_MAX_DIGEST. */
+int alg_digest(enum bank b, const void *data, size_t len, uint8_t *out);
+
+#endif
