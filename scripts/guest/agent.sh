@@ -1,0 +1,96 @@
+#!/bin/sh
+# tpmfault guest agent: /init of the guest's initramfs.
+# Kernel command line parameters (set by the host runner):
+#   tpmfault.nonce=HEX     quote nonce (qualifying data)
+#   tpmfault.files=N       how many distinct files the workload measures
+#   tpmfault.pause_ms=MS   pause after each measured read
+# Evidence goes to the host over the second serial port (ttyS1) as
+#   TPMFAULT file NAME SIZE / base64 lines / TPMFAULT end NAME
+# with TPMFAULT phase|status|done lines around them; then the guest powers off.
+export PATH=/bin
+export TPM2TOOLS_TCTI=device:/dev/tpmrm0
+OWNER=1234            # the measured files' owner: the policy's fowner=
+SEC=/sys/kernel/security
+IMA=$SEC/ima
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t securityfs securityfs $SEC
+OUT=/dev/ttyS1
+stty -F $OUT raw -echo 2>/dev/null
+
+say() { echo "TPMFAULT $*" > $OUT; }
+
+param() {
+    for word in $(cat /proc/cmdline); do
+        case "$word" in "tpmfault.$1="*) echo "${word#*=}"; return ;; esac
+    done
+    echo "$2"
+}
+
+send_file() {   # send_file NAME PATH
+    [ -f "$2" ] || { say "missing $1"; return; }
+    say "file $1 $(wc -c < "$2")"
+    base64 "$2" > $OUT
+    say "end $1"
+}
+
+NONCE=$(param nonce "")
+FILES=$(param files 3)
+PAUSE_MS=$(param pause_ms 0)
+say "phase booted $(uname -r)"
+say "uname $(uname -r -v)"
+
+# The only measure rule: files owned by $OWNER read with MAY_READ.  Without
+# ima_policy= on the command line only boot_aggregate was measured so far,
+# so extend #1 is boot_aggregate and #k+1 is the k-th workload file.
+if echo "measure func=FILE_CHECK mask=MAY_READ fowner=$OWNER" > $IMA/policy; then
+    say "status policy 0"
+else
+    say "status policy 1"
+fi
+
+mkdir -p /work
+i=1
+while [ "$i" -le "$FILES" ]; do
+    echo "tpmfault workload file $i" > /work/file$i
+    chown $OWNER /work/file$i
+    i=$((i + 1))
+done
+i=1
+while [ "$i" -le "$FILES" ]; do
+    cat /work/file$i > /dev/null
+    say "read /work/file$i $?"
+    [ "$PAUSE_MS" -gt 0 ] && usleep $((PAUSE_MS * 1000))
+    i=$((i + 1))
+done
+say "phase workload-done"
+
+mkdir -p /tmp/ev && cd /tmp/ev || exit 1
+cat $IMA/binary_runtime_measurements > binary_runtime_measurements
+cat $IMA/ascii_runtime_measurements > ascii_runtime_measurements
+# Kernels from 6.10 on keep one list per PCR bank.
+for f in $IMA/*_runtime_measurements_*; do
+    [ -f "$f" ] && cat "$f" > "$(basename "$f")"
+done
+dmesg | grep -iE 'tpm|ima|audit|integrity' > dmesg.txt
+
+if [ -c /dev/tpmrm0 ]; then
+    timeout 60 tpm2_createak -C 0x81010001 -c ak.ctx -G rsa -g sha256 -s rsassa \
+        -u ak.pem -f pem -n ak.name > createak.log 2>&1
+    say "status createak $?"
+    timeout 60 tpm2_quote -c ak.ctx -l sha1:10+sha256:10 -q "$NONCE" -m quote.msg \
+        -s quote.sig -o quote.pcrs -g sha256 > quote.log 2>&1
+    say "status quote $?"
+else
+    say "status tpm-device 1"
+fi
+
+for f in *; do
+    case "$f" in ak.ctx|ak.name) continue ;; esac
+    send_file "$f" "/tmp/ev/$f"
+done
+say "done"
+sync
+poweroff -f
