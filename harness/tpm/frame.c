@@ -1,0 +1,309 @@
+#include "tpm/frame.h"
+
+#include <string.h>
+
+#include "util/err.h"
+#include "util/rd.h"
+
+int frame_tag_is_tpm12(uint16_t tag)
+{
+    return tag >= 0x00C1 && tag <= 0x00C6;
+}
+
+int frame_hdr_parse(const uint8_t *buf, size_t len, uint32_t max_size,
+                    struct tpm_hdr *h, char **err)
+{
+    struct rd r = rd_init(buf, len);
+    if (rd_be16(&r, &h->tag) < 0 || rd_be32(&r, &h->size) < 0 ||
+        rd_be32(&r, &h->code) < 0)
+        return err_set(err, "TPM header truncated: %zu of %d bytes", len,
+                       TPM_HDR_SIZE);
+    if (h->size < TPM_HDR_SIZE)
+        return err_set(err, "TPM size field %u is below the header size",
+                       h->size);
+    if (max_size && h->size > max_size)
+        return err_set(err, "TPM size field %u exceeds the buffer size %u",
+                       h->size, max_size);
+    return 0;
+}
+
+struct code_name {
+    uint32_t code;
+    const char *name;
+};
+
+static const char *lookup(const struct code_name *t, size_t n, uint32_t c)
+{
+    for (size_t i = 0; i < n; i++)
+        if (t[i].code == c)
+            return t[i].name;
+    return NULL;
+}
+
+#define N(t) (sizeof(t) / sizeof((t)[0]))
+
+static const struct code_name cc2[] = {
+    { 0x11F, "NV_UndefineSpaceSpecial" }, { 0x120, "EvictControl" },
+    { 0x121, "HierarchyControl" }, { 0x122, "NV_UndefineSpace" },
+    { 0x126, "Clear" }, { 0x127, "ClearControl" },
+    { 0x129, "HierarchyChangeAuth" }, { 0x12A, "NV_DefineSpace" },
+    { 0x12B, "PCR_Allocate" }, { 0x131, "CreatePrimary" },
+    { 0x137, "NV_Write" }, { 0x139, "DictionaryAttackLockReset" },
+    { 0x13C, "PCR_Event" }, { 0x13D, "PCR_Reset" },
+    { 0x142, "IncrementalSelfTest" }, { 0x143, "SelfTest" },
+    { 0x144, "Startup" }, { 0x145, "Shutdown" }, { 0x14C, "GetTime" },
+    { 0x14E, "NV_Read" }, { 0x153, "Create" }, { 0x157, "Load" },
+    { 0x158, "Quote" }, { 0x15D, "Sign" }, { 0x15E, "Unseal" },
+    { 0x161, "ContextLoad" }, { 0x162, "ContextSave" },
+    { 0x165, "FlushContext" }, { 0x169, "NV_ReadPublic" },
+    { 0x173, "ReadPublic" }, { 0x176, "StartAuthSession" },
+    { 0x177, "VerifySignature" }, { 0x17A, "GetCapability" },
+    { 0x17B, "GetRandom" }, { 0x17C, "GetTestResult" }, { 0x17D, "Hash" },
+    { 0x17E, "PCR_Read" }, { 0x17F, "PolicyPCR" }, { 0x181, "ReadClock" },
+    { 0x182, "PCR_Extend" }, { 0x18A, "TestParms" },
+    { 0x191, "CreateLoaded" },
+};
+
+/* TPM 1.2 ordinals QEMU, SeaBIOS and IMA send to a 1.2 TPM. */
+static const struct code_name cc12[] = {
+    { 0x14, "TPM_Extend" }, { 0x15, "TPM_PcrRead" },
+    { 0x50, "TPM_SelfTestFull" }, { 0x53, "TPM_ContinueSelfTest" },
+    { 0x65, "TPM_GetCapability" }, { 0x99, "TPM_Startup" },
+    { 0xF1, "TPM_GetTicks" }, { 0x4000000A, "TSC_PhysicalPresence" },
+};
+
+const char *tpm_cc_name(uint32_t cc, int tpm12)
+{
+    const char *n = tpm12 ? lookup(cc12, N(cc12), cc)
+                          : lookup(cc2, N(cc2), cc);
+    return n ? n : "unknown";
+}
+
+static const struct code_name rc2[] = {
+    { 0x000, "TPM_RC_SUCCESS" }, { 0x01E, "TPM_RC_BAD_TAG" },
+    { 0x100, "TPM_RC_INITIALIZE" }, { 0x101, "TPM_RC_FAILURE" },
+    { 0x103, "TPM_RC_SEQUENCE" }, { 0x120, "TPM_RC_DISABLED" },
+    { 0x125, "TPM_RC_AUTH_MISSING" }, { 0x126, "TPM_RC_POLICY" },
+    { 0x127, "TPM_RC_PCR" }, { 0x128, "TPM_RC_PCR_CHANGED" },
+    { 0x130, "TPM_RC_REBOOT" }, { 0x142, "TPM_RC_COMMAND_SIZE" },
+    { 0x143, "TPM_RC_COMMAND_CODE" }, { 0x144, "TPM_RC_AUTHSIZE" },
+    { 0x145, "TPM_RC_AUTH_CONTEXT" }, { 0x14A, "TPM_RC_NV_UNINITIALIZED" },
+    { 0x153, "TPM_RC_NEEDS_TEST" }, { 0x154, "TPM_RC_NO_RESULT" },
+    { 0x902, "TPM_RC_OBJECT_MEMORY" }, { 0x903, "TPM_RC_SESSION_MEMORY" },
+    { 0x904, "TPM_RC_MEMORY" }, { 0x907, "TPM_RC_LOCALITY" },
+    { 0x908, "TPM_RC_YIELDED" }, { 0x909, "TPM_RC_CANCELED" },
+    { 0x90A, "TPM_RC_TESTING" }, { 0x920, "TPM_RC_NV_RATE" },
+    { 0x921, "TPM_RC_LOCKOUT" }, { 0x922, "TPM_RC_RETRY" },
+    { 0x923, "TPM_RC_NV_UNAVAILABLE" },
+};
+
+/* Format-one codes (bit 7): the low 6 bits name the error. */
+static const struct code_name rc2_fmt1[] = {
+    { 0x081, "TPM_RC_ASYMMETRIC" }, { 0x082, "TPM_RC_ATTRIBUTES" },
+    { 0x083, "TPM_RC_HASH" }, { 0x084, "TPM_RC_VALUE" },
+    { 0x085, "TPM_RC_HIERARCHY" }, { 0x087, "TPM_RC_KEY_SIZE" },
+    { 0x08B, "TPM_RC_HANDLE" }, { 0x08E, "TPM_RC_AUTH_FAIL" },
+    { 0x095, "TPM_RC_SIZE" }, { 0x098, "TPM_RC_SELECTOR" },
+    { 0x09A, "TPM_RC_INSUFFICIENT" }, { 0x09C, "TPM_RC_KEY" },
+    { 0x0A2, "TPM_RC_BAD_AUTH" },
+};
+
+static const struct code_name rc12[] = {
+    { 0x03, "TPM_BAD_PARAMETER" }, { 0x09, "TPM_FAIL" },
+    { 0x0A, "TPM_BAD_ORDINAL" }, { 0x19, "TPM_BAD_PARAM_SIZE" },
+    { 0x26, "TPM_INVALID_POSTINIT" },
+};
+
+const char *tpm_rc_name(uint32_t rc)
+{
+    if (rc & 0x80)
+        return lookup(rc2_fmt1, N(rc2_fmt1), rc & 0xBF);
+    const char *n = lookup(rc2, N(rc2), rc);
+    if (!n && rc < 0x100)
+        n = lookup(rc12, N(rc12), rc);
+    return n;
+}
+
+size_t frame_build_error(uint8_t *buf, uint16_t cmd_tag, uint32_t rc2v,
+                         uint32_t rc12v)
+{
+    int old = frame_tag_is_tpm12(cmd_tag);
+    put_be16(buf, old ? TPM12_TAG_RSP_COMMAND : TPM2_ST_NO_SESSIONS);
+    put_be32(buf + 2, TPM_HDR_SIZE);
+    put_be32(buf + 6, old ? rc12v : rc2v);
+    return TPM_HDR_SIZE;
+}
+
+/* TPML_DIGEST_VALUES: count, then (alg, digest of that alg's size). */
+static int parse_digest_values(struct rd *r, struct pcr_digests *out,
+                               char **err)
+{
+    uint32_t count;
+    if (rd_be32(r, &count) < 0)
+        return err_set(err, "PCR_Extend: digest count truncated at %zu",
+                       r->off);
+    if (count > BANK_COUNT)
+        return err_set(err, "PCR_Extend: %u digests, at most %d banks known",
+                       count, BANK_COUNT);
+    out->count = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        uint16_t id;
+        const uint8_t *d;
+        if (rd_be16(r, &id) < 0)
+            return err_set(err, "PCR_Extend: digest %u truncated", i);
+        const struct alg_info *a = alg_by_tpm_id(id);
+        if (!a)
+            return err_set(err, "PCR_Extend: unknown hash alg 0x%04x", id);
+        if (rd_bytes(r, a->size, &d) < 0)
+            return err_set(err, "PCR_Extend: %s digest truncated at %zu",
+                           a->name, r->off);
+        out->v[i].bank = a->bank;
+        memcpy(out->v[i].d, d, a->size);
+        out->count++;
+    }
+    return 0;
+}
+
+int frame_parse_pcr_extend(const uint8_t *buf, size_t len,
+                           struct pcr_extend *out, char **err)
+{
+    struct tpm_hdr h;
+    if (frame_hdr_parse(buf, len, 0, &h, err) < 0)
+        return -1;
+    if (h.code != TPM2_CC_PCR_EXTEND)
+        return err_set(err, "not a PCR_Extend: cc 0x%08x", h.code);
+    if (h.size != len)
+        return err_set(err, "PCR_Extend: size field %u, frame %zu bytes",
+                       h.size, len);
+    struct rd r = rd_init(buf, len);
+    uint32_t auth_size;
+    rd_skip(&r, TPM_HDR_SIZE);
+    if (rd_be32(&r, &out->pcr) < 0 || rd_be32(&r, &auth_size) < 0)
+        return err_set(err, "PCR_Extend: handle area truncated");
+    if (rd_skip(&r, auth_size) < 0)
+        return err_set(err, "PCR_Extend: auth area of %u bytes truncated",
+                       auth_size);
+    if (parse_digest_values(&r, &out->digests, err) < 0)
+        return -1;
+    if (rd_left(&r) != 0)
+        return err_set(err, "PCR_Extend: %zu trailing bytes", rd_left(&r));
+    return 0;
+}
+
+size_t frame_build_pcr_read(uint8_t *buf, size_t cap, unsigned pcr,
+                            const enum bank *banks, unsigned nbanks)
+{
+    size_t len = TPM_HDR_SIZE + 4 + (size_t)nbanks * 6;
+    if (len > cap || pcr > 23)
+        return 0;
+    put_be16(buf, TPM2_ST_NO_SESSIONS);
+    put_be32(buf + 2, (uint32_t)len);
+    put_be32(buf + 6, TPM2_CC_PCR_READ);
+    put_be32(buf + 10, nbanks);
+    uint8_t *p = buf + 14;
+    for (unsigned i = 0; i < nbanks; i++, p += 6) {
+        const struct alg_info *a = alg_by_bank(banks[i]);
+        if (!a)
+            return 0;
+        put_be16(p, a->tpm_id);
+        p[2] = 3;               /* sizeofSelect: PCRs 0..23 */
+        p[3] = p[4] = p[5] = 0;
+        p[3 + pcr / 8] = (uint8_t)(1u << (pcr % 8));
+    }
+    return len;
+}
+
+/* One TPMS_PCR_SELECTION of the answer: which bank, is pcr in it, and how
+ * many digests it stands for (one per selected PCR, in order). */
+struct sel {
+    const struct alg_info *alg;
+    unsigned before;   /* selected PCRs below pcr: digests to skip */
+    int has_pcr;
+    unsigned total;
+};
+
+static int parse_selection(struct rd *r, unsigned pcr, struct sel *s,
+                           char **err)
+{
+    uint16_t id;
+    uint8_t n;
+    const uint8_t *bits;
+    if (rd_be16(r, &id) < 0 || rd_u8(r, &n) < 0 || rd_bytes(r, n, &bits) < 0)
+        return err_set(err, "PCR_Read: selection truncated at %zu", r->off);
+    s->alg = alg_by_tpm_id(id);
+    s->before = s->total = 0;
+    s->has_pcr = 0;
+    for (unsigned i = 0; i < (unsigned)n * 8; i++) {
+        if (!(bits[i / 8] & (1u << (i % 8))))
+            continue;
+        if (i < pcr)
+            s->before++;
+        if (i == pcr)
+            s->has_pcr = 1;
+        s->total++;
+    }
+    return 0;
+}
+
+static int take_digests(struct rd *r, const struct sel *sel, unsigned nsel,
+                        struct pcr_digests *out, char **err)
+{
+    uint32_t ndig, want = 0;
+    for (unsigned i = 0; i < nsel; i++)
+        want += sel[i].total;
+    if (rd_be32(r, &ndig) < 0)
+        return err_set(err, "PCR_Read: digest count truncated");
+    if (ndig != want)
+        return err_set(err, "PCR_Read: %u digests for %u selected PCRs",
+                       ndig, want);
+    out->count = 0;
+    for (unsigned i = 0; i < nsel; i++) {
+        for (unsigned k = 0; k < sel[i].total; k++) {
+            const uint8_t *d;
+            uint16_t n;
+            if (rd_tpm2b(r, &d, &n) < 0)
+                return err_set(err, "PCR_Read: digest truncated at %zu",
+                               r->off);
+            if (!sel[i].has_pcr || k != sel[i].before || !sel[i].alg)
+                continue;
+            if (n != sel[i].alg->size || out->count >= BANK_COUNT)
+                return err_set(err, "PCR_Read: %s digest of %u bytes",
+                               sel[i].alg->name, n);
+            out->v[out->count].bank = sel[i].alg->bank;
+            memcpy(out->v[out->count].d, d, n);
+            out->count++;
+        }
+    }
+    return 0;
+}
+
+int frame_parse_pcr_read_rsp(const uint8_t *buf, size_t len, unsigned pcr,
+                             struct pcr_digests *out, uint32_t *rc,
+                             char **err)
+{
+    struct tpm_hdr h;
+    if (frame_hdr_parse(buf, len, 0, &h, err) < 0)
+        return -1;
+    *rc = h.code;
+    if (h.size != len)
+        return err_set(err, "PCR_Read: size field %u, frame %zu bytes",
+                       h.size, len);
+    if (h.code != 0)
+        return err_set(err, "PCR_Read: response code 0x%08x", h.code);
+    struct rd r = rd_init(buf, len);
+    uint32_t counter, nsel;
+    struct sel sel[8];
+    rd_skip(&r, TPM_HDR_SIZE);
+    if (rd_be32(&r, &counter) < 0 || rd_be32(&r, &nsel) < 0)
+        return err_set(err, "PCR_Read: body truncated");
+    if (nsel > 8)
+        return err_set(err, "PCR_Read: %u selections", nsel);
+    for (unsigned i = 0; i < nsel; i++)
+        if (parse_selection(&r, pcr, &sel[i], err) < 0)
+            return -1;
+    if (take_digests(&r, sel, nsel, out, err) < 0)
+        return -1;
+    if (rd_left(&r) != 0)
+        return err_set(err, "PCR_Read: %zu trailing bytes", rd_left(&r));
+    return 0;
+}

@@ -1,0 +1,92 @@
+/* TPM command/response frames: the 10-byte header, command and response
+ * code names, and the two bodies the shim must understand (PCR_Extend in,
+ * PCR_Read out and back).  Everything is read with the bounded readers of
+ * util/rd.h; nothing here touches sockets. */
+#ifndef TPMFAULT_FRAME_H
+#define TPMFAULT_FRAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tpm/alg.h"
+
+#define TPM_HDR_SIZE 10
+
+/* Tags: TPM 2.0 and TPM 1.2 (QEMU probes with both kinds). */
+#define TPM2_ST_NO_SESSIONS 0x8001
+#define TPM2_ST_SESSIONS    0x8002
+#define TPM12_TAG_RQU_COMMAND 0x00C1
+#define TPM12_TAG_RSP_COMMAND 0x00C4
+
+#define TPM2_CC_PCR_EXTEND 0x00000182
+#define TPM2_CC_PCR_READ   0x0000017E
+#define TPM2_CC_STARTUP    0x00000144
+#define TPM2_CC_READ_CLOCK 0x00000181
+
+#define TPM2_RC_SUCCESS      0x000
+#define TPM2_RC_FAILURE      0x101
+#define TPM2_RC_COMMAND_SIZE 0x142
+#define TPM2_RC_CANCELED     0x909
+#define TPM2_RC_RETRY        0x922
+#define TPM12_FAIL           0x009
+#define TPM12_BAD_PARAM_SIZE 0x019
+
+/* The PCR handle is the PCR index for PCRs 0..31. */
+#define TPM2_MAX_PCR 31
+
+struct tpm_hdr {
+    uint16_t tag;
+    uint32_t size;   /* whole frame, header included */
+    uint32_t code;   /* command code or response code */
+};
+
+/* Parse the header at buf[0..len).  len may be just the header; the size
+ * field is checked only against TPM_HDR_SIZE and max_size (0 = no limit). */
+int frame_hdr_parse(const uint8_t *buf, size_t len, uint32_t max_size,
+                    struct tpm_hdr *h, char **err);
+
+/* True for the TPM 1.2 request/response tags (0x00C1..0x00C6). */
+int frame_tag_is_tpm12(uint16_t tag);
+
+/* "PCR_Extend", ... or "unknown"; tpm12 selects the TPM 1.2 ordinal table. */
+const char *tpm_cc_name(uint32_t cc, int tpm12);
+/* "TPM_RC_SUCCESS", "TPM_RC_RETRY", ... or NULL when unknown.  Format-one
+ * codes are named without their parameter/handle/session number. */
+const char *tpm_rc_name(uint32_t rc);
+
+/* Write a 10-byte error response matching the request's TPM family.
+ * Returns the number of bytes written (TPM_HDR_SIZE). */
+size_t frame_build_error(uint8_t *buf, uint16_t cmd_tag, uint32_t rc2,
+                         uint32_t rc12);
+
+/* One digest per bank from a TPML_DIGEST_VALUES or a PCR_Read answer. */
+struct pcr_digests {
+    unsigned count;
+    struct {
+        enum bank bank;
+        uint8_t d[ALG_MAX_DIGEST];
+    } v[BANK_COUNT];
+};
+
+struct pcr_extend {
+    uint32_t pcr;          /* handle; an index when <= TPM2_MAX_PCR */
+    struct pcr_digests digests;
+};
+
+/* Parse a whole TPM2_PCR_Extend command frame. */
+int frame_parse_pcr_extend(const uint8_t *buf, size_t len,
+                           struct pcr_extend *out, char **err);
+
+/* Build TPM2_PCR_Read of one PCR in the given banks.  Returns the frame
+ * length, or 0 when cap is too small. */
+size_t frame_build_pcr_read(uint8_t *buf, size_t cap, unsigned pcr,
+                            const enum bank *banks, unsigned nbanks);
+
+/* Parse a TPM2_PCR_Read response for one PCR.  Only the banks the TPM
+ * selected in its answer come back (unallocated banks are dropped by the
+ * TPM).  A non-zero response code is an error; *rc gets it either way. */
+int frame_parse_pcr_read_rsp(const uint8_t *buf, size_t len, unsigned pcr,
+                             struct pcr_digests *out, uint32_t *rc,
+                             char **err);
+
+#endif

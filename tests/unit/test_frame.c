@@ -1,0 +1,209 @@
+/* TPM frame parsing: headers, golden PCR_Extend frames, PCR_Read. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "tpm/frame.h"
+#include "util/hex.h"
+
+/* PCR_Extend of PCR 10 as the Linux driver sends it: password session
+ * (TPM_RS_PW), sha1 digest 0x01.., sha256 digest 0x02.. */
+static const uint8_t golden_extend[] = {
+    0x80, 0x02, 0x00, 0x00, 0x00, 0x57, 0x00, 0x00, 0x01, 0x82,
+    0x00, 0x00, 0x00, 0x0a,                          /* PCR 10 */
+    0x00, 0x00, 0x00, 0x09,                          /* auth size */
+    0x40, 0x00, 0x00, 0x09, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x02,                          /* two digests */
+    0x00, 0x04,
+    0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+    0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+    0x00, 0x0b,
+    0x02, 0x02, 0x02, 0x02, 0x02, 0x02, 0x02, 0x02,
+    0x02, 0x02, 0x02, 0x02, 0x02, 0x02, 0x02, 0x02,
+    0x02, 0x02, 0x02, 0x02, 0x02, 0x02, 0x02, 0x02,
+    0x02, 0x02, 0x02, 0x02, 0x02, 0x02, 0x02, 0x02,
+};
+
+static void test_hdr(void **state)
+{
+    (void)state;
+    struct tpm_hdr h;
+    char *err = NULL;
+    assert_int_equal(frame_hdr_parse(golden_extend, 10, 4096, &h, &err), 0);
+    assert_int_equal(h.tag, 0x8002);
+    assert_int_equal(h.size, 0x57);
+    assert_int_equal(h.code, TPM2_CC_PCR_EXTEND);
+    /* truncated header */
+    assert_int_equal(frame_hdr_parse(golden_extend, 9, 4096, &h, &err), -1);
+    assert_non_null(err);
+    free(err);
+    err = NULL;
+    /* lying size fields: below the header, above the buffer */
+    uint8_t small[10] = { 0x80, 0x01, 0, 0, 0, 8, 0, 0, 1, 0x44 };
+    assert_int_equal(frame_hdr_parse(small, 10, 4096, &h, &err), -1);
+    free(err);
+    err = NULL;
+    uint8_t big[10] = { 0x80, 0x01, 0, 0, 0x10, 1, 0, 0, 1, 0x44 };
+    assert_int_equal(frame_hdr_parse(big, 10, 4096, &h, &err), -1);
+    free(err);
+}
+
+static void test_extend_golden(void **state)
+{
+    (void)state;
+    struct pcr_extend e;
+    char *err = NULL;
+    char hex[2 * ALG_MAX_DIGEST + 1];
+    assert_int_equal(frame_parse_pcr_extend(golden_extend,
+                                            sizeof(golden_extend), &e, &err),
+                     0);
+    assert_int_equal(e.pcr, 10);
+    assert_int_equal(e.digests.count, 2);
+    assert_int_equal(e.digests.v[0].bank, BANK_SHA1);
+    hex_encode(e.digests.v[0].d, 20, hex);
+    assert_string_equal(hex, "0101010101010101010101010101010101010101");
+    assert_int_equal(e.digests.v[1].bank, BANK_SHA256);
+    hex_encode(e.digests.v[1].d, 32, hex);
+    assert_string_equal(hex, "0202020202020202020202020202020202020202"
+                             "020202020202020202020202");
+}
+
+static void test_extend_bad(void **state)
+{
+    (void)state;
+    struct pcr_extend e;
+    uint8_t f[sizeof(golden_extend)];
+    char *err = NULL;
+    /* every truncation is rejected, never read past the end */
+    for (size_t n = 0; n < sizeof(golden_extend); n++) {
+        memcpy(f, golden_extend, n);
+        assert_int_equal(frame_parse_pcr_extend(f, n, &e, &err), -1);
+        free(err);
+        err = NULL;
+    }
+    /* a lying auth size */
+    memcpy(f, golden_extend, sizeof(f));
+    f[17] = 0xff;
+    assert_int_equal(frame_parse_pcr_extend(f, sizeof(f), &e, &err), -1);
+    free(err);
+    err = NULL;
+    /* a lying digest count */
+    memcpy(f, golden_extend, sizeof(f));
+    f[30] = 3;
+    assert_int_equal(frame_parse_pcr_extend(f, sizeof(f), &e, &err), -1);
+    free(err);
+    err = NULL;
+    /* unknown algorithm */
+    memcpy(f, golden_extend, sizeof(f));
+    f[32] = 0x12;
+    assert_int_equal(frame_parse_pcr_extend(f, sizeof(f), &e, &err), -1);
+    assert_non_null(strstr(err, "unknown hash alg"));
+    free(err);
+}
+
+static void test_pcr_read_build(void **state)
+{
+    (void)state;
+    enum bank b[] = { BANK_SHA1, BANK_SHA256 };
+    uint8_t buf[64];
+    static const uint8_t want[] = {
+        0x80, 0x01, 0x00, 0x00, 0x00, 0x1a, 0x00, 0x00, 0x01, 0x7e,
+        0x00, 0x00, 0x00, 0x02,
+        0x00, 0x04, 0x03, 0x00, 0x04, 0x00,
+        0x00, 0x0b, 0x03, 0x00, 0x04, 0x00,
+    };
+    assert_int_equal(frame_build_pcr_read(buf, sizeof(buf), 10, b, 2),
+                     sizeof(want));
+    assert_memory_equal(buf, want, sizeof(want));
+    assert_int_equal(frame_build_pcr_read(buf, 10, 10, b, 2), 0);
+}
+
+/* Answer with only sha256 allocated (the TPM drops sha1 from its
+ * selection out). */
+static const uint8_t golden_read_rsp[] = {
+    0x80, 0x01, 0x00, 0x00, 0x00, 0x3e, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x05,                          /* update counter */
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x0b, 0x03, 0x00, 0x04, 0x00,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x20,
+    0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa,
+    0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa,
+    0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa,
+    0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa,
+};
+
+static void test_pcr_read_rsp(void **state)
+{
+    (void)state;
+    struct pcr_digests d;
+    uint32_t rc;
+    char *err = NULL;
+    assert_int_equal(frame_parse_pcr_read_rsp(golden_read_rsp,
+                                              sizeof(golden_read_rsp), 10,
+                                              &d, &rc, &err), 0);
+    assert_int_equal(rc, 0);
+    assert_int_equal(d.count, 1);
+    assert_int_equal(d.v[0].bank, BANK_SHA256);
+    assert_int_equal(d.v[0].d[31], 0xaa);
+    for (size_t n = 0; n < sizeof(golden_read_rsp); n++) {
+        assert_int_equal(frame_parse_pcr_read_rsp(golden_read_rsp, n, 10, &d,
+                                                  &rc, &err), -1);
+        free(err);
+        err = NULL;
+    }
+    uint8_t e[10] = { 0x80, 0x01, 0, 0, 0, 10, 0, 0, 0x01, 0xc4 };
+    assert_int_equal(frame_parse_pcr_read_rsp(e, 10, 10, &d, &rc, &err), -1);
+    assert_int_equal(rc, 0x1c4);
+    free(err);
+}
+
+static void test_names(void **state)
+{
+    (void)state;
+    assert_string_equal(tpm_cc_name(0x182, 0), "PCR_Extend");
+    assert_string_equal(tpm_cc_name(0x17E, 0), "PCR_Read");
+    assert_string_equal(tpm_cc_name(0x181, 0), "ReadClock");
+    assert_string_equal(tpm_cc_name(0x158, 0), "Quote");
+    assert_string_equal(tpm_cc_name(0x14, 1), "TPM_Extend");
+    assert_string_equal(tpm_cc_name(0x9999, 0), "unknown");
+    assert_string_equal(tpm_rc_name(0), "TPM_RC_SUCCESS");
+    assert_string_equal(tpm_rc_name(0x101), "TPM_RC_FAILURE");
+    assert_string_equal(tpm_rc_name(0x922), "TPM_RC_RETRY");
+    assert_string_equal(tpm_rc_name(0x90A), "TPM_RC_TESTING");
+    assert_string_equal(tpm_rc_name(0x909), "TPM_RC_CANCELED");
+    assert_string_equal(tpm_rc_name(0x9), "TPM_FAIL");
+    assert_string_equal(tpm_rc_name(0x1C4), "TPM_RC_VALUE"); /* +P1 */
+    assert_null(tpm_rc_name(0x12345));
+}
+
+static void test_error_rsp(void **state)
+{
+    (void)state;
+    uint8_t b[10];
+    struct tpm_hdr h;
+    assert_int_equal(frame_build_error(b, 0x8001, 0x922, 9), 10);
+    assert_int_equal(frame_hdr_parse(b, 10, 0, &h, NULL), 0);
+    assert_int_equal(h.tag, 0x8001);
+    assert_int_equal(h.code, 0x922);
+    frame_build_error(b, 0x00C1, 0x922, 9);
+    assert_int_equal(frame_hdr_parse(b, 10, 0, &h, NULL), 0);
+    assert_int_equal(h.tag, 0x00C4);
+    assert_int_equal(h.code, 9);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hdr),
+        cmocka_unit_test(test_extend_golden),
+        cmocka_unit_test(test_extend_bad),
+        cmocka_unit_test(test_pcr_read_build),
+        cmocka_unit_test(test_pcr_read_rsp),
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_error_rsp),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
