@@ -1,0 +1,142 @@
+#include "faults/kv.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tpm/alg.h"
+#include "util/err.h"
+
+const struct kv_spec *kv_find(const struct kv_spec *table, const char *key)
+{
+    for (; table->key; table++)
+        if (strcmp(table->key, key) == 0)
+            return table;
+    return NULL;
+}
+
+static int parse_u64(const char *s, uint64_t *v)
+{
+    char *end;
+    if (*s == '\0' || *s == '-' || *s == '+')
+        return -1;
+    errno = 0;
+    unsigned long long n = strtoull(s, &end, 0);
+    if (errno || *end != '\0')
+        return -1;
+    *v = n;
+    return 0;
+}
+
+static int apply_number(const struct kv_spec *sp, const char *value,
+                        void *field, char **err)
+{
+    uint64_t v;
+    if (parse_u64(value, &v) < 0)
+        return err_set(err, "%s: '%s' is not a number", sp->key, value);
+    if (v < sp->min || v > sp->max)
+        return err_set(err, "%s: %s is out of range %llu..%llu", sp->key, value,
+                       (unsigned long long)sp->min, (unsigned long long)sp->max);
+    if (sp->type == KV_U64)
+        *(uint64_t *)field = v;
+    else
+        *(unsigned *)field = (unsigned)v;
+    return 0;
+}
+
+static int apply_enum(const struct kv_spec *sp, const char *value, void *field,
+                      char **err)
+{
+    for (int i = 0; sp->names[i]; i++) {
+        if (strcmp(sp->names[i], value) == 0) {
+            *(int *)field = i + 1;
+            return 0;
+        }
+    }
+    char list[256] = "";
+    for (int i = 0; sp->names[i]; i++) {
+        if (i)
+            strncat(list, "|", sizeof(list) - strlen(list) - 1);
+        strncat(list, sp->names[i], sizeof(list) - strlen(list) - 1);
+    }
+    return err_set(err, "%s: '%s' is not one of %s", sp->key, value, list);
+}
+
+static int apply_banks(const struct kv_spec *sp, const char *value,
+                       void *field, char **err)
+{
+    unsigned mask = 0;
+    char *copy = strdup(value), *save = NULL;
+    if (!copy)
+        return err_set(err, "out of memory");
+    for (char *tok = strtok_r(copy, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        while (*tok == ' ')
+            tok++;
+        size_t n = strlen(tok);
+        while (n && tok[n - 1] == ' ')
+            tok[--n] = '\0';
+        const struct alg_info *a = alg_by_name(tok);
+        if (!a) {
+            err_set(err, "%s: unknown bank '%s' (sha1, sha256, sha384, sha512)",
+                    sp->key, tok);
+            free(copy);
+            return -1;
+        }
+        mask |= 1u << a->bank;
+    }
+    free(copy);
+    if (!mask)
+        return err_set(err, "%s: no bank named", sp->key);
+    *(unsigned *)field = mask;
+    return 0;
+}
+
+int kv_apply(const struct kv_spec *sp, const char *value, void *target,
+             char **err)
+{
+    void *field = (char *)target + sp->offset;
+    int rc;
+    switch (sp->type) {
+    case KV_UINT:
+    case KV_U64:
+        rc = apply_number(sp, value, field, err);
+        break;
+    case KV_STR:
+        if (strlen(value) >= sp->size)
+            return err_set(err, "%s: value longer than %zu characters",
+                           sp->key, sp->size - 1);
+        strcpy((char *)field, value);
+        rc = 0;
+        break;
+    case KV_ENUM:
+        rc = apply_enum(sp, value, field, err);
+        break;
+    case KV_BANKS:
+        rc = apply_banks(sp, value, field, err);
+        break;
+    default:
+        return err_set(err, "%s: internal error: bad key type", sp->key);
+    }
+    if (rc == 0 && sp->set_offset)
+        *(bool *)((char *)target + sp->set_offset) = true;
+    return rc;
+}
+
+char *kv_key_list(const struct kv_spec *table)
+{
+    size_t n = 1;
+    for (const struct kv_spec *t = table; t->key; t++)
+        n += strlen(t->key) + 2;
+    char *s = calloc(1, n);
+    if (!s)
+        return NULL;
+    for (const struct kv_spec *t = table; t->key; t++) {
+        if (t != table)
+            strcat(s, ", ");
+        strcat(s, t->key);
+    }
+    return s;
+}

@@ -1,0 +1,40 @@
+/* Typed key=value tables (after swtpm's options.c): each section of a
+ * script names a table of keys; a value is parsed by its key's type into a
+ * field of the target struct.  Unknown keys and bad values are errors. */
+#ifndef TPMFAULT_KV_H
+#define TPMFAULT_KV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum kv_type {
+    KV_UINT,    /* unsigned, range [min, max], stored as unsigned int */
+    KV_U64,     /* unsigned 64-bit (seeds), stored as uint64_t */
+    KV_STR,     /* free text, stored in a char[size] */
+    KV_ENUM,    /* one of names[], stored as int (index + 1; 0 = unset) */
+    KV_BANKS,   /* comma list of bank names, stored as unsigned bit mask */
+};
+
+struct kv_spec {
+    const char *key;
+    enum kv_type type;
+    size_t offset;              /* offsetof the field in the target */
+    size_t size;                /* KV_STR: the buffer size */
+    uint64_t min, max;          /* KV_UINT / KV_U64 */
+    const char *const *names;   /* KV_ENUM: NULL-terminated */
+    size_t set_offset;          /* offsetof a bool "was set" flag, or 0 */
+    const char *help;           /* one line for error messages and docs */
+};
+
+/* Find key in a table terminated by a {NULL} entry. */
+const struct kv_spec *kv_find(const struct kv_spec *table, const char *key);
+
+/* Parse value for spec into target.  On failure *err says why, without
+ * location (the caller prefixes file:line). */
+int kv_apply(const struct kv_spec *spec, const char *value, void *target,
+             char **err);
+
+/* "a, b, c" list of a table's keys, for "unknown key" messages. */
+char *kv_key_list(const struct kv_spec *table);
+
+#endif

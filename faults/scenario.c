@@ -1,0 +1,246 @@
+#include "faults/scenario.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faults/kv.h"
+#include "tpm/alg.h"
+#include "util/err.h"
+
+static const char *const tpm_names[] = { "present", "absent", NULL };
+static const char *const cmp_names[] = { "equal", "differ", NULL };
+static const char *const yesno_names[] = { "yes", "no", NULL };
+static const char *const quote_names[] = { "valid", "refused", NULL };
+static const char *const onoff_names[] = { "on", "off", NULL };
+
+#define RUN(f) offsetof(struct scenario, run.f)
+#define EXP(f) offsetof(struct scenario, expect.f)
+
+static const struct kv_spec scenario_keys[] = {
+    { "description", KV_STR, offsetof(struct scenario, description),
+      sizeof(((struct scenario *)0)->description), 0, 0, NULL, 0,
+      "one line saying what the scenario shows" },
+    { NULL },
+};
+
+static const struct kv_spec run_keys[] = {
+    { "files", KV_UINT, RUN(files), 0, 0, 10000, NULL, 0,
+      "how many distinct files the workload measures" },
+    { "pause_ms", KV_UINT, RUN(pause_ms), 0, 0, 60000, NULL, 0,
+      "pause after each measured read, in ms" },
+    { "deadline", KV_UINT, RUN(deadline_s), 0, 5, 3600, NULL, 0,
+      "whole-run deadline in seconds" },
+    { "banks", KV_BANKS, RUN(banks), 0, 0, 0, NULL, 0,
+      "PCR banks the TPM allocates: sha1,sha256,sha384,sha512" },
+    { "tpm", KV_ENUM, RUN(tpm), 0, 0, 0, tpm_names, 0,
+      "present or absent" },
+    { "kernel", KV_STR, RUN(kernel), sizeof(((struct scn_run *)0)->kernel),
+      0, 0, NULL, 0, "kernel series (6.1, 6.12) or a bzImage path" },
+    { "seed", KV_U64, RUN(seed), 0, 0, UINT64_MAX, NULL, RUN(seed_set),
+      "seed of the fault engine's random streams" },
+    { NULL },
+};
+
+static const struct kv_spec expect_keys[] = {
+    { "list-complete", KV_ENUM, EXP(list_complete), 0, 0, 0, yesno_names, 0,
+      "the list holds boot_aggregate and every workload file, in order" },
+    { "trace-in-list", KV_ENUM, EXP(trace_in_list), 0, 0, 0, yesno_names, 0,
+      "every PCR 10 extend the shim saw has its list entry, in order" },
+    { "replay-vs-tpm", KV_ENUM, EXP(replay_vs_tpm), 0, 0, 0, cmp_names, 0,
+      "the list's replay against the TPM's PCR 10, every bank" },
+    { "replay-vs-quote", KV_ENUM, EXP(replay_vs_quote), 0, 0, 0, cmp_names, 0,
+      "the list's replay against the quoted PCR 10, every bank" },
+    { "quote", KV_ENUM, EXP(quote), 0, 0, 0, quote_names, 0,
+      "valid: a quote verifies; refused: the guest got no quote" },
+    { "bypass", KV_ENUM, EXP(bypass), 0, 0, 0, onoff_names, 0,
+      "IMA's TPM-bypass mode" },
+    { "guest-alive", KV_ENUM, EXP(guest_alive), 0, 0, 0, yesno_names, 0,
+      "the guest finished its agent and powered off" },
+    { NULL },
+};
+
+struct section {
+    const char *name;
+    const struct kv_spec *keys;
+};
+
+static const struct section sections[] = {
+    { "scenario", scenario_keys },
+    { "run", run_keys },
+    { "expect", expect_keys },
+    { NULL, NULL },
+};
+
+static void set_defaults(struct scenario *s, const char *path)
+{
+    memset(s, 0, sizeof(*s));
+    snprintf(s->path, sizeof(s->path), "%s", path);
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    snprintf(s->name, sizeof(s->name), "%s", base);
+    char *dot = strrchr(s->name, '.');
+    if (dot && strcmp(dot, ".scn") == 0)
+        *dot = '\0';
+    s->run.files = 3;
+    s->run.deadline_s = 120;
+    s->run.banks = (1u << BANK_SHA1) | (1u << BANK_SHA256);
+    s->run.tpm = SCN_TPM_PRESENT;
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+struct parse_state {
+    const char *path;
+    int line;
+    const struct section *sec;
+    int seen[3][64];   /* per section and key: the line it was given on */
+};
+
+static int parse_section_header(struct parse_state *st, char *line, char **err)
+{
+    char *end = strchr(line, ']');
+    if (!end || trim(end + 1)[0] != '\0')
+        return err_set(err, "%s:%d: malformed section header '%s'", st->path,
+                       st->line, line);
+    *end = '\0';
+    char *name = trim(line + 1);
+    for (const struct section *sec = sections; sec->name; sec++) {
+        if (strcmp(sec->name, name) == 0) {
+            st->sec = sec;
+            return 0;
+        }
+    }
+    return err_set(err, "%s:%d: unknown section [%s] (known: [scenario], "
+                   "[run], [expect])", st->path, st->line, name);
+}
+
+static int parse_key_value(struct parse_state *st, char *line,
+                           struct scenario *s, char **err)
+{
+    char *eq = strchr(line, '=');
+    if (!eq)
+        return err_set(err, "%s:%d: expected 'key = value', got '%s'",
+                       st->path, st->line, line);
+    if (!st->sec)
+        return err_set(err, "%s:%d: key outside a section (start with [run] "
+                       "or [expect])", st->path, st->line);
+    *eq = '\0';
+    char *key = trim(line), *value = trim(eq + 1);
+    const struct kv_spec *sp = kv_find(st->sec->keys, key);
+    if (!sp) {
+        char *known = kv_key_list(st->sec->keys);
+        err_set(err, "%s:%d: unknown key '%s' in [%s] (known: %s)", st->path,
+                st->line, key, st->sec->name, known ? known : "?");
+        free(known);
+        return -1;
+    }
+    size_t si = (size_t)(st->sec - sections), ki = (size_t)(sp - st->sec->keys);
+    if (st->seen[si][ki])
+        return err_set(err, "%s:%d: '%s' given twice in [%s] (first on line %d)",
+                       st->path, st->line, key, st->sec->name, st->seen[si][ki]);
+    st->seen[si][ki] = st->line;
+    char *why = NULL;
+    if (kv_apply(sp, value, s, &why) < 0) {
+        err_set(err, "%s:%d: %s", st->path, st->line, why ? why : "bad value");
+        free(why);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_line(struct parse_state *st, char *raw, struct scenario *s,
+                      char **err)
+{
+    char *line = trim(raw);
+    if (*line == '\0' || *line == '#' || *line == ';')
+        return 0;
+    if (*line == '[')
+        return parse_section_header(st, line, err);
+    return parse_key_value(st, line, s, err);
+}
+
+int scenario_expectation_count(const struct scenario *s)
+{
+    const struct scn_expect *e = &s->expect;
+    return !!e->list_complete + !!e->trace_in_list + !!e->replay_vs_tpm +
+           !!e->replay_vs_quote + !!e->quote + !!e->bypass + !!e->guest_alive;
+}
+
+/* Checks across keys, after the whole file is read. */
+static int check_consistency(const struct scenario *s, char **err)
+{
+    if (scenario_expectation_count(s) == 0)
+        return err_set(err, "%s: no expectations: a scenario must state at "
+                       "least one in [expect]", s->path);
+    if (s->run.tpm == SCN_TPM_ABSENT &&
+        (s->expect.quote == SCN_QUOTE_VALID || s->expect.bypass == SCN_OFF))
+        return err_set(err, "%s: contradiction: tpm = absent with quote = "
+                       "valid or bypass = off", s->path);
+    if (!(s->run.banks & (1u << BANK_SHA1)))
+        return err_set(err, "%s: banks: sha1 is required (IMA's list digest "
+                       "is sha1)", s->path);
+    return 0;
+}
+
+int scenario_parse(const char *text, const char *path, struct scenario *s,
+                   char **err)
+{
+    set_defaults(s, path);
+    struct parse_state st = { .path = path };
+    char *copy = strdup(text);
+    if (!copy)
+        return err_set(err, "%s: out of memory", path);
+    int rc = 0;
+    /* strtok_r would skip empty lines and lose the line count: split by hand. */
+    for (char *p = copy; p && rc == 0; ) {
+        char *nl = strchr(p, '\n');
+        if (nl)
+            *nl = '\0';
+        st.line++;
+        rc = parse_line(&st, p, s, err);
+        p = nl ? nl + 1 : NULL;
+    }
+    free(copy);
+    if (rc == 0)
+        rc = check_consistency(s, err);
+    return rc;
+}
+
+int scenario_load(const char *path, struct scenario *s, char **err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return err_errno(err, "%s", path);
+    char *text = NULL;
+    size_t cap = 0;
+    ssize_t n = getdelim(&text, &cap, '\0', f);
+    int read_error = ferror(f);
+    fclose(f);
+    if (n < 0 && read_error) {
+        free(text);
+        return err_set(err, "%s: read error", path);
+    }
+    if (n < 0) {   /* empty file */
+        free(text);
+        text = strdup("");
+        if (!text)
+            return err_set(err, "%s: out of memory", path);
+    } else if ((size_t)n != strlen(text)) {
+        free(text);
+        return err_set(err, "%s: contains a NUL byte", path);
+    }
+    int rc = scenario_parse(text, path, s, err);
+    free(text);
+    return rc;
+}

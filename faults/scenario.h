@@ -1,0 +1,55 @@
+/* A scenario script (scenarios/NAME.scn): INI-style sections of typed
+ * key = value lines.  See scenarios/README.md for the format. */
+#ifndef TPMFAULT_SCENARIO_H
+#define TPMFAULT_SCENARIO_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Enumerated values are stored as index + 1 of their name table; 0 = unset. */
+enum scn_tpm { SCN_TPM_UNSET, SCN_TPM_PRESENT, SCN_TPM_ABSENT };
+enum scn_cmp { SCN_CMP_UNSET, SCN_CMP_EQUAL, SCN_CMP_DIFFER };
+enum scn_yesno { SCN_UNSET, SCN_YES, SCN_NO };
+enum scn_quote { SCN_QUOTE_UNSET, SCN_QUOTE_VALID, SCN_QUOTE_REFUSED };
+enum scn_onoff { SCN_ONOFF_UNSET, SCN_ON, SCN_OFF };
+
+struct scn_run {
+    unsigned files;        /* measured workload files */
+    unsigned pause_ms;     /* pause after each measured read */
+    unsigned deadline_s;   /* whole-run deadline */
+    unsigned banks;        /* bit mask of enum bank */
+    int tpm;               /* enum scn_tpm */
+    char kernel[128];      /* "" = the runner's default */
+    uint64_t seed;
+    bool seed_set;
+};
+
+struct scn_expect {
+    int list_complete;     /* enum scn_yesno */
+    int trace_in_list;     /* enum scn_yesno */
+    int replay_vs_tpm;     /* enum scn_cmp */
+    int replay_vs_quote;   /* enum scn_cmp */
+    int quote;             /* enum scn_quote */
+    int bypass;            /* enum scn_onoff */
+    int guest_alive;       /* enum scn_yesno */
+};
+
+struct scenario {
+    char path[PATH_MAX];
+    char name[64];
+    char description[200];
+    struct scn_run run;
+    struct scn_expect expect;
+};
+
+/* Parse a script from memory; path is used for the name and in messages
+ * ("path:line: ...").  Returns 0 or -1 with *err set. */
+int scenario_parse(const char *text, const char *path, struct scenario *s,
+                   char **err);
+/* Read and parse a file. */
+int scenario_load(const char *path, struct scenario *s, char **err);
+/* How many expectations the script states. */
+int scenario_expectation_count(const struct scenario *s);
+
+#endif

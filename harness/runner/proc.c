@@ -1,0 +1,111 @@
+#include "runner/proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/err.h"
+
+/* In the child: join the group, wire up stdio, restore default signal
+ * handling (the runner blocks or catches some), exec.  Never returns. */
+static void child_exec(pid_t pgid, char *const argv[], const char *log_path)
+{
+    setpgid(0, pgid);
+    int null = open("/dev/null", O_RDONLY);
+    int log = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (null < 0 || log < 0)
+        _exit(127);
+    dup2(null, 0);
+    dup2(log, 1);
+    dup2(log, 2);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGPIPE, SIG_DFL);
+    execvp(argv[0], argv);
+    dprintf(2, "tpmfault: cannot run %s: %s\n", argv[0], strerror(errno));
+    _exit(127);
+}
+
+int group_spawn(struct group *g, const char *name, char *const argv[],
+                const char *log_path, char **err)
+{
+    if (g->n >= GROUP_MAX)
+        return err_set(err, "too many processes in the run");
+    pid_t pid = fork();
+    if (pid < 0)
+        return err_errno(err, "fork for %s", name);
+    if (pid == 0)
+        child_exec(g->pgid, argv, log_path);
+    /* Also set it here: whichever of parent and child runs first wins the
+     * race and the group exists before we might signal it. */
+    setpgid(pid, g->pgid ? g->pgid : pid);
+    if (!g->pgid)
+        g->pgid = pid;
+    struct proc *p = &g->procs[g->n];
+    p->name = name;
+    p->pid = pid;
+    p->running = true;
+    p->status = 0;
+    return g->n++;
+}
+
+void group_reap(struct group *g)
+{
+    for (int i = 0; i < g->n; i++) {
+        struct proc *p = &g->procs[i];
+        if (p->running && waitpid(p->pid, &p->status, WNOHANG) == p->pid)
+            p->running = false;
+    }
+}
+
+static bool any_running(struct group *g)
+{
+    group_reap(g);
+    for (int i = 0; i < g->n; i++)
+        if (g->procs[i].running)
+            return true;
+    return false;
+}
+
+void group_terminate(struct group *g, int grace_ms)
+{
+    if (!g->pgid || !any_running(g))
+        return;
+    kill(-g->pgid, SIGTERM);
+    struct timespec tick = { 0, 20 * 1000 * 1000 };
+    for (int waited = 0; waited < grace_ms && any_running(g); waited += 20)
+        nanosleep(&tick, NULL);
+    if (any_running(g))
+        kill(-g->pgid, SIGKILL);
+    for (int i = 0; i < g->n; i++) {
+        struct proc *p = &g->procs[i];
+        if (p->running && waitpid(p->pid, &p->status, 0) == p->pid)
+            p->running = false;
+    }
+}
+
+bool group_running(const struct group *g, int idx)
+{
+    return idx >= 0 && idx < g->n && g->procs[idx].running;
+}
+
+const char *proc_describe(const struct proc *p, char *buf, unsigned size)
+{
+    if (p->running)
+        snprintf(buf, size, "running");
+    else if (WIFEXITED(p->status))
+        snprintf(buf, size, "exited %d", WEXITSTATUS(p->status));
+    else if (WIFSIGNALED(p->status))
+        snprintf(buf, size, "killed by signal %d", WTERMSIG(p->status));
+    else
+        snprintf(buf, size, "ended (status %d)", p->status);
+    return buf;
+}

@@ -1,0 +1,30 @@
+/* A small JSON reader for the lines tpmfault itself writes (trace.jsonl):
+ * parses one JSON text into a tree.  Strict: trailing garbage is an error. */
+#ifndef TPMFAULT_JSONREAD_H
+#define TPMFAULT_JSONREAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum jv_type { JV_NULL, JV_BOOL, JV_NUM, JV_STR, JV_ARR, JV_OBJ };
+
+struct jv {
+    enum jv_type type;
+    bool b;
+    double num;
+    char *str;              /* JV_STR */
+    char *key;              /* member name when inside an object */
+    struct jv *child;       /* first element / member */
+    struct jv *next;        /* next sibling */
+};
+
+/* Returns the tree or NULL with *err set (naming the byte offset). */
+struct jv *jv_parse(const char *text, char **err);
+void jv_free(struct jv *v);
+/* Member of an object by name, or NULL. */
+const struct jv *jv_get(const struct jv *obj, const char *key);
+/* Typed member accessors: NULL / def when absent or of another type. */
+const char *jv_get_str(const struct jv *obj, const char *key);
+double jv_get_num(const struct jv *obj, const char *key, double def);
+
+#endif

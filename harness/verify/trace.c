@@ -1,0 +1,152 @@
+#include "verify/trace.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/err.h"
+#include "util/hex.h"
+#include "util/jsonread.h"
+
+/* Fill digest[bank] for each "name": "hex" member of obj; returns the mask. */
+static unsigned read_bank_object(const struct jv *obj,
+                                 uint8_t digest[BANK_COUNT][ALG_MAX_DIGEST])
+{
+    unsigned mask = 0;
+    if (!obj || obj->type != JV_OBJ)
+        return 0;
+    for (const struct jv *m = obj->child; m; m = m->next) {
+        const struct alg_info *a = alg_by_name(m->key);
+        if (!a || m->type != JV_STR)
+            continue;
+        if (hex_decode(m->str, digest[a->bank], a->size) == 0)
+            mask |= 1u << a->bank;
+    }
+    return mask;
+}
+
+static struct trace_extend *find_extend(struct trace *t, unsigned ord)
+{
+    /* Responses follow their command closely: search from the end. */
+    for (size_t i = t->n_ext; i-- > 0;)
+        if (t->ext[i].ord == ord)
+            return &t->ext[i];
+    return NULL;
+}
+
+static int add_extend(struct trace *t, const struct jv *line, char **err)
+{
+    if (t->n_ext == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 64;
+        struct trace_extend *grown = realloc(t->ext, cap * sizeof(*grown));
+        if (!grown)
+            return err_set(err, "out of memory");
+        t->ext = grown;
+        t->cap = cap;
+    }
+    struct trace_extend *e = &t->ext[t->n_ext++];
+    memset(e, 0, sizeof(*e));
+    e->ord = (unsigned)jv_get_num(line, "ord", 0);
+    e->t = jv_get_num(line, "t", 0);
+    const char *fate = jv_get_str(line, "fate");
+    e->forwarded = fate && strcmp(fate, "relayed") == 0;
+    e->bank_mask = read_bank_object(jv_get(line, "digests"), e->digest);
+    return 0;
+}
+
+static uint32_t parse_rc(const char *s)
+{
+    return s ? (uint32_t)strtoul(s, NULL, 0) : 0xffffffffu;
+}
+
+static void add_response(struct trace *t, const struct jv *line)
+{
+    struct trace_extend *e = find_extend(t, (unsigned)jv_get_num(line, "ord", 0));
+    if (!e)
+        return;
+    const char *rc = jv_get_str(line, "rc");
+    const char *tpm_rc = jv_get_str(line, "tpm_rc");   /* when the shim replaced it */
+    e->answered = true;
+    e->guest_rc = parse_rc(rc);
+    e->tpm_rc = parse_rc(tpm_rc ? tpm_rc : rc);
+}
+
+static int take_line(struct trace *t, const struct jv *line, char **err)
+{
+    const char *event = jv_get_str(line, "event");
+    if (event) {
+        if (strcmp(event, "pcr_truth") == 0 &&
+            jv_get_num(line, "pcr", -1) == 10) {
+            t->truth_mask = read_bank_object(jv_get(line, "banks"), t->truth);
+            t->have_truth = t->truth_mask != 0;
+        } else if (strcmp(event, "error") == 0) {
+            if (t->errors++ == 0)
+                snprintf(t->first_error, sizeof(t->first_error), "%s",
+                         jv_get_str(line, "what") ? jv_get_str(line, "what") : "?");
+        }
+        return 0;
+    }
+    const char *dir = jv_get_str(line, "dir");
+    const char *name = jv_get_str(line, "name");
+    if (!dir)
+        return 0;
+    if (strcmp(dir, "cmd") == 0) {
+        t->frames++;
+        if (name && strcmp(name, "PCR_Extend") == 0 &&
+            jv_get_num(line, "pcr", -1) == 10)
+            return add_extend(t, line, err);
+    } else if (strcmp(dir, "rsp") == 0) {
+        add_response(t, line);
+    }
+    return 0;
+}
+
+int trace_load(const char *path, struct trace *t, char **err)
+{
+    memset(t, 0, sizeof(*t));
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return err_errno(err, "%s", path);
+    char *line = NULL;
+    size_t cap = 0;
+    int lineno = 0, rc = 0;
+    while (rc == 0 && getline(&line, &cap, f) >= 0) {
+        lineno++;
+        char *why = NULL;
+        struct jv *v = jv_parse(line, &why);
+        if (!v) {
+            /* The last line of a killed shim may be cut short: tolerate it
+             * only there. */
+            int c = fgetc(f);
+            if (c == EOF) {
+                free(why);
+                break;
+            }
+            rc = err_set(err, "%s:%d: %s", path, lineno, why ? why : "bad JSON");
+            free(why);
+            break;
+        }
+        rc = take_line(t, v, err);
+        jv_free(v);
+    }
+    free(line);
+    fclose(f);
+    if (rc < 0)
+        trace_free(t);
+    return rc;
+}
+
+void trace_free(struct trace *t)
+{
+    free(t->ext);
+    t->ext = NULL;
+    t->n_ext = t->cap = 0;
+}
+
+size_t trace_applied_count(const struct trace *t)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->n_ext; i++)
+        n += trace_extend_applied(&t->ext[i]);
+    return n;
+}

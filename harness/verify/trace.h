@@ -1,0 +1,47 @@
+/* Reading the shim's trace (trace.jsonl), the ground truth of a run: which
+ * PCR 10 extends the guest sent, which of them swtpm executed, and the PCR
+ * values swtpm held before it shut down. */
+#ifndef TPMFAULT_TRACE_H
+#define TPMFAULT_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tpm/alg.h"
+
+struct trace_extend {
+    unsigned ord;                 /* data-channel ordinal of the command */
+    double t;                     /* shim time of the command */
+    bool forwarded;               /* the command reached swtpm */
+    bool answered;                /* a response line was seen */
+    uint32_t tpm_rc;              /* swtpm's own response code, if forwarded */
+    uint32_t guest_rc;            /* the response code the guest received */
+    unsigned bank_mask;           /* banks carried by the command */
+    uint8_t digest[BANK_COUNT][ALG_MAX_DIGEST];
+};
+
+struct trace {
+    struct trace_extend *ext;     /* PCR 10 extends, in ordinal order */
+    size_t n_ext;
+    size_t cap;
+    bool have_truth;              /* a pcr_truth line for PCR 10 was seen */
+    unsigned truth_mask;
+    uint8_t truth[BANK_COUNT][ALG_MAX_DIGEST];
+    unsigned frames;              /* data-channel commands */
+    unsigned errors;              /* "event":"error" lines */
+    char first_error[160];
+};
+
+/* True when swtpm executed the extend: it reached swtpm and swtpm answered
+ * TPM_RC_SUCCESS (whatever the guest was told). */
+static inline bool trace_extend_applied(const struct trace_extend *e)
+{
+    return e->forwarded && e->answered && e->tpm_rc == 0;
+}
+
+int trace_load(const char *path, struct trace *t, char **err);
+void trace_free(struct trace *t);
+size_t trace_applied_count(const struct trace *t);
+
+#endif
