@@ -42,3 +42,57 @@ int alg_digest(enum bank b, const void *data, size_t len, uint8_t *out)
         return -1;
     return 0;
 }
+
+int alg_hash_init(struct alg_hash *h, enum bank b)
+{
+    const struct alg_info *a = alg_by_bank(b);
+    h->md_ctx = NULL;
+    h->bank = b;
+    const EVP_MD *md = a ? EVP_get_digestbyname(a->name) : NULL;
+    EVP_MD_CTX *c = md ? EVP_MD_CTX_new() : NULL;
+    if (!c)
+        return -1;
+    if (!EVP_DigestInit_ex(c, md, NULL)) {
+        EVP_MD_CTX_free(c);
+        return -1;
+    }
+    h->md_ctx = c;
+    return 0;
+}
+
+int alg_hash_update(struct alg_hash *h, const void *data, size_t len)
+{
+    if (!h->md_ctx)
+        return -1;
+    return EVP_DigestUpdate(h->md_ctx, data, len) ? 0 : -1;
+}
+
+int alg_hash_final(struct alg_hash *h, uint8_t *out)
+{
+    unsigned int n = 0;
+    const struct alg_info *a = alg_by_bank(h->bank);
+    int ok = h->md_ctx && a && EVP_DigestFinal_ex(h->md_ctx, out, &n) &&
+             n == a->size;
+    alg_hash_free(h);
+    return ok ? 0 : -1;
+}
+
+void alg_hash_free(struct alg_hash *h)
+{
+    EVP_MD_CTX_free(h->md_ctx);
+    h->md_ctx = NULL;
+}
+
+int alg_extend(enum bank b, uint8_t *pcr, const uint8_t *digest)
+{
+    const struct alg_info *a = alg_by_bank(b);
+    struct alg_hash h;
+    if (!a || alg_hash_init(&h, b) < 0)
+        return -1;
+    if (alg_hash_update(&h, pcr, a->size) < 0 ||
+        alg_hash_update(&h, digest, a->size) < 0) {
+        alg_hash_free(&h);
+        return -1;
+    }
+    return alg_hash_final(&h, pcr);
+}

@@ -30,4 +30,21 @@ const struct alg_info *alg_by_name(const char *name);
 /* One-shot digest with OpenSSL; returns 0 or -1. out holds ALG_MAX_DIGEST. */
 int alg_digest(enum bank b, const void *data, size_t len, uint8_t *out);
 
+/* Incremental hashing, for data that arrives in pieces (template fields,
+ * PCR concatenations).  init returns 0 or -1; after a successful init the
+ * caller must end with alg_hash_final or alg_hash_free (both release the
+ * OpenSSL context; calling either twice is harmless). */
+struct alg_hash {
+    void *md_ctx;         /* EVP_MD_CTX *, opaque to callers */
+    enum bank bank;
+};
+int alg_hash_init(struct alg_hash *h, enum bank b);
+int alg_hash_update(struct alg_hash *h, const void *data, size_t len);
+/* Write the digest (alg size bytes) to out and release the context. */
+int alg_hash_final(struct alg_hash *h, uint8_t *out);
+void alg_hash_free(struct alg_hash *h);
+
+/* PCR extend in bank b: pcr = H(pcr || digest), both bank-sized. */
+int alg_extend(enum bank b, uint8_t *pcr, const uint8_t *digest);
+
 #endif
