@@ -38,7 +38,8 @@ static int collect(const struct ima_entry *e, void *ctx, char **err)
     assert_int_equal(e->digest_len, 20);
     memcpy(s->e[s->n].digest, e->digest, 20);
     assert_true(e->file_digest_len <= 64 && e->sig_len <= 64);
-    memcpy(s->e[s->n].fdig, e->file_digest, e->file_digest_len);
+    if (e->file_digest_len)
+        memcpy(s->e[s->n].fdig, e->file_digest, e->file_digest_len);
     s->e[s->n].fdlen = e->file_digest_len;
     if (e->sig_len)
         memcpy(s->e[s->n].sig, e->sig, e->sig_len);
