@@ -1,0 +1,134 @@
+#include "verify/replay.h"
+
+#include "util/err.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#define IMA_HASHED_NAME 256    /* IMA_EVENT_NAME_LEN_MAX + 1 */
+
+static unsigned default_banks(unsigned banks)
+{
+    return banks ? banks : (1u << BANK_SHA1) | (1u << BANK_SHA256);
+}
+
+/* The "ima" template is hashed without field lengths, with the name padded
+ * to a fixed 256 bytes (ima_calc_field_array_hash_tfm). */
+static int hash_ima_tmpl(const struct ima_entry *e, enum bank b, uint8_t *out)
+{
+    static const uint8_t zeros[IMA_HASHED_NAME];
+    struct alg_hash h;
+    size_t nlen = e->file_name_len;
+    if (e->data_len < IMALIST_IMA_DIGEST || nlen >= IMA_HASHED_NAME ||
+        alg_hash_init(&h, b) < 0)
+        return -1;
+    if (alg_hash_update(&h, e->data, IMALIST_IMA_DIGEST) < 0 ||
+        alg_hash_update(&h, e->file_name, nlen) < 0 ||
+        alg_hash_update(&h, zeros, IMA_HASHED_NAME - nlen) < 0) {
+        alg_hash_free(&h);
+        return -1;
+    }
+    return alg_hash_final(&h, out);
+}
+
+int replay_template_hash(const struct ima_entry *e, enum bank b, uint8_t *out)
+{
+    if (e->tmpl == IMA_TMPL_IMA)
+        return hash_ima_tmpl(e, b, out);
+    /* Every other template: each field's u32 length + bytes, which is the
+     * template data exactly as the binary list carries it. */
+    return alg_digest(b, e->data, e->data_len, out);
+}
+
+int replay_entry_digest(const struct ima_entry *e, enum bank b,
+                        enum bank list_bank, uint8_t *out, char **err)
+{
+    const struct alg_info *a = alg_by_bank(b);
+    if (!a)
+        return err_set(err, "unknown bank %d", (int)b);
+    if (e->violation) {
+        memset(out, 0xff, a->size);
+        return 0;
+    }
+    if (b == list_bank) {
+        if (e->digest_len != a->size)
+            return err_set(err, "template digest is %zu bytes, the %s bank needs %zu",
+                           e->digest_len, a->name, a->size);
+        memcpy(out, e->digest, a->size);
+        return 0;
+    }
+    if (replay_template_hash(e, b, out) < 0)
+        return err_set(err, "hashing the template data with %s", a->name);
+    return 0;
+}
+
+struct run {
+    const struct replay_opts *o;
+    struct replay_result *r;
+    uint32_t pcr;
+    enum bank list_bank;
+};
+
+static int check_list_digest(struct run *run, const struct ima_entry *e)
+{
+    uint8_t h[ALG_MAX_DIGEST];
+    const struct alg_info *a = alg_by_bank(run->list_bank);
+    if (e->violation || !a || e->digest_len != a->size)
+        return 0;
+    if (replay_template_hash(e, run->list_bank, h) < 0)
+        return -1;
+    if (memcmp(h, e->digest, a->size) != 0) {
+        if (run->r->digest_mismatches++ == 0)
+            run->r->first_mismatch = (int64_t)e->index;
+    }
+    return 0;
+}
+
+static int on_entry(const struct ima_entry *e, void *ctx, char **err)
+{
+    struct run *run = ctx;
+    struct replay_result *r = run->r;
+    uint8_t ext[BANK_COUNT][ALG_MAX_DIGEST];
+    if (run->o->max_entries && e->index >= run->o->max_entries)
+        return 1;
+    r->entries++;
+    if (e->pcr != run->pcr) {
+        r->other_pcr++;
+        return 0;
+    }
+    if (check_list_digest(run, e) < 0)
+        return err_set(err, "hashing the template data");
+    memset(ext, 0, sizeof ext);
+    for (int b = 0; b < BANK_COUNT; b++) {
+        if (!(r->banks & (1u << b)))
+            continue;
+        if (replay_entry_digest(e, (enum bank)b, run->list_bank, ext[b], err) < 0 ||
+            alg_extend((enum bank)b, r->pcr[b], ext[b]) < 0)
+            return err_set(err, "extending the %s bank", alg_by_bank(b)->name);
+    }
+    r->violations += e->violation;
+    struct replay_step s = { e, r->extends++, r->banks,
+                             (const uint8_t (*)[ALG_MAX_DIGEST])ext,
+                             (const uint8_t (*)[ALG_MAX_DIGEST])r->pcr };
+    return run->o->on_step ? run->o->on_step(&s, run->o->ctx, err) : 0;
+}
+
+int replay_run(const struct replay_src *src, const struct replay_opts *opts,
+               struct replay_result *res, char **err)
+{
+    static const struct replay_opts none;
+    const struct replay_opts *o = opts ? opts : &none;
+    struct run run = { o, res, o->pcr ? o->pcr : 10, o->list_bank };
+    memset(res, 0, sizeof *res);
+    res->banks = default_banks(o->banks);
+    res->first_mismatch = -1;
+    if (res->banks >> BANK_COUNT || !alg_by_bank(run.list_bank))
+        return err_set(err, "replay: bad bank selection");
+    size_t dlen = src->digest_len ? src->digest_len : 20;
+    if (dlen != alg_by_bank(run.list_bank)->size)
+        return err_set(err, "replay: a %zu-byte list digest cannot be the %s bank's",
+                       dlen, alg_by_bank(run.list_bank)->name);
+    if (src->f)
+        return imalist_parse_file(src->f, src->digest_len, on_entry, &run, err);
+    return imalist_parse_buf(src->p, src->n, src->digest_len, on_entry, &run, err);
+}
