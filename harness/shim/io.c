@@ -1,0 +1,189 @@
+#include "shim/io.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "shim/evloop.h"
+#include "util/err.h"
+
+static int fill_addr(struct sockaddr_un *a, const char *path)
+{
+    memset(a, 0, sizeof(*a));
+    a->sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof(a->sun_path)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    strcpy(a->sun_path, path);
+    return 0;
+}
+
+int io_listen_unix(const char *path, char **err)
+{
+    struct sockaddr_un a;
+    if (fill_addr(&a, path) < 0)
+        return err_errno(err, "listen socket %s", path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return err_errno(err, "socket");
+    if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 1) < 0) {
+        err_errno(err, "bind/listen %s", path);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int io_connect_unix(const char *path)
+{
+    struct sockaddr_un a;
+    if (fill_addr(&a, path) < 0)
+        return -1;
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+int io_accept(int lfd)
+{
+    return accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+}
+
+/* Keep the first passed fd, close any others (never leak a peer's fds). */
+static void take_fds(struct msghdr *m, int *rfd)
+{
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+            continue;
+        size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < n; i++) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+            if (rfd && *rfd < 0)
+                *rfd = fd;
+            else
+                close(fd);
+        }
+    }
+}
+
+ssize_t io_recv(int fd, void *buf, size_t n, int *rfd)
+{
+    union {
+        char b[CMSG_SPACE(4 * sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    struct iovec iov = { buf, n };
+    struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+                        .msg_control = ctl.b, .msg_controllen = sizeof(ctl.b) };
+    ssize_t r;
+    do
+        r = recvmsg(fd, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+    while (r < 0 && errno == EINTR);
+    if (r >= 0)
+        take_fds(&m, rfd);
+    return r;
+}
+
+static int wait_fd(int fd, short ev, uint64_t deadline)
+{
+    for (;;) {
+        uint64_t now = evloop_now_ms();
+        if (now >= deadline) {
+            errno = ETIMEDOUT;
+            return -1;
+        }
+        struct pollfd p = { fd, ev, 0 };
+        int r = poll(&p, 1, (int)(deadline - now));
+        if (r > 0)
+            return 0;
+        if (r < 0 && errno != EINTR)
+            return -1;
+    }
+}
+
+static ssize_t send_once(int fd, const uint8_t *p, size_t n, int sendfd)
+{
+    union {
+        char b[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    struct iovec iov = { (void *)p, n };
+    struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+    if (sendfd >= 0) {
+        memset(&ctl, 0, sizeof(ctl));
+        m.msg_control = ctl.b;
+        m.msg_controllen = sizeof(ctl.b);
+        struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &sendfd, sizeof(int));
+    }
+    return sendmsg(fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+int io_send_all(int fd, const void *buf, size_t n, int sendfd,
+                int timeout_ms, char **err)
+{
+    const uint8_t *p = buf;
+    uint64_t deadline = evloop_now_ms() + (uint64_t)timeout_ms;
+    size_t done = 0;
+    while (done < n) {
+        ssize_t r = send_once(fd, p + done, n - done, done ? -1 : sendfd);
+        if (r > 0) {
+            done += (size_t)r;
+            continue;
+        }
+        if (r < 0 && errno != EAGAIN && errno != EINTR)
+            return err_errno(err, "write (%zu of %zu bytes done)", done, n);
+        if (wait_fd(fd, POLLOUT, deadline) < 0)
+            return err_errno(err, "write (%zu of %zu bytes done)", done, n);
+    }
+    return 0;
+}
+
+int io_read_all(int fd, void *buf, size_t n, int timeout_ms, char **err)
+{
+    uint8_t *p = buf;
+    uint64_t deadline = evloop_now_ms() + (uint64_t)timeout_ms;
+    size_t done = 0;
+    while (done < n) {
+        ssize_t r = io_recv(fd, p + done, n - done, NULL);
+        if (r > 0) {
+            done += (size_t)r;
+            continue;
+        }
+        if (r == 0)
+            return err_set(err, "read: end of stream after %zu of %zu bytes",
+                           done, n);
+        if (errno != EAGAIN)
+            return err_errno(err, "read (%zu of %zu bytes)", done, n);
+        if (wait_fd(fd, POLLIN, deadline) < 0)
+            return err_errno(err, "read (%zu of %zu bytes)", done, n);
+    }
+    return 0;
+}
+
+size_t io_drain(int fd)
+{
+    uint8_t buf[1024];
+    size_t total = 0;
+    ssize_t r;
+    while ((r = io_recv(fd, buf, sizeof(buf), NULL)) > 0)
+        total += (size_t)r;
+    return total;
+}

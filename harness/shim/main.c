@@ -1,0 +1,136 @@
+/* tpmfault-shim: relay between QEMU's -tpmdev emulator and swtpm.
+ *   tpmfault-shim --listen PATH --swtpm-ctrl PATH --trace FILE
+ *                 [--deadline SECONDS]
+ * Exit: 0 after CMD_SHUTDOWN was relayed or QEMU's connection ended,
+ * 1 on a runtime error or a signal, 2 on a usage error. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shim/shim.h"
+
+enum opt_type { OPT_STR, OPT_SECONDS };
+
+struct opt {
+    const char *name;
+    enum opt_type type;
+    int required;
+    void *dst;
+};
+
+static volatile sig_atomic_t signalled;
+
+static void on_signal(int sig)
+{
+    signalled = sig;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: tpmfault-shim --listen PATH --swtpm-ctrl PATH "
+               "--trace FILE [--deadline SECONDS]\n");
+}
+
+static int set_opt(const struct opt *o, const char *v)
+{
+    if (o->type == OPT_STR) {
+        *(const char **)o->dst = v;
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    double d = strtod(v, &end);
+    if (errno || end == v || *end || d <= 0 || d > 3600) {
+        fprintf(stderr, "tpmfault-shim: %s: '%s' is not a number of "
+                        "seconds in (0, 3600]\n", o->name, v);
+        return -1;
+    }
+    *(unsigned *)o->dst = (unsigned)(d * 1000);
+    return 0;
+}
+
+/* "--name VALUE" or "--name=VALUE"; every option takes a value. */
+static int parse_args(int argc, char **argv, const struct opt *opts,
+                      int nopts)
+{
+    int seen[8] = { 0 };
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *eq = strchr(a, '=');
+        size_t klen = eq ? (size_t)(eq - a) : strlen(a);
+        int k = 0;
+        while (k < nopts && (strlen(opts[k].name) != klen ||
+                             strncmp(opts[k].name, a, klen) != 0))
+            k++;
+        if (k == nopts) {
+            fprintf(stderr, "tpmfault-shim: unknown option '%s'\n", a);
+            return -1;
+        }
+        const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+        if (!v) {
+            fprintf(stderr, "tpmfault-shim: %s needs a value\n", a);
+            return -1;
+        }
+        if (set_opt(&opts[k], v) < 0)
+            return -1;
+        seen[k] = 1;
+    }
+    for (int k = 0; k < nopts; k++) {
+        if (opts[k].required && !seen[k]) {
+            fprintf(stderr, "tpmfault-shim: %s is required\n", opts[k].name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Block SIGINT/SIGTERM except inside the loop's ppoll (wait_mask). */
+static void setup_signals(sigset_t *wait_mask)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigprocmask(SIG_BLOCK, &block, wait_mask);
+    sigdelset(wait_mask, SIGINT);
+    sigdelset(wait_mask, SIGTERM);
+}
+
+int main(int argc, char **argv)
+{
+    struct shim_config cfg = { .deadline_ms = 10000 };
+    const struct opt opts[] = {
+        { "--listen", OPT_STR, 1, &cfg.listen_path },
+        { "--swtpm-ctrl", OPT_STR, 1, &cfg.swtpm_ctrl_path },
+        { "--trace", OPT_STR, 1, &cfg.trace_path },
+        { "--deadline", OPT_SECONDS, 0, &cfg.deadline_ms },
+    };
+    if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (parse_args(argc, argv, opts, sizeof(opts) / sizeof(opts[0])) < 0) {
+        usage(stderr);
+        return 2;
+    }
+    sigset_t wait_mask;
+    setup_signals(&wait_mask);
+    struct shim s;
+    char *err = NULL;
+    int rc = 1;
+    if (shim_init(&s, &cfg, &err) < 0)
+        fprintf(stderr, "tpmfault-shim: %s\n", err);
+    else
+        rc = shim_run(&s, &wait_mask, &signalled);
+    free(err);
+    shim_fini(&s);
+    return rc;
+}

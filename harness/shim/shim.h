@@ -1,0 +1,97 @@
+/* The shim: QEMU's control connection and data fd on one side, swtpm's
+ * control socket and a socketpair to it on the other.  Control and data
+ * are separate state machines (ctrl.c, data.c) on one event loop. */
+#ifndef TPMFAULT_SHIM_H
+#define TPMFAULT_SHIM_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shim/book.h"
+#include "shim/ctrlcmd.h"
+#include "shim/evloop.h"
+#include "shim/hook.h"
+#include "shim/trace.h"
+
+#define SHIM_IO_MS        2000   /* one write, or completing a partial frame */
+#define SHIM_CTRL_RSP_MS  10000  /* swtpm answering a control command */
+#define SHIM_IDLE_MS      2000   /* in-flight command before shutdown */
+#define SHIM_DEFAULT_BUFSIZE 4096
+#define SHIM_MAX_BUFSIZE  65536
+#define SHIM_TRUTH_PCR    10
+
+struct shim_config {
+    const char *listen_path;
+    const char *swtpm_ctrl_path;
+    const char *trace_path;
+    unsigned deadline_ms;   /* swtpm connected and QEMU accepted by then */
+};
+
+struct data_relay {
+    int qemu_fd, tpm_fd;    /* -1 until SET_DATAFD succeeded */
+    uint32_t bufsize;       /* from CMD_SET_BUFFERSIZE; frame size limit */
+    uint8_t cmd[SHIM_MAX_BUFSIZE];
+    size_t cmd_have;
+    uint8_t rsp[SHIM_MAX_BUFSIZE];
+    size_t rsp_have;
+    long long cmd_timer, rsp_timer;
+    struct frame_book book;
+};
+
+enum ctrl_phase {
+    CTRL_REQ,        /* reading QEMU's request */
+    CTRL_RSP,        /* request forwarded, reading swtpm's response */
+    CTRL_WAIT_IDLE,  /* shutdown or close waits for the data command */
+};
+
+struct ctrl_relay {
+    int qemu_fd, tpm_fd;
+    enum ctrl_phase phase;
+    const struct ctrl_spec *spec;
+    uint8_t *req, *rsp;
+    size_t req_have, req_alloc, rsp_have, rsp_alloc;
+    int fd_in;        /* fd that came with QEMU's request */
+    int pair_keep;    /* our socketpair end while SET_DATAFD is answered */
+    bool closing;     /* QEMU went away: truth, then exit without shutdown */
+    long long req_timer, rsp_timer, idle_timer;
+};
+
+struct shim {
+    struct shim_config cfg;
+    struct evloop *loop;
+    struct trace trace;
+    int listen_fd;
+    long long start_timer, retry_timer;
+    struct ctrl_relay ctrl;
+    struct data_relay data;
+    relay_decide_fn *decide;
+    void *decide_ctx;
+    int exit_code;
+};
+
+/* Open the trace, listen, and start connecting to swtpm.  On failure
+ * shim_fini() still releases what was set up. */
+int shim_init(struct shim *s, const struct shim_config *cfg, char **err);
+/* Serve one QEMU connection.  Returns the process exit code. */
+int shim_run(struct shim *s, const sigset_t *wait_mask,
+             volatile sig_atomic_t *signalled);
+void shim_fini(struct shim *s);
+/* Stop the loop with this exit code (the first one set wins). */
+void shim_finish(struct shim *s, int code);
+
+/* ctrl.c */
+void ctrl_start(struct shim *s, int qemu_fd);
+/* The data channel has no command in flight any more. */
+void ctrl_data_idle(struct shim *s);
+void ctrl_close(struct shim *s);
+
+/* data.c */
+int data_start(struct shim *s, int qemu_fd, int tpm_fd);
+void data_close(struct shim *s);
+
+/* truth.c: read PCR 10 from swtpm over the shim's data socket and trace
+ * it as the TPM's truth.  0, or -1 (an error line is traced). */
+int shim_pcr_truth(struct shim *s);
+
+#endif

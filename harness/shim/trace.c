@@ -1,0 +1,62 @@
+#include "shim/trace.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "shim/evloop.h"
+#include "util/err.h"
+
+int trace_open(struct trace *tr, const char *path, char **err)
+{
+    tr->f = fopen(path, "we");
+    if (!tr->f)
+        return err_errno(err, "trace file %s", path);
+    json_init(&tr->j, tr->f, false);
+    tr->t0_ms = evloop_now_ms();
+    return 0;
+}
+
+void trace_close(struct trace *tr)
+{
+    if (tr->f)
+        fclose(tr->f);
+    tr->f = NULL;
+}
+
+struct json *trace_begin(struct trace *tr, uint64_t ord)
+{
+    json_init(&tr->j, tr->f, false);
+    json_obj_begin(&tr->j, NULL);
+    if (ord)
+        json_uint(&tr->j, "ord", ord);
+    json_double(&tr->j, "t", (double)(evloop_now_ms() - tr->t0_ms) / 1000.0);
+    return &tr->j;
+}
+
+void trace_end(struct trace *tr)
+{
+    json_obj_end(&tr->j);
+    fputc('\n', tr->f);
+    fflush(tr->f);
+}
+
+void trace_error(struct trace *tr, const char *fmt, ...)
+{
+    char *msg = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(&msg, fmt, ap) < 0)
+        msg = NULL;
+    va_end(ap);
+    struct json *j = trace_begin(tr, 0);
+    json_str(j, "event", "error");
+    json_str(j, "what", msg ? msg : "(out of memory)");
+    trace_end(tr);
+    free(msg);
+}
+
+const char *trace_hex32(char *buf, uint32_t v)
+{
+    snprintf(buf, 11, "0x%08x", v);
+    return buf;
+}

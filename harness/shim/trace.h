@@ -1,0 +1,34 @@
+/* The shim's trace: one JSON object per line, flushed per line, so a
+ * crash or a kill loses at most the line being written.  Lines start
+ * with "ord" (data frames only) and "t" (monotonic seconds since the
+ * shim started). */
+#ifndef TPMFAULT_SHIM_TRACE_H
+#define TPMFAULT_SHIM_TRACE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "util/json.h"
+
+struct trace {
+    FILE *f;
+    struct json j;
+    uint64_t t0_ms;
+};
+
+int trace_open(struct trace *tr, const char *path, char **err);
+void trace_close(struct trace *tr);
+
+/* Begin a line: '{', then "ord" when ord > 0, then "t".  Add fields with
+ * the json_* calls on the returned writer, then trace_end(). */
+struct json *trace_begin(struct trace *tr, uint64_t ord);
+void trace_end(struct trace *tr);
+
+/* {"t":..,"event":"error","what":"..."} */
+void trace_error(struct trace *tr, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* "0x%08x" into buf[11]. */
+const char *trace_hex32(char *buf, uint32_t v);
+
+#endif

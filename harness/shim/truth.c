@@ -1,0 +1,84 @@
+/* The TPM's truth: PCR 10 read from swtpm itself over the shim's own end
+ * of the data socketpair, just before QEMU's CMD_SHUTDOWN makes swtpm
+ * exit and forget its PCRs.  Only called with no guest command in flight,
+ * so the shim's PCR_Read cannot interleave with a guest frame. */
+#include "shim/shim.h"
+
+#include <stdlib.h>
+
+#include "shim/io.h"
+#include "util/err.h"
+#include "util/hex.h"
+#include "util/rd.h"
+
+static int exchange(struct shim *s, const uint8_t *cmd, size_t n,
+                    uint8_t *rsp, size_t cap, size_t *got, char **err)
+{
+    int fd = s->data.tpm_fd;
+    struct tpm_hdr h;
+    if (io_send_all(fd, cmd, n, -1, SHIM_IO_MS, err) < 0 ||
+        io_read_all(fd, rsp, TPM_HDR_SIZE, SHIM_IO_MS, err) < 0 ||
+        frame_hdr_parse(rsp, TPM_HDR_SIZE, (uint32_t)cap, &h, err) < 0 ||
+        io_read_all(fd, rsp + TPM_HDR_SIZE, h.size - TPM_HDR_SIZE,
+                    SHIM_IO_MS, err) < 0)
+        return -1;
+    *got = h.size;
+    return 0;
+}
+
+/* One PCR_Read of PCR 10 in the given banks.  *rc is the TPM's answer
+ * (0 when the exchange itself failed). */
+static int read_banks(struct shim *s, const enum bank *banks, unsigned n,
+                      struct pcr_digests *out, uint32_t *rc, char **err)
+{
+    uint8_t cmd[64], rsp[1024];
+    size_t len = frame_build_pcr_read(cmd, sizeof(cmd), SHIM_TRUTH_PCR,
+                                      banks, n), got;
+    *rc = 0;
+    if (!len)
+        return err_set(err, "cannot build PCR_Read");
+    if (exchange(s, cmd, len, rsp, sizeof(rsp), &got, err) < 0)
+        return -1;
+    return frame_parse_pcr_read_rsp(rsp, got, SHIM_TRUTH_PCR, out, rc, err);
+}
+
+static void trace_truth(struct shim *s, const struct pcr_digests *d)
+{
+    char hex[2 * ALG_MAX_DIGEST + 1];
+    struct json *j = trace_begin(&s->trace, 0);
+    json_str(j, "event", "pcr_truth");
+    json_uint(j, "pcr", SHIM_TRUTH_PCR);
+    json_uint(j, "after_ord", s->data.book.last_ord);
+    json_obj_begin(j, "banks");
+    for (unsigned i = 0; i < d->count; i++) {
+        const struct alg_info *a = alg_by_bank(d->v[i].bank);
+        hex_encode(d->v[i].d, a->size, hex);
+        json_str(j, a->name, hex);
+    }
+    json_obj_end(j);
+    trace_end(&s->trace);
+}
+
+int shim_pcr_truth(struct shim *s)
+{
+    static const enum bank all[] = { BANK_SHA1, BANK_SHA256, BANK_SHA384,
+                                     BANK_SHA512 };
+    static const enum bank base[] = { BANK_SHA1, BANK_SHA256 };
+    struct pcr_digests d;
+    uint32_t rc;
+    char *err = NULL;
+    int r = read_banks(s, all, 4, &d, &rc, &err);
+    if (r < 0 && rc != 0) {
+        /* The TPM refused the bank set (e.g. no sha384 in this build). */
+        free(err);
+        err = NULL;
+        r = read_banks(s, base, 2, &d, &rc, &err);
+    }
+    if (r < 0) {
+        trace_error(&s->trace, "pcr_truth: %s", err);
+        free(err);
+        return -1;
+    }
+    trace_truth(s, &d);
+    return 0;
+}
