@@ -2,9 +2,16 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <time.h>
 
-#include "shim/evloop.h"
 #include "util/err.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 int trace_open(struct trace *tr, const char *path, char **err)
 {
@@ -12,7 +19,7 @@ int trace_open(struct trace *tr, const char *path, char **err)
     if (!tr->f)
         return err_errno(err, "trace file %s", path);
     json_init(&tr->j, tr->f, false);
-    tr->t0_ms = evloop_now_ms();
+    tr->t0 = now_s();
     return 0;
 }
 
@@ -29,7 +36,7 @@ struct json *trace_begin(struct trace *tr, uint64_t ord)
     json_obj_begin(&tr->j, NULL);
     if (ord)
         json_uint(&tr->j, "ord", ord);
-    json_double(&tr->j, "t", (double)(evloop_now_ms() - tr->t0_ms) / 1000.0);
+    json_double(&tr->j, "t", now_s() - tr->t0);
     return &tr->j;
 }
 

@@ -13,7 +13,7 @@
 struct trace {
     FILE *f;
     struct json j;
-    uint64_t t0_ms;
+    double t0;   /* CLOCK_MONOTONIC seconds at open */
 };
 
 int trace_open(struct trace *tr, const char *path, char **err);
