@@ -57,7 +57,8 @@ static int fill_one(void *ctx, uint16_t alg, uint8_t pcr)
 static int parse_sels(struct rd *r, struct quote_pcrs *out, char **err)
 {
     uint32_t count;
-    rd_le32(r, &count);
+    if (rd_le32(r, &count) < 0)
+        return err_set(err, "quote.pcrs offset 0: selection count truncated");
     if (count > QUOTE_MAX_SEL)
         return err_set(err, "quote.pcrs offset 0: selection count %u exceeds %d",
                        count, QUOTE_MAX_SEL);
@@ -65,9 +66,9 @@ static int parse_sels(struct rd *r, struct quote_pcrs *out, char **err)
         struct quote_sel s;
         const uint8_t *bits;
         size_t at = r->off;
-        rd_le16(r, &s.alg);
-        rd_u8(r, &s.size);
-        rd_bytes(r, QUOTE_SELECT_MAX + 1, &bits);     /* select[4] + padding */
+        if (rd_le16(r, &s.alg) < 0 || rd_u8(r, &s.size) < 0 ||
+            rd_bytes(r, QUOTE_SELECT_MAX + 1, &bits) < 0)   /* select[4] + pad */
+            return err_set(err, "quote.pcrs offset %zu: selection truncated", at);
         if (i >= count)
             continue;
         if (s.size > QUOTE_SELECT_MAX)
@@ -94,7 +95,9 @@ static int parse_serialized(const uint8_t *p, size_t n, struct quote_pcrs *out,
                        "least %d", n, SER_SELS + 4);
     if (parse_sels(&r, out, err) < 0)
         return -1;
-    rd_le32(&r, &lists);
+    if (rd_le32(&r, &lists) < 0)
+        return err_set(err, "quote.pcrs offset %d: digest list count truncated",
+                       SER_SELS);
     if (lists > QUOTE_MAX_VALUES / SER_DIGESTS_PER_LIST ||
         rd_left(&r) != (size_t)lists * SER_LIST_SIZE)
         return err_set(err, "quote.pcrs offset %d: %u digest lists do not fit "
@@ -102,7 +105,8 @@ static int parse_serialized(const uint8_t *p, size_t n, struct quote_pcrs *out,
     for (uint32_t l = 0; l < lists; l++) {
         uint32_t count;
         size_t at = r.off;
-        rd_le32(&r, &count);
+        if (rd_le32(&r, &count) < 0)
+            return err_set(err, "quote.pcrs offset %zu: digest count truncated", at);
         if (count > SER_DIGESTS_PER_LIST)
             return err_set(err, "quote.pcrs offset %zu: digest count %u exceeds %d",
                            at, count, SER_DIGESTS_PER_LIST);
@@ -110,8 +114,8 @@ static int parse_serialized(const uint8_t *p, size_t n, struct quote_pcrs *out,
             const uint8_t *d;
             uint16_t sz;
             at = r.off;
-            rd_le16(&r, &sz);
-            rd_bytes(&r, 64, &d);
+            if (rd_le16(&r, &sz) < 0 || rd_bytes(&r, 64, &d) < 0)
+                return err_set(err, "quote.pcrs offset %zu: digest truncated", at);
             if (k >= count)
                 continue;
             if (sz > 64)
