@@ -88,7 +88,7 @@ tpm-template: deps
 setup: deps all kernel initramfs tpm-template
 
 scenario: setup
-	bin/tpmfault run --kernel "$(KERNEL)" scenarios/$(NAME).scn
+	bin/tpmfault run --kernel "$(KERNEL)" $(if $(SEED),--seed $(SEED)) scenarios/$(NAME).scn
 
 integration: setup itests
 	@tests/integration/run-all.sh

@@ -1,0 +1,8 @@
+#ifndef TPMFAULT_CLI_H
+#define TPMFAULT_CLI_H
+
+/* Each subcommand takes its own argv (argv[0] is the subcommand's name)
+ * and returns the process exit code. */
+int cli_run(int argc, char **argv, const char *root);
+
+#endif

@@ -1,0 +1,135 @@
+/* bin/tpmfault: the front command.
+ *   tpmfault run [options] SCENARIO.scn     run one scenario, exit with its verdict
+ *   tpmfault check SCENARIO.scn...          check scripts without running them
+ *   tpmfault list [DIR]                     the catalogue with descriptions
+ * Exit codes: run: 0 pass, 1 fail, 77 skip, 99 broken; 2 bad usage or input. */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "faults/scenario.h"
+#include "runner/run.h"
+
+#define EXIT_USAGE 2
+
+static void usage(FILE *out)
+{
+    fputs("usage: tpmfault run [--kernel K] [--seed N] [--deadline S] "
+          "[--reports DIR]\n"
+          "                    [--initramfs FILE] [--keep] SCENARIO.scn\n"
+          "       tpmfault check SCENARIO.scn...\n"
+          "       tpmfault list [DIR]\n", out);
+}
+
+/* The project root: the folder above bin/ that holds this program. */
+static int find_root(char *root, size_t size)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n < 0)
+        return -1;
+    exe[n] = '\0';
+    for (int up = 0; up < 2; up++) {
+        char *slash = strrchr(exe, '/');
+        if (!slash)
+            return -1;
+        *slash = '\0';
+    }
+    if (strlen(exe) >= size)
+        return -1;
+    strcpy(root, exe);
+    return 0;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    int bad = 0;
+    for (int i = 1; i < argc; i++) {
+        struct scenario s;
+        char *err = NULL;
+        if (scenario_load(argv[i], &s, &err) < 0) {
+            fprintf(stderr, "%s\n", err);
+            free(err);
+            bad++;
+        } else {
+            printf("%s: ok (%d expectations)\n", argv[i],
+                   scenario_expectation_count(&s));
+        }
+    }
+    return bad ? EXIT_USAGE : 0;
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int is_script(const struct dirent *d)
+{
+    size_t n = strlen(d->d_name);
+    return n > 4 && strcmp(d->d_name + n - 4, ".scn") == 0;
+}
+
+static int cmd_list(int argc, char **argv, const char *root)
+{
+    char dir[PATH_MAX];
+    if (argc > 1)
+        snprintf(dir, sizeof(dir), "%s", argv[1]);
+    else if (snprintf(dir, sizeof(dir), "%s/scenarios", root) >= (int)sizeof(dir))
+        return EXIT_USAGE;
+    struct dirent **names;
+    int n = scandir(dir, &names, is_script, by_name);
+    if (n < 0) {
+        fprintf(stderr, "tpmfault: %s: %s\n", dir, strerror(errno));
+        return EXIT_USAGE;
+    }
+    int bad = 0;
+    for (int i = 0; i < n; i++) {
+        char path[PATH_MAX + 256];
+        snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+        struct scenario s;
+        char *err = NULL;
+        if (scenario_load(path, &s, &err) < 0) {
+            fprintf(stderr, "%s\n", err);
+            free(err);
+            bad++;
+        } else {
+            printf("%-26s %s\n", s.name, s.description);
+        }
+        free(names[i]);
+    }
+    free(names);
+    return bad ? EXIT_USAGE : 0;
+}
+
+int main(int argc, char **argv)
+{
+    char root[PATH_MAX];
+    if (find_root(root, sizeof(root)) < 0) {
+        fprintf(stderr, "tpmfault: cannot locate the project root\n");
+        return EXIT_USAGE;
+    }
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_USAGE : 0;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "run") == 0)
+        return cli_run(argc - 1, argv + 1, root);
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "list") == 0)
+        return cmd_list(argc - 1, argv + 1, root);
+    fprintf(stderr, "tpmfault: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,130 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "runner/verdict.h"
+#include "util/hex.h"
+
+static struct exp_check *add(struct checks *cs, const char *name,
+                             const char *expected)
+{
+    struct exp_check *c = &cs->c[cs->n++];
+    memset(c, 0, sizeof(*c));
+    c->name = name;
+    snprintf(c->expected, sizeof(c->expected), "%s", expected);
+    return c;
+}
+
+static void judge(struct exp_check *c, bool holds)
+{
+    c->result = holds ? EXP_PASS : EXP_FAIL;
+}
+
+static void unknown(struct exp_check *c, const char *why)
+{
+    c->result = EXP_UNKNOWN;
+    snprintf(c->seen, sizeof(c->seen), "unknown");
+    snprintf(c->detail, sizeof(c->detail), "%s", why);
+}
+
+static void check_yesno(struct checks *cs, const char *name, int want,
+                        bool actual, const char *detail)
+{
+    if (!want)
+        return;
+    struct exp_check *c = add(cs, name, want == SCN_YES ? "yes" : "no");
+    snprintf(c->seen, sizeof(c->seen), "%s", actual ? "yes" : "no");
+    snprintf(c->detail, sizeof(c->detail), "%s", detail ? detail : "");
+    judge(c, (want == SCN_YES) == actual);
+}
+
+/* Per-bank comparison of the replay with the TPM's or the quote's PCR 10:
+ * "equal" holds when every bank is equal, "differ" when every bank differs. */
+static void check_cmp(struct checks *cs, const char *name, int want,
+                      const struct facts *f, bool quote)
+{
+    if (!want)
+        return;
+    struct exp_check *c = add(cs, name, want == SCN_CMP_EQUAL ? "equal" : "differ");
+    int equal = 0, differ = 0;
+    char detail[512] = "";
+    for (int b = 0; b < BANK_COUNT; b++) {
+        if (!(f->banks & (1u << b)))
+            continue;
+        const struct bank_facts *bf = &f->bank[b];
+        const struct alg_info *a = alg_by_bank((enum bank)b);
+        bool have = quote ? bf->have_quote : bf->have_tpm;
+        if (!bf->have_replay || !have) {
+            unknown(c, quote ? "no verified quote value for this bank"
+                             : "the TPM's PCR 10 was not recorded in the trace");
+            return;
+        }
+        const uint8_t *other = quote ? bf->quote : bf->tpm;
+        bool eq = memcmp(bf->replay, other, a->size) == 0;
+        eq ? equal++ : differ++;
+        const struct replay_entry_ref *d = quote ? &bf->diverge_quote : &bf->diverge_tpm;
+        char part[320];
+        if (eq)
+            snprintf(part, sizeof(part), "%s equal", a->name);
+        else if (d->index >= 0)
+            snprintf(part, sizeof(part), "%s differs from entry %lld (%.200s) onwards",
+                     a->name, (long long)d->index, d->file_name);
+        else
+            snprintf(part, sizeof(part), "%s differs, no prefix of the list matches",
+                     a->name);
+        if (detail[0])
+            strncat(detail, "; ", sizeof(detail) - strlen(detail) - 1);
+        strncat(detail, part, sizeof(detail) - strlen(detail) - 1);
+    }
+    snprintf(c->seen, sizeof(c->seen), "%s",
+             differ == 0 ? "equal" : equal == 0 ? "differ" : "mixed");
+    snprintf(c->detail, sizeof(c->detail), "%s", detail);
+    judge(c, want == SCN_CMP_EQUAL ? differ == 0 : equal == 0);
+}
+
+static void check_quote(struct checks *cs, int want, const struct facts *f)
+{
+    if (!want)
+        return;
+    struct exp_check *c = add(cs, "quote", want == SCN_QUOTE_VALID ? "valid" : "refused");
+    const char *seen = !f->quote_present ? "refused" : f->quote_valid ? "valid" : "invalid";
+    snprintf(c->seen, sizeof(c->seen), "%s", seen);
+    snprintf(c->detail, sizeof(c->detail), "%s", f->quote_problem);
+    judge(c, strcmp(seen, c->expected) == 0);
+}
+
+static void check_bypass(struct checks *cs, int want, const struct facts *f)
+{
+    if (!want)
+        return;
+    struct exp_check *c = add(cs, "bypass", want == SCN_ON ? "on" : "off");
+    snprintf(c->seen, sizeof(c->seen), "%s", f->bypass ? "on" : "off");
+    snprintf(c->detail, sizeof(c->detail), "boot_aggregate %s%s",
+             f->boot_aggregate, f->boot_aggregate_zero ? " (all zeros)" : "");
+    judge(c, (want == SCN_ON) == f->bypass);
+}
+
+void expectations_check(const struct scenario *s, const struct facts *f,
+                        struct checks *out)
+{
+    const struct scn_expect *e = &s->expect;
+    out->n = 0;
+    if (e->list_complete && !f->have_list)
+        unknown(add(out, "list-complete", e->list_complete == SCN_YES ? "yes" : "no"),
+                f->list_problem);
+    else
+        check_yesno(out, "list-complete", e->list_complete, f->list_complete,
+                    f->list_complete_detail);
+    if (e->trace_in_list && (!f->have_trace || !f->have_list))
+        unknown(add(out, "trace-in-list", e->trace_in_list == SCN_YES ? "yes" : "no"),
+                f->have_trace ? f->list_problem : f->trace_problem);
+    else
+        check_yesno(out, "trace-in-list", e->trace_in_list, f->trace_in_list,
+                    f->trace_in_list_detail);
+    check_cmp(out, "replay-vs-tpm", e->replay_vs_tpm, f, false);
+    check_cmp(out, "replay-vs-quote", e->replay_vs_quote, f, true);
+    check_quote(out, e->quote, f);
+    check_bypass(out, e->bypass, f);
+    check_yesno(out, "guest-alive", e->guest_alive, f->guest_alive,
+                f->guest_alive ? "the agent reported done" :
+                "the agent never reported done");
+}

@@ -1,0 +1,27 @@
+/* What a run left behind for the verifier: how the processes ended, the
+ * guest's evidence (already decoded into the report directory), the
+ * parameters that make it reproducible. */
+#ifndef TPMFAULT_OUTCOME_H
+#define TPMFAULT_OUTCOME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "runner/evidence.h"
+
+struct run_outcome {
+    char broken[256];         /* non-empty: the harness could not run it */
+    char skip[256];           /* non-empty: a stated requirement is missing */
+    bool deadline_hit;
+    int signal;               /* SIGINT/SIGTERM that stopped the run, or 0 */
+    double wall_s;
+    char qemu_status[64];
+    char kernel_label[256];   /* "6.1 (linux-image-... 6.1.x-y)" or a path */
+    uint64_t seed;
+    char nonce_hex[65];
+    bool have_evidence;
+    struct evidence ev;
+    char reproduce[4608];     /* the command line that reruns this */
+};
+
+#endif

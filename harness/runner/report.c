@@ -1,0 +1,206 @@
+#include "runner/report.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util/hex.h"
+#include "util/json.h"
+
+static const char *exp_result_name(enum exp_result r)
+{
+    return r == EXP_PASS ? "pass" : r == EXP_FAIL ? "fail" : "unknown";
+}
+
+static FILE *open_in(const char *dir, const char *name)
+{
+    char path[4352];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        perror(path);
+    return f;
+}
+
+static void json_hex_or_null(struct json *j, const char *key, bool have,
+                             const uint8_t *v, size_t n)
+{
+    char hex[2 * ALG_MAX_DIGEST + 1];
+    if (!have) {
+        json_null(j, key);
+        return;
+    }
+    hex_encode(v, n, hex);
+    json_str(j, key, hex);
+}
+
+static void json_banks(struct json *j, const struct facts *f)
+{
+    json_obj_begin(j, "banks");
+    for (int b = 0; b < BANK_COUNT; b++) {
+        if (!(f->banks & (1u << b)))
+            continue;
+        const struct alg_info *a = alg_by_bank((enum bank)b);
+        const struct bank_facts *bf = &f->bank[b];
+        json_obj_begin(j, a->name);
+        json_hex_or_null(j, "replay", bf->have_replay, bf->replay, a->size);
+        json_hex_or_null(j, "quote_pcr10", bf->have_quote, bf->quote, a->size);
+        json_hex_or_null(j, "tpm_pcr10", bf->have_tpm, bf->tpm, a->size);
+        json_obj_end(j);
+    }
+    json_obj_end(j);
+}
+
+static void json_facts(struct json *j, const struct facts *f)
+{
+    json_obj_begin(j, "facts");
+    json_uint(j, "extends_seen", f->extends_seen);
+    json_uint(j, "extends_applied", f->extends_applied);
+    json_uint(j, "list_entries", f->list_entries);
+    json_uint(j, "violations", f->violations);
+    json_bool(j, "list_complete", f->list_complete);
+    json_bool(j, "trace_in_list", f->trace_in_list);
+    json_bool(j, "bypass", f->bypass);
+    json_str(j, "boot_aggregate", f->boot_aggregate);
+    json_bool(j, "quote_present", f->quote_present);
+    json_bool(j, "quote_valid", f->quote_valid);
+    json_str(j, "quote_problem", f->quote_problem[0] ? f->quote_problem : NULL);
+    json_str(j, "list_problem", f->list_problem[0] ? f->list_problem : NULL);
+    json_str(j, "trace_problem", f->trace_problem[0] ? f->trace_problem : NULL);
+    json_uint(j, "tpm_errors_logged", f->tpm_errors);
+    json_bool(j, "guest_alive", f->guest_alive);
+    json_banks(j, f);
+    json_obj_end(j);
+}
+
+static void write_json(const char *dir, const struct scenario *s,
+                       const struct run_outcome *o, const struct facts *f,
+                       const struct checks *cs, enum verdict v,
+                       const char *reason)
+{
+    FILE *out = open_in(dir, "report.json");
+    if (!out)
+        return;
+    struct json j;
+    json_init(&j, out, true);
+    json_obj_begin(&j, NULL);
+    json_str(&j, "scenario", s->name);
+    json_str(&j, "description", s->description);
+    json_str(&j, "verdict", verdict_name(v));
+    json_str(&j, "reason", reason);
+    json_uint(&j, "seed", o->seed);
+    json_str(&j, "kernel", o->ev.kernel[0] ? o->ev.kernel : NULL);
+    json_str(&j, "kernel_image", o->kernel_label);
+    json_str(&j, "kernel_uname", o->ev.uname[0] ? o->ev.uname : NULL);
+    json_str(&j, "nonce", o->nonce_hex);
+    json_double(&j, "wall_s", o->wall_s);
+    json_str(&j, "reproduce", o->reproduce);
+    json_arr_begin(&j, "expectations");
+    for (int i = 0; i < cs->n; i++) {
+        json_obj_begin(&j, NULL);
+        json_str(&j, "name", cs->c[i].name);
+        json_str(&j, "result", exp_result_name(cs->c[i].result));
+        json_str(&j, "expected", cs->c[i].expected);
+        json_str(&j, "seen", cs->c[i].seen);
+        json_str(&j, "detail", cs->c[i].detail);
+        json_obj_end(&j);
+    }
+    json_arr_end(&j);
+    json_facts(&j, f);
+    json_obj_end(&j);
+    fclose(out);
+}
+
+void xml_write_escaped(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '&': fputs("&amp;", out); break;
+        case '"': fputs("&quot;", out); break;
+        default:
+            if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
+                fputc(*s, out);
+        }
+    }
+}
+
+/* One testcase per expectation; a broken or skipped run is one testcase. */
+static void write_junit(const char *dir, const struct scenario *s,
+                        const struct run_outcome *o, const struct checks *cs,
+                        enum verdict v, const char *reason)
+{
+    FILE *out = open_in(dir, "junit.xml");
+    if (!out)
+        return;
+    int failures = 0;
+    for (int i = 0; i < cs->n; i++)
+        failures += cs->c[i].result == EXP_FAIL;
+    bool whole = v == VERDICT_BROKEN || v == VERDICT_SKIP;
+    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            "<testsuite name=\"tpmfault.%s\" tests=\"%d\" failures=\"%d\" "
+            "errors=\"%d\" skipped=\"%d\" time=\"%.3f\">\n", s->name,
+            whole ? 1 : cs->n, whole ? 0 : failures,
+            v == VERDICT_BROKEN, v == VERDICT_SKIP, o->wall_s);
+    if (whole) {
+        fprintf(out, "  <testcase classname=\"tpmfault.%s\" name=\"run\">\n    <%s message=\"",
+                s->name, v == VERDICT_SKIP ? "skipped" : "error");
+        xml_write_escaped(out, reason);
+        fprintf(out, "\"/>\n  </testcase>\n");
+    }
+    for (int i = 0; !whole && i < cs->n; i++) {
+        const struct exp_check *c = &cs->c[i];
+        fprintf(out, "  <testcase classname=\"tpmfault.%s\" name=\"%s\">", s->name, c->name);
+        if (c->result != EXP_PASS) {
+            fprintf(out, "\n    <failure message=\"expected %s, saw %s\">",
+                    c->expected, c->seen);
+            xml_write_escaped(out, c->detail);
+            fprintf(out, "\nseed %llu\nReproduce with: ", (unsigned long long)o->seed);
+            xml_write_escaped(out, o->reproduce);
+            fprintf(out, "</failure>\n  ");
+        }
+        fprintf(out, "</testcase>\n");
+    }
+    fprintf(out, "</testsuite>\n");
+    fclose(out);
+}
+
+static void write_tap(const char *dir, const struct scenario *s,
+                      const struct checks *cs, enum verdict v,
+                      const char *reason)
+{
+    FILE *out = open_in(dir, "report.tap");
+    if (!out)
+        return;
+    fprintf(out, "TAP version 13\n");
+    if (v == VERDICT_SKIP) {
+        fprintf(out, "1..0 # SKIP %s\n", reason);
+    } else if (v == VERDICT_BROKEN) {
+        fprintf(out, "1..1\nnot ok 1 - %s run # broken: %s\n", s->name, reason);
+    } else {
+        fprintf(out, "1..%d\n", cs->n);
+        for (int i = 0; i < cs->n; i++) {
+            const struct exp_check *c = &cs->c[i];
+            fprintf(out, "%s %d - %s: expected %s, saw %s\n",
+                    c->result == EXP_PASS ? "ok" : "not ok", i + 1, c->name,
+                    c->expected, c->seen);
+            if (c->result != EXP_PASS && c->detail[0])
+                fprintf(out, "# %s\n", c->detail);
+        }
+    }
+    fclose(out);
+}
+
+void report_write(const char *dir, const struct scenario *s,
+                  const struct run_outcome *o, const struct facts *f,
+                  const struct checks *cs, enum verdict v, const char *reason)
+{
+    write_json(dir, s, o, f, cs, v, reason);
+    write_junit(dir, s, o, cs, v, reason);
+    write_tap(dir, s, cs, v, reason);
+    FILE *nonce = open_in(dir, "nonce");
+    if (nonce) {
+        fprintf(nonce, "%s\n", o->nonce_hex);
+        fclose(nonce);
+    }
+}

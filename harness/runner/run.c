@@ -1,0 +1,484 @@
+#include "runner/run.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runner/fsutil.h"
+#include "runner/outcome.h"
+#include "runner/proc.h"
+#include "runner/verdict.h"
+#include "util/err.h"
+#include "util/hex.h"
+#include "util/str.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+struct run_ctx {
+    const struct scenario *s;
+    const struct run_opts *o;
+    struct run_outcome out;
+    char rundir[256];
+    char report_dir[PATH_MAX];
+    char kernel_path[PATH_MAX];
+    char initramfs[PATH_MAX];
+    char template_dir[PATH_MAX];
+    struct group g;
+    int qemu;
+    double t0;
+    double deadline;
+};
+
+const char *verdict_name(enum verdict v)
+{
+    switch (v) {
+    case VERDICT_PASS: return "pass";
+    case VERDICT_FAIL: return "fail";
+    case VERDICT_SKIP: return "skip";
+    default: return "broken";
+    }
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void progress(struct run_ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void progress(struct run_ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "[%s %6.1fs] ", c->s->name, now_s() - c->t0);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static void read_first_line(const char *path, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    if (fgets(buf, (int)size, f))
+        buf[strcspn(buf, "\n")] = '\0';
+    fclose(f);
+}
+
+/* A series name maps to the cached Debian kernel; anything with a slash or
+ * an existing file is a user's bzImage. */
+static int resolve_kernel(struct run_ctx *c, const char *k)
+{
+    if (strchr(k, '/') || file_exists(k)) {
+        if (!realpath(k, c->kernel_path))
+            return str_fmt(c->out.skip, sizeof(c->out.skip),
+                            "kernel %s: %s", k, strerror(errno)), -1;
+        str_fmt(c->out.kernel_label, sizeof(c->out.kernel_label), "%s",
+                 c->kernel_path);
+        return 0;
+    }
+    char pkg[200];
+    str_fmt(c->kernel_path, sizeof(c->kernel_path), "%s/cache/kernel/%s/vmlinuz",
+             c->o->root, k);
+    char pkgfile[PATH_MAX];
+    str_fmt(pkgfile, sizeof(pkgfile), "%s/cache/kernel/%s/package", c->o->root, k);
+    if (!file_exists(c->kernel_path))
+        return str_fmt(c->out.skip, sizeof(c->out.skip),
+                        "kernel %s is not fetched (run: make kernel KERNEL=%s)",
+                        k, k), -1;
+    read_first_line(pkgfile, pkg, sizeof(pkg));
+    str_fmt(c->out.kernel_label, sizeof(c->out.kernel_label), "%s (%s)", k, pkg);
+    return 0;
+}
+
+static void banks_string(unsigned mask, char *buf, size_t size)
+{
+    static const char *const names[] = { "sha1", "sha256", "sha384", "sha512" };
+    buf[0] = '\0';
+    for (int i = 0; i < 4; i++) {
+        if (!(mask & (1u << i)))
+            continue;
+        if (buf[0])
+            strncat(buf, ",", size - strlen(buf) - 1);
+        strncat(buf, names[i], size - strlen(buf) - 1);
+    }
+}
+
+static bool on_path(const char *prog)
+{
+    const char *path = getenv("PATH");
+    char dir[PATH_MAX];
+    while (path && *path) {
+        size_t n = strcspn(path, ":");
+        str_fmt(dir, sizeof(dir), "%.*s/%s", (int)n, path, prog);
+        if (access(dir, X_OK) == 0)
+            return true;
+        path += n + (path[n] == ':');
+    }
+    return false;
+}
+
+/* Everything a run needs must exist before anything starts. */
+static int check_requirements(struct run_ctx *c)
+{
+    const char *k = c->o->kernel ? c->o->kernel
+                    : c->s->run.kernel[0] ? c->s->run.kernel : "6.1";
+    if (resolve_kernel(c, k) < 0)
+        return -1;
+    str_fmt(c->initramfs, sizeof(c->initramfs), "%s",
+             c->o->initramfs ? c->o->initramfs : "");
+    if (!c->initramfs[0])
+        str_fmt(c->initramfs, sizeof(c->initramfs),
+                 "%s/build/initramfs.cpio.gz", c->o->root);
+    if (!file_exists(c->initramfs))
+        return str_fmt(c->out.skip, sizeof(c->out.skip),
+                        "%s missing (run: make initramfs)", c->initramfs), -1;
+    const char *progs[] = { "qemu-system-x86_64", "swtpm" };
+    for (size_t i = 0; i < 2; i++)
+        if (!on_path(progs[i]))
+            return str_fmt(c->out.skip, sizeof(c->out.skip),
+                            "%s not installed (run: make deps)", progs[i]), -1;
+    char banks[64];
+    banks_string(c->s->run.banks, banks, sizeof(banks));
+    str_fmt(c->template_dir, sizeof(c->template_dir),
+             "%s/cache/tpm-template/%s", c->o->root, banks);
+    if (c->s->run.tpm != SCN_TPM_ABSENT && !file_exists(c->template_dir))
+        return str_fmt(c->out.skip, sizeof(c->out.skip),
+                        "no TPM state for banks %s (run: scripts/tpm-template.sh "
+                        "cache/tpm-template %s)", banks, banks), -1;
+    return 0;
+}
+
+static void rpath(const struct run_ctx *c, const char *name, char *buf,
+                  size_t size)
+{
+    str_fmt(buf, size, "%s/%s", c->rundir, name);
+}
+
+static bool past_deadline(const struct run_ctx *c)
+{
+    return now_s() >= c->deadline;
+}
+
+static int remaining_ms(const struct run_ctx *c)
+{
+    double left = c->deadline - now_s();
+    return left > 0 ? (int)(left * 1000) : 0;
+}
+
+/* A TPM state template for other bank sets is made on first use. */
+static int ensure_template(struct run_ctx *c)
+{
+    if (file_exists(c->template_dir))
+        return 0;
+    char script[PATH_MAX], dir[PATH_MAX], log[PATH_MAX];
+    str_fmt(script, sizeof(script), "%s/scripts/tpm-template.sh", c->o->root);
+    str_fmt(dir, sizeof(dir), "%s/cache/tpm-template", c->o->root);
+    const char *banks = strrchr(c->template_dir, '/') + 1;
+    rpath(c, "tpm-template.log", log, sizeof(log));
+    char *argv[] = { script, dir, (char *)banks, NULL };
+    struct group g = { 0 };
+    char *err = NULL;
+    if (group_spawn(&g, "tpm-template", argv, log, &err) < 0) {
+        str_fmt(c->out.broken, sizeof(c->out.broken), "%s", err);
+        free(err);
+        return -1;
+    }
+    while (group_running(&g, 0) && !past_deadline(c) && !stop_signal) {
+        usleep(20000);
+        group_reap(&g);
+    }
+    group_terminate(&g, 500);
+    if (!file_exists(c->template_dir)) {
+        str_fmt(c->out.broken, sizeof(c->out.broken),
+                 "could not make the TPM state template (see %s)", log);
+        return -1;
+    }
+    return 0;
+}
+
+static int spawn(struct run_ctx *c, const char *name, char *const argv[])
+{
+    char log[PATH_MAX], *err = NULL;
+    str_fmt(log, sizeof(log), "%s/%s.log", c->rundir, name);
+    int idx = group_spawn(&c->g, name, argv, log, &err);
+    if (idx < 0) {
+        str_fmt(c->out.broken, sizeof(c->out.broken), "%s", err);
+        free(err);
+    }
+    return idx;
+}
+
+/* Wait for a daemon's socket; broken if it died or the deadline passed. */
+static int await_socket(struct run_ctx *c, int idx, const char *sock)
+{
+    while (!file_exists(sock)) {
+        group_reap(&c->g);
+        if (!group_running(&c->g, idx) || past_deadline(c) || stop_signal) {
+            str_fmt(c->out.broken, sizeof(c->out.broken),
+                     "%s did not create %s (see %s.log)",
+                     c->g.procs[idx].name, sock, c->g.procs[idx].name);
+            return -1;
+        }
+        usleep(10000);
+    }
+    return 0;
+}
+
+static int start_tpm(struct run_ctx *c)
+{
+    char state[PATH_MAX], sock[PATH_MAX], shim[PATH_MAX], trace[PATH_MAX];
+    char tpmstate[PATH_MAX + 16], ctrl[PATH_MAX + 32], log[PATH_MAX + 32];
+    char shimbin[PATH_MAX], *err = NULL;
+    rpath(c, "tpmstate", state, sizeof(state));
+    rpath(c, "swtpm.sock", sock, sizeof(sock));
+    rpath(c, "shim.sock", shim, sizeof(shim));
+    rpath(c, "trace.jsonl", trace, sizeof(trace));
+    if (ensure_template(c) < 0)
+        return -1;
+    if (copy_tree(c->template_dir, state, &err) < 0) {
+        str_fmt(c->out.broken, sizeof(c->out.broken), "%s", err);
+        free(err);
+        return -1;
+    }
+    str_fmt(tpmstate, sizeof(tpmstate), "dir=%s", state);
+    str_fmt(ctrl, sizeof(ctrl), "type=unixio,path=%s", sock);
+    str_fmt(log, sizeof(log), "file=%s/swtpm-debug.log,level=1", c->rundir);
+    char *swtpm[] = { "swtpm", "socket", "--tpm2", "--tpmstate", tpmstate,
+                      "--ctrl", ctrl, "--log", log, NULL };
+    int idx = spawn(c, "swtpm", swtpm);
+    if (idx < 0 || await_socket(c, idx, sock) < 0)
+        return -1;
+    str_fmt(shimbin, sizeof(shimbin), "%s/bin/tpmfault-shim", c->o->root);
+    char *shimargv[] = { shimbin, "--listen", shim, "--swtpm-ctrl", sock,
+                         "--trace", trace, NULL };
+    idx = spawn(c, "shim", shimargv);
+    if (idx < 0 || await_socket(c, idx, shim) < 0)
+        return -1;
+    return 0;
+}
+
+static int start_qemu(struct run_ctx *c)
+{
+    char append[512], serial0[PATH_MAX + 8], serial1[PATH_MAX + 8];
+    char chardev[PATH_MAX + 32];
+    str_fmt(append, sizeof(append),
+             "console=ttyS0 panic=-1 tpmfault.nonce=%s tpmfault.files=%u "
+             "tpmfault.pause_ms=%u", c->out.nonce_hex, c->s->run.files,
+             c->s->run.pause_ms);
+    str_fmt(serial0, sizeof(serial0), "file:%s/serial.log", c->rundir);
+    str_fmt(serial1, sizeof(serial1), "file:%s/evidence.txt", c->rundir);
+    str_fmt(chardev, sizeof(chardev), "socket,id=chrtpm,path=%s/shim.sock",
+             c->rundir);
+    char *argv[40];
+    int n = 0;
+    const char *fixed[] = { "qemu-system-x86_64", "-accel", "tcg", "-m", "512",
+                            "-smp", "1", "-nodefaults", "-display", "none",
+                            "-no-reboot", "-kernel", c->kernel_path, "-initrd",
+                            c->initramfs, "-append", append, "-serial", serial0,
+                            "-serial", serial1 };
+    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+        argv[n++] = (char *)fixed[i];
+    if (c->s->run.tpm != SCN_TPM_ABSENT) {
+        const char *tpm[] = { "-chardev", chardev, "-tpmdev",
+                              "emulator,id=tpm0,chardev=chrtpm", "-device",
+                              "tpm-tis,tpmdev=tpm0" };
+        for (size_t i = 0; i < sizeof(tpm) / sizeof(tpm[0]); i++)
+            argv[n++] = (char *)tpm[i];
+    }
+    argv[n] = NULL;
+    c->qemu = spawn(c, "qemu", argv);
+    return c->qemu < 0 ? -1 : 0;
+}
+
+/* The phases the agent has announced so far, for the progress lines. */
+static void scan_phases(struct run_ctx *c, bool *booted, bool *workload)
+{
+    char path[PATH_MAX];
+    rpath(c, "evidence.txt", path, sizeof(path));
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    char line[512];
+    while (fgets(line, sizeof(line), f)) {
+        if (!*booted && strncmp(line, "TPMFAULT phase booted", 21) == 0) {
+            *booted = true;
+            progress(c, "guest booted");
+        }
+        if (!*workload && strncmp(line, "TPMFAULT phase workload-done", 28) == 0) {
+            *workload = true;
+            progress(c, "workload done (%u files)", c->s->run.files);
+        }
+    }
+    fclose(f);
+}
+
+/* Until QEMU exits, the deadline passes or a signal arrives. */
+static void wait_guest(struct run_ctx *c)
+{
+    bool booted = false, workload = false;
+    while (group_running(&c->g, c->qemu)) {
+        if (stop_signal) {
+            c->out.signal = stop_signal;
+            str_fmt(c->out.broken, sizeof(c->out.broken),
+                     "interrupted by signal %d", (int)stop_signal);
+            return;
+        }
+        if (past_deadline(c)) {
+            c->out.deadline_hit = true;
+            str_fmt(c->out.broken, sizeof(c->out.broken),
+                     "deadline of %u s passed (guest %s)", c->s->run.deadline_s,
+                     workload ? "finished its workload" :
+                     booted ? "booted" : "never booted");
+            return;
+        }
+        usleep(50000);
+        group_reap(&c->g);
+        scan_phases(c, &booted, &workload);
+    }
+    char buf[64];
+    str_fmt(c->out.qemu_status, sizeof(c->out.qemu_status), "%s",
+             proc_describe(&c->g.procs[c->qemu], buf, sizeof(buf)));
+    /* The shim and swtpm end on QEMU's CMD_SHUTDOWN: give them a moment to
+     * write the TPM's truth and exit by themselves. */
+    for (int ms = 0; ms < 5000 && remaining_ms(c) > 0; ms += 20) {
+        group_reap(&c->g);
+        bool others = false;
+        for (int i = 0; i < c->g.n; i++)
+            others |= c->g.procs[i].running;
+        if (!others)
+            break;
+        usleep(20000);
+    }
+}
+
+static void collect(struct run_ctx *c)
+{
+    static const char *const keep[] = { "serial.log", "trace.jsonl",
+                                        "swtpm.log", "shim.log", "qemu.log",
+                                        "evidence.txt", "swtpm-debug.log" };
+    for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+        char from[PATH_MAX], to[PATH_MAX + 64], *err = NULL;
+        rpath(c, keep[i], from, sizeof(from));
+        str_fmt(to, sizeof(to), "%s/%s", c->report_dir, keep[i]);
+        if (file_exists(from) && copy_tree(from, to, &err) < 0) {
+            fprintf(stderr, "tpmfault: %s\n", err);
+            free(err);
+        }
+    }
+    char ev[PATH_MAX + 32], *err = NULL;
+    str_fmt(ev, sizeof(ev), "%s/evidence.txt", c->report_dir);
+    if (file_exists(ev)) {
+        if (evidence_decode(ev, c->report_dir, &c->out.ev, &err) == 0)
+            c->out.have_evidence = true;
+        else
+            free(err);
+    }
+}
+
+static int prepare_report_dir(struct run_ctx *c)
+{
+    const char *reports = c->o->reports;
+    char def[PATH_MAX], *err = NULL;
+    if (!reports) {
+        str_fmt(def, sizeof(def), "%s/reports", c->o->root);
+        reports = def;
+    }
+    str_fmt(c->report_dir, sizeof(c->report_dir), "%s/%s", reports, c->s->name);
+    if (file_exists(c->report_dir))
+        tree_remove(c->report_dir);
+    if (mkdir_p(c->report_dir, &err) < 0) {
+        fprintf(stderr, "tpmfault: %s\n", err);
+        free(err);
+        return -1;
+    }
+    return 0;
+}
+
+static void make_nonce_and_seed(struct run_ctx *c)
+{
+    uint8_t nonce[16];
+    if (getrandom(nonce, sizeof(nonce), 0) != sizeof(nonce))
+        memset(nonce, 0x5a, sizeof(nonce));
+    hex_encode(nonce, sizeof(nonce), c->out.nonce_hex);
+    if (c->o->seed_set)
+        c->out.seed = c->o->seed;
+    else if (c->s->run.seed_set)
+        c->out.seed = c->s->run.seed;
+    else if (getrandom(&c->out.seed, sizeof(c->out.seed), 0) != sizeof(c->out.seed))
+        c->out.seed = (uint64_t)time(NULL);
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_stop_signal;   /* no SA_RESTART: sleeps end early */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+static void run_processes(struct run_ctx *c)
+{
+    char *err = NULL;
+    if (rundir_create(c->rundir, sizeof(c->rundir), &err) < 0) {
+        str_fmt(c->out.broken, sizeof(c->out.broken), "%s", err);
+        free(err);
+        return;
+    }
+    if (c->s->run.tpm != SCN_TPM_ABSENT && start_tpm(c) < 0)
+        goto end;
+    if (start_qemu(c) < 0)
+        goto end;
+    progress(c, "guest started (kernel %s)", c->out.kernel_label);
+    wait_guest(c);
+end:
+    group_terminate(&c->g, 1000);
+    collect(c);
+    if (!c->o->keep_rundir)
+        tree_remove(c->rundir);
+    else
+        progress(c, "runtime directory kept: %s", c->rundir);
+}
+
+enum verdict run_scenario(const struct scenario *s, const struct run_opts *o)
+{
+    struct run_ctx c = { .s = s, .o = o, .qemu = -1 };
+    c.t0 = now_s();
+    unsigned deadline = o->deadline_s ? o->deadline_s : s->run.deadline_s;
+    c.deadline = c.t0 + deadline;
+    install_signals();
+    make_nonce_and_seed(&c);
+    str_fmt(c.out.reproduce, sizeof(c.out.reproduce),
+             "bin/tpmfault run --kernel %s --seed %llu %s",
+             o->kernel ? o->kernel : s->run.kernel[0] ? s->run.kernel : "6.1",
+             (unsigned long long)c.out.seed, s->path);
+    if (prepare_report_dir(&c) < 0)
+        return VERDICT_BROKEN;
+    progress(&c, "seed %llu", (unsigned long long)c.out.seed);
+    if (check_requirements(&c) == 0)
+        run_processes(&c);
+    c.out.wall_s = now_s() - c.t0;
+    enum verdict v = verdict_report(s, &c.out, c.report_dir);
+    progress(&c, "verdict %s (report in %s)", verdict_name(v), c.report_dir);
+    return v;
+}

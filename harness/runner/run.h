@@ -1,0 +1,35 @@
+/* One scenario run: swtpm, the shim and QEMU in one process group under one
+ * deadline; the guest's evidence collected; the verdict reported. */
+#ifndef TPMFAULT_RUN_H
+#define TPMFAULT_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "faults/scenario.h"
+
+/* Verdicts and their exit codes (kselftest / automake conventions). */
+enum verdict {
+    VERDICT_PASS = 0,
+    VERDICT_FAIL = 1,
+    VERDICT_SKIP = 77,
+    VERDICT_BROKEN = 99,
+};
+
+struct run_opts {
+    const char *root;         /* project root: cache/, build/, bin/ */
+    const char *kernel;       /* series or path; NULL = scenario's or 6.1 */
+    const char *reports;      /* reports directory (default ROOT/reports) */
+    const char *initramfs;    /* default ROOT/build/initramfs.cpio.gz */
+    unsigned deadline_s;      /* 0 = the scenario's */
+    uint64_t seed;
+    bool seed_set;
+    bool keep_rundir;         /* for debugging: leave the runtime dir */
+};
+
+const char *verdict_name(enum verdict v);
+
+/* Run s and write its report; returns the verdict. */
+enum verdict run_scenario(const struct scenario *s, const struct run_opts *o);
+
+#endif

@@ -1,0 +1,80 @@
+#include "runner/verdict.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "runner/report.h"
+
+/* Broken and skip come from the run itself; otherwise the expectations
+ * decide, and one that could not be evaluated makes the run broken: a
+ * missing artefact is the harness's failure, not the kernel's. */
+static enum verdict decide(const struct scenario *s, const struct run_outcome *o,
+                           const struct facts *f, const struct checks *cs,
+                           char *reason, size_t size)
+{
+    if (o->skip[0]) {
+        snprintf(reason, size, "%s", o->skip);
+        return VERDICT_SKIP;
+    }
+    if (o->broken[0]) {
+        snprintf(reason, size, "%s", o->broken);
+        return VERDICT_BROKEN;
+    }
+    if (!o->have_evidence || (!f->guest_alive && s->expect.guest_alive != SCN_NO)) {
+        snprintf(reason, size, "the guest did not finish its agent (%s); "
+                 "see serial.log", o->have_evidence ? "evidence cut short"
+                                                    : "no evidence");
+        return VERDICT_BROKEN;
+    }
+    for (int i = 0; i < cs->n; i++) {
+        if (cs->c[i].result == EXP_UNKNOWN) {
+            snprintf(reason, size, "cannot evaluate %s: %s", cs->c[i].name,
+                     cs->c[i].detail);
+            return VERDICT_BROKEN;
+        }
+    }
+    int failed = 0;
+    for (int i = 0; i < cs->n; i++)
+        failed += cs->c[i].result == EXP_FAIL;
+    if (failed) {
+        snprintf(reason, size, "%d of %d expectations did not hold", failed, cs->n);
+        return VERDICT_FAIL;
+    }
+    snprintf(reason, size, "all %d expectations held", cs->n);
+    return VERDICT_PASS;
+}
+
+static void print_summary(const struct scenario *s, const struct run_outcome *o,
+                          const struct checks *cs, enum verdict v,
+                          const char *reason)
+{
+    fprintf(stderr, "%s: %s — %s\n", s->name, verdict_name(v), reason);
+    for (int i = 0; i < cs->n; i++) {
+        const struct exp_check *c = &cs->c[i];
+        if (c->result == EXP_PASS)
+            continue;
+        fprintf(stderr, "  %s: expected %s, saw %s%s%s\n", c->name, c->expected,
+                c->seen, c->detail[0] ? " — " : "", c->detail);
+    }
+    if (v == VERDICT_FAIL || v == VERDICT_BROKEN)
+        fprintf(stderr, "  seed %llu\nReproduce with: %s\n",
+                (unsigned long long)o->seed, o->reproduce);
+}
+
+enum verdict verdict_report(const struct scenario *s,
+                            const struct run_outcome *o,
+                            const char *report_dir)
+{
+    static struct facts f;   /* large: keep it off the stack */
+    struct checks cs = { .n = 0 };
+    memset(&f, 0, sizeof(f));
+    if (!o->skip[0])
+        facts_collect(report_dir, s, o, &f);
+    if (!o->skip[0] && !o->broken[0])
+        expectations_check(s, &f, &cs);
+    char reason[512];
+    enum verdict v = decide(s, o, &f, &cs, reason, sizeof(reason));
+    report_write(report_dir, s, o, &f, &cs, v, reason);
+    print_summary(s, o, &cs, v, reason);
+    return v;
+}

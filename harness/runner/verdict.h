@@ -1,0 +1,37 @@
+/* From a run's outcome and facts to expectations, a verdict and reports. */
+#ifndef TPMFAULT_VERDICT_H
+#define TPMFAULT_VERDICT_H
+
+#include "faults/scenario.h"
+#include "runner/outcome.h"
+#include "runner/run.h"
+#include "verify/facts.h"
+
+#define EXPECT_MAX 32
+
+enum exp_result { EXP_PASS, EXP_FAIL, EXP_UNKNOWN };
+
+struct exp_check {
+    const char *name;         /* the script's key, e.g. "replay-vs-quote" */
+    char expected[64];
+    char seen[128];
+    enum exp_result result;
+    char detail[512];
+};
+
+struct checks {
+    struct exp_check c[EXPECT_MAX];
+    int n;
+};
+
+/* Evaluate the scenario's expectations against the facts. */
+void expectations_check(const struct scenario *s, const struct facts *f,
+                        struct checks *out);
+
+/* Decide the verdict, write report.json, junit.xml and report.tap into
+ * report_dir, print the summary; returns the verdict. */
+enum verdict verdict_report(const struct scenario *s,
+                            const struct run_outcome *o,
+                            const char *report_dir);
+
+#endif

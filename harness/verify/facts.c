@@ -1,0 +1,245 @@
+#include "verify/facts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/hex.h"
+#include "util/str.h"
+#include "verify/facts_quote.h"
+#include "verify/trace.h"
+
+#define FACTS_MAX_ENTRIES 1000000   /* list digests held for trace matching */
+
+/* One pass over the list: counts, boot_aggregate, the workload's files in
+ * order, and the sha1 template digests for matching against the trace. */
+struct list_scan {
+    struct facts *f;
+    unsigned files;               /* workload files expected */
+    unsigned next_file;           /* next /work/fileN expected */
+    char first_bad[160];
+    uint8_t (*digests)[20];
+    size_t n;
+};
+
+static void note_boot_aggregate(struct facts *f, const struct ima_entry *e)
+{
+    char hex[2 * ALG_MAX_DIGEST + 1];
+    size_t n = e->file_digest_len <= ALG_MAX_DIGEST ? e->file_digest_len : 0;
+    hex_encode(e->file_digest, n, hex);
+    snprintf(f->boot_aggregate, sizeof(f->boot_aggregate), "%s:%s",
+             e->file_alg, hex);
+    f->boot_aggregate_zero = true;
+    for (size_t i = 0; i < n; i++)
+        f->boot_aggregate_zero &= e->file_digest[i] == 0;
+}
+
+static int scan_entry(const struct ima_entry *e, void *ctx, char **err)
+{
+    (void)err;
+    struct list_scan *ls = ctx;
+    struct facts *f = ls->f;
+    f->list_entries++;
+    f->violations += e->violation;
+    if (e->index == 0 && strcmp(e->file_name, "boot_aggregate") == 0)
+        note_boot_aggregate(f, e);
+    char want[32];
+    snprintf(want, sizeof(want), "/work/file%u", ls->next_file);
+    if (ls->next_file <= ls->files && strcmp(e->file_name, want) == 0)
+        ls->next_file++;
+    else if (e->index > 0 && !ls->first_bad[0])
+        str_fmt(ls->first_bad, sizeof(ls->first_bad),
+                 "entry %llu is %.100s, expected %s",
+                 (unsigned long long)e->index, e->file_name, want);
+    if (ls->n < FACTS_MAX_ENTRIES && e->digest_len == 20 && e->pcr == 10)
+        memcpy(ls->digests[ls->n++], e->digest, 20);
+    return 0;
+}
+
+/* Every PCR 10 extend the guest sent has its list entry, in order; a resend
+ * of the same measurement (driver retry) maps to the same entry. */
+static void match_trace(struct facts *f, const struct trace *t,
+                        const struct list_scan *ls)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < t->n_ext; i++) {
+        const uint8_t *d = t->ext[i].digest[BANK_SHA1];
+        if (j > 0 && memcmp(ls->digests[j - 1], d, 20) == 0)
+            continue;
+        while (j < ls->n && memcmp(ls->digests[j], d, 20) != 0)
+            j++;
+        if (j == ls->n) {
+            f->trace_in_list = false;
+            snprintf(f->trace_in_list_detail, sizeof(f->trace_in_list_detail),
+                     "extend #%zu (frame %u) has no list entry in order", i + 1,
+                     t->ext[i].ord);
+            return;
+        }
+        j++;
+    }
+    f->trace_in_list = true;
+    snprintf(f->trace_in_list_detail, sizeof(f->trace_in_list_detail),
+             "%zu extends matched %zu list entries", t->n_ext, ls->n);
+}
+
+static FILE *open_evidence(const char *dir, const char *name)
+{
+    char path[4352];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    return fopen(path, "rb");
+}
+
+static void scan_list(const char *dir, struct facts *f, unsigned files,
+                      struct list_scan *ls)
+{
+    ls->f = f;
+    ls->files = files;
+    ls->next_file = 1;
+    ls->digests = calloc(FACTS_MAX_ENTRIES, 20);
+    FILE *in = open_evidence(dir, "binary_runtime_measurements");
+    if (!in || !ls->digests) {
+        snprintf(f->list_problem, sizeof(f->list_problem),
+                 "no binary_runtime_measurements from the guest");
+        if (in)
+            fclose(in);
+        return;
+    }
+    char *err = NULL;
+    if (imalist_parse_file(in, 20, scan_entry, ls, &err) < 0) {
+        snprintf(f->list_problem, sizeof(f->list_problem), "%s", err);
+        free(err);
+    } else {
+        f->have_list = true;
+    }
+    fclose(in);
+    f->list_complete = f->have_list && f->boot_aggregate[0] &&
+                       ls->next_file == files + 1 && !ls->first_bad[0];
+    snprintf(f->list_complete_detail, sizeof(f->list_complete_detail),
+             "%llu entries; %s", (unsigned long long)f->list_entries,
+             ls->first_bad[0] ? ls->first_bad :
+             ls->next_file <= files ? "workload files missing from the list" :
+             !f->boot_aggregate[0] ? "no boot_aggregate at entry 0" :
+             "boot_aggregate and every workload file, in order");
+}
+
+/* Replay the list and compare it with a final PCR value per bank. */
+static void compare_with(const char *dir, struct facts *f, bool quote)
+{
+    uint8_t target[BANK_COUNT][ALG_MAX_DIGEST];
+    memset(target, 0, sizeof(target));
+    for (int b = 0; b < BANK_COUNT; b++)
+        memcpy(target[b], quote ? f->bank[b].quote : f->bank[b].tpm, ALG_MAX_DIGEST);
+    FILE *in = open_evidence(dir, "binary_runtime_measurements");
+    if (!in)
+        return;
+    struct replay_src src = { .f = in, .digest_len = 20 };
+    struct replay_opts opts = { .banks = f->banks, .pcr = 10 };
+    struct replay_vs_pcr cmp;
+    struct replay_result res;
+    char *err = NULL;
+    if (replay_compare_pcr(&src, &opts, (const uint8_t (*)[ALG_MAX_DIGEST])target,
+                           &cmp, &res, &err) == 0) {
+        for (int b = 0; b < BANK_COUNT; b++) {
+            if (!(res.banks & (1u << b)))
+                continue;
+            struct bank_facts *bf = &f->bank[b];
+            memcpy(bf->replay, res.pcr[b], ALG_MAX_DIGEST);
+            bf->have_replay = true;
+            *(quote ? &bf->diverge_quote : &bf->diverge_tpm) = cmp.diverge[b];
+        }
+    }
+    free(err);
+    fclose(in);
+}
+
+static void compare_extends(const char *dir, struct facts *f, const struct trace *t)
+{
+    size_t n = 0;
+    uint8_t (*ext)[BANK_COUNT][ALG_MAX_DIGEST] = calloc(t->n_ext + 1, sizeof(*ext));
+    FILE *in = open_evidence(dir, "binary_runtime_measurements");
+    if (!ext || !in)
+        goto out;
+    for (size_t i = 0; i < t->n_ext; i++)
+        if (trace_extend_applied(&t->ext[i]))
+            memcpy(ext[n++], t->ext[i].digest, sizeof(ext[0]));
+    struct replay_src src = { .f = in, .digest_len = 20 };
+    struct replay_opts opts = { .banks = f->banks, .pcr = 10 };
+    struct replay_result res;
+    char *err = NULL;
+    if (replay_compare_extends(&src, &opts,
+                               (const uint8_t (*)[BANK_COUNT][ALG_MAX_DIGEST])ext,
+                               n, &f->vs_applied, &res, &err) < 0)
+        f->vs_applied.kind = REPLAY_DIV_NONE;
+    free(err);
+out:
+    if (in)
+        fclose(in);
+    free(ext);
+}
+
+static void collect_trace(const char *dir, struct facts *f, struct trace *t)
+{
+    char path[4352], *err = NULL;
+    snprintf(path, sizeof(path), "%s/trace.jsonl", dir);
+    if (trace_load(path, t, &err) < 0) {
+        snprintf(f->trace_problem, sizeof(f->trace_problem), "%s", err);
+        free(err);
+        return;
+    }
+    f->have_trace = true;
+    f->extends_seen = t->n_ext;
+    f->extends_applied = trace_applied_count(t);
+    for (int b = 0; b < BANK_COUNT; b++) {
+        if (!(t->truth_mask & (1u << b)))
+            continue;
+        memcpy(f->bank[b].tpm, t->truth[b], ALG_MAX_DIGEST);
+        f->bank[b].have_tpm = true;
+    }
+    if (!t->have_truth)
+        snprintf(f->trace_problem, sizeof(f->trace_problem),
+                 "the trace holds no pcr_truth line (the shim did not read "
+                 "PCR 10 before shutdown)");
+}
+
+static void collect_dmesg(const char *dir, struct facts *f)
+{
+    FILE *in = open_evidence(dir, "dmesg.txt");
+    if (!in)
+        return;
+    char line[1024];
+    while (fgets(line, sizeof(line), in)) {
+        if (strstr(line, "TPM-bypass"))
+            f->bypass = true;
+        if (strstr(line, "Error Communicating to TPM chip"))
+            f->tpm_errors++;
+    }
+    fclose(in);
+}
+
+void facts_collect(const char *dir, const struct scenario *s,
+                   const struct run_outcome *o, struct facts *f)
+{
+    struct list_scan ls = { 0 };
+    struct trace t = { 0 };
+    memset(f, 0, sizeof(*f));
+    f->banks = s->run.banks;
+    f->guest_alive = o->have_evidence && o->ev.done;
+    scan_list(dir, f, s->run.files, &ls);
+    collect_dmesg(dir, f);
+    if (s->run.tpm != SCN_TPM_ABSENT) {
+        collect_trace(dir, f, &t);
+        facts_quote(dir, o->nonce_hex, f);
+    }
+    if (f->have_list && f->have_trace)
+        match_trace(f, &t, &ls);
+    if (f->have_list && t.have_truth) {
+        compare_with(dir, f, false);
+        compare_extends(dir, f, &t);
+    }
+    if (f->have_list && f->quote_valid)
+        compare_with(dir, f, true);
+    if (f->have_list && !f->bank[BANK_SHA1].have_replay)
+        compare_with(dir, f, false);    /* replay values even without targets */
+    trace_free(&t);
+    free(ls.digests);
+}
