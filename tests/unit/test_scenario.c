@@ -1,0 +1,599 @@
+/* Unit tests of the scenario script parser (faults/scenario.c, faults/kv.c):
+ * the baseline script and the defaults, every typed value at its limits,
+ * and each malformed input rejected with "file:line:" and a message that
+ * names the problem. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "faults/scenario.h"
+#include "tpm/alg.h"
+
+#define SHA1 (1u << BANK_SHA1)
+#define SHA256 (1u << BANK_SHA256)
+#define SHA384 (1u << BANK_SHA384)
+#define SHA512 (1u << BANK_SHA512)
+
+/* --- helpers -------------------------------------------------------------- */
+
+static void assert_contains(const char *hay, const char *needle)
+{
+    if (!hay || !strstr(hay, needle))
+        fail_msg("expected \"%s\" in \"%s\"", needle, hay ? hay : "(null)");
+}
+
+static void assert_starts(const char *s, const char *prefix)
+{
+    if (!s || strncmp(s, prefix, strlen(prefix)) != 0)
+        fail_msg("expected \"%s\" to start with \"%s\"", s ? s : "(null)",
+                 prefix);
+}
+
+/* Parse text as "t.scn"; it must fail with a message that starts with
+ * prefix (the location) and contains every further string (NULL ends). */
+static void expect_reject(const char *text, const char *prefix, ...)
+{
+    struct scenario s;
+    char *err = NULL;
+    int rc = scenario_parse(text, "t.scn", &s, &err);
+    if (rc != -1)
+        fail_msg("accepted: \"%s\"", text);
+    assert_non_null(err);
+    assert_starts(err, prefix);
+    va_list ap;
+    va_start(ap, prefix);
+    for (const char *want; (want = va_arg(ap, const char *));)
+        assert_contains(err, want);
+    va_end(ap);
+    free(err);
+}
+
+static void parse_ok(const char *text, const char *path, struct scenario *s)
+{
+    char *err = NULL;
+    int rc = scenario_parse(text, path, s, &err);
+    if (rc != 0)
+        fail_msg("rejected: %s", err ? err : "(no message)");
+    assert_null(err);
+}
+
+static int rm_one(const char *p, const struct stat *sb, int flag,
+                  struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(p);
+}
+
+struct tmp {
+    char dir[64];
+};
+
+static int setup_tmp(void **state)
+{
+    struct tmp *t = calloc(1, sizeof(*t));
+    if (!t)
+        return -1;
+    snprintf(t->dir, sizeof(t->dir), "/tmp/test_scenario.XXXXXX");
+    if (!mkdtemp(t->dir)) {
+        free(t);
+        return -1;
+    }
+    *state = t;
+    return 0;
+}
+
+static int teardown_tmp(void **state)
+{
+    struct tmp *t = *state;
+    int rc = nftw(t->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+    free(t);
+    return rc;
+}
+
+static void write_file(const char *path, const void *data, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, n, f), n);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* A minimal valid script: one expectation. */
+#define MIN_EXPECT "[expect]\nquote = valid\n"
+
+/* --- valid scripts -------------------------------------------------------- */
+
+static const char *baseline_path(void)
+{
+    static char path[4096];
+    const char *root = getenv("TPMFAULT_ROOT");
+    snprintf(path, sizeof(path), "%s%sscenarios/baseline.scn",
+             root ? root : "", root ? "/" : "");
+    return path;
+}
+
+static void test_baseline_file(void **state)
+{
+    (void)state;
+    struct scenario s;
+    char *err = NULL;
+    const char *path = baseline_path();
+    if (access(path, R_OK) != 0)
+        fail_msg("%s: not readable (run from the repository root or set "
+                 "TPMFAULT_ROOT)", path);
+    int rc = scenario_load(path, &s, &err);
+    if (rc != 0)
+        fail_msg("baseline rejected: %s", err);
+    assert_null(err);
+    assert_string_equal(s.path, path);
+    assert_string_equal(s.name, "baseline");
+    assert_string_equal(s.description, "No faults: list complete, replay "
+                        "equals the quote and the TPM in every bank");
+    /* Stated values. */
+    assert_int_equal(s.run.files, 3);
+    assert_int_equal(s.run.banks, SHA1 | SHA256);
+    assert_int_equal(s.run.tpm, SCN_TPM_PRESENT);
+    assert_int_equal(s.run.deadline_s, 120);
+    /* Not stated: defaults. */
+    assert_int_equal(s.run.pause_ms, 0);
+    assert_string_equal(s.run.kernel, "");
+    assert_false(s.run.seed_set);
+    assert_int_equal(s.run.seed, 0);
+    /* Every expectation, each with its value. */
+    assert_int_equal(s.expect.list_complete, SCN_YES);
+    assert_int_equal(s.expect.trace_in_list, SCN_YES);
+    assert_int_equal(s.expect.replay_vs_tpm, SCN_CMP_EQUAL);
+    assert_int_equal(s.expect.replay_vs_quote, SCN_CMP_EQUAL);
+    assert_int_equal(s.expect.quote, SCN_QUOTE_VALID);
+    assert_int_equal(s.expect.bypass, SCN_OFF);
+    assert_int_equal(s.expect.guest_alive, SCN_YES);
+    assert_int_equal(scenario_expectation_count(&s), 7);
+}
+
+static void test_defaults_and_name(void **state)
+{
+    (void)state;
+    struct scenario s;
+    parse_ok(MIN_EXPECT, "some/dir/thing.scn", &s);
+    assert_string_equal(s.name, "thing");
+    assert_string_equal(s.path, "some/dir/thing.scn");
+    assert_string_equal(s.description, "");
+    assert_int_equal(s.run.files, 3);
+    assert_int_equal(s.run.pause_ms, 0);
+    assert_int_equal(s.run.deadline_s, 120);
+    assert_int_equal(s.run.banks, SHA1 | SHA256);
+    assert_int_equal(s.run.tpm, SCN_TPM_PRESENT);
+    assert_string_equal(s.run.kernel, "");
+    assert_false(s.run.seed_set);
+    assert_int_equal(scenario_expectation_count(&s), 1);
+    assert_int_equal(s.expect.quote, SCN_QUOTE_VALID);
+    assert_int_equal(s.expect.list_complete, SCN_UNSET);
+    assert_int_equal(s.expect.bypass, SCN_ONOFF_UNSET);
+
+    /* Only a ".scn" suffix is dropped from the name. */
+    parse_ok(MIN_EXPECT, "plain", &s);
+    assert_string_equal(s.name, "plain");
+    parse_ok(MIN_EXPECT, "/x/notes.txt", &s);
+    assert_string_equal(s.name, "notes.txt");
+}
+
+static void test_values_at_limits(void **state)
+{
+    (void)state;
+    struct scenario s;
+    parse_ok("[scenario]\n"
+             "description =   spaces around are trimmed   \n"
+             "[run]\n"
+             "files = 10000\n"
+             "pause_ms = 60000\n"
+             "deadline = 5\n"
+             "banks =  sha512 , sha1,sha384\n"
+             "tpm = absent\n"
+             "kernel = /boot/vmlinuz-6.12\n"
+             "seed = 18446744073709551615\n"
+             "[expect]\n"
+             "quote = refused\n"
+             "bypass = on\n"
+             "replay-vs-tpm = differ\n"
+             "replay-vs-quote = differ\n"
+             "list-complete = no\n"
+             "trace-in-list = no\n"
+             "guest-alive = no\n",
+             "limits.scn", &s);
+    assert_string_equal(s.description, "spaces around are trimmed");
+    assert_int_equal(s.run.files, 10000);
+    assert_int_equal(s.run.pause_ms, 60000);
+    assert_int_equal(s.run.deadline_s, 5);
+    assert_int_equal(s.run.banks, SHA1 | SHA384 | SHA512);
+    assert_int_equal(s.run.tpm, SCN_TPM_ABSENT);
+    assert_string_equal(s.run.kernel, "/boot/vmlinuz-6.12");
+    assert_true(s.run.seed_set);
+    assert_true(s.run.seed == UINT64_MAX);
+    assert_int_equal(s.expect.quote, SCN_QUOTE_REFUSED);
+    assert_int_equal(s.expect.bypass, SCN_ON);
+    assert_int_equal(s.expect.replay_vs_tpm, SCN_CMP_DIFFER);
+    assert_int_equal(s.expect.replay_vs_quote, SCN_CMP_DIFFER);
+    assert_int_equal(s.expect.list_complete, SCN_NO);
+    assert_int_equal(s.expect.trace_in_list, SCN_NO);
+    assert_int_equal(s.expect.guest_alive, SCN_NO);
+    assert_int_equal(scenario_expectation_count(&s), 7);
+
+    /* Lower limits; a zero seed is still "set". */
+    parse_ok("[run]\nfiles = 0\npause_ms = 0\ndeadline = 3600\nseed = 0\n"
+             MIN_EXPECT, "t.scn", &s);
+    assert_int_equal(s.run.files, 0);
+    assert_int_equal(s.run.deadline_s, 3600);
+    assert_true(s.run.seed_set);
+    assert_true(s.run.seed == 0);
+
+    /* Seeds may be written in hex. */
+    parse_ok("[run]\nseed = 0xdeadbeefcafe\n" MIN_EXPECT, "t.scn", &s);
+    assert_true(s.run.seed == 0xdeadbeefcafeull);
+}
+
+static void test_comments_blank_lines_crlf(void **state)
+{
+    (void)state;
+    struct scenario s;
+    /* Comments (# and ;), blank and indented lines, CRLF line ends. */
+    parse_ok("# comment\r\n"
+             "; another\r\n"
+             "\r\n"
+             "   [run]   \r\n"
+             "\tfiles=7\r\n"
+             "    # indented comment\r\n"
+             "[expect]\r\n"
+             "guest-alive=yes\r\n",
+             "t.scn", &s);
+    assert_int_equal(s.run.files, 7);
+    assert_int_equal(s.expect.guest_alive, SCN_YES);
+    assert_int_equal(scenario_expectation_count(&s), 1);
+
+    /* Line numbers count comment and blank lines: the bad key is line 9. */
+    expect_reject("# header comment\n"
+                  "\n"
+                  "[run]\n"
+                  "; files come next\n"
+                  "files = 2\n"
+                  "\n"
+                  "\n"
+                  "# and now a typo\n"
+                  "flies = 2\n"
+                  MIN_EXPECT,
+                  "t.scn:9: ", "unknown key 'flies'", NULL);
+    /* Same with CRLF ends. */
+    expect_reject("#c\r\n\r\n[run]\r\nfiles = 2\r\nfiles = 3\r\n",
+                  "t.scn:5: ", "'files' given twice", "first on line 4",
+                  NULL);
+    /* A comment character after a value is not a comment. */
+    expect_reject("[run]\nfiles = 3 # three\n" MIN_EXPECT,
+                  "t.scn:2: ", "files: '3 # three' is not a number", NULL);
+}
+
+/* --- malformed input ------------------------------------------------------ */
+
+static void test_unknown_section(void **state)
+{
+    (void)state;
+    expect_reject("[scenario]\ndescription = x\n[bogus]\n" MIN_EXPECT,
+                  "t.scn:3: ", "unknown section [bogus]",
+                  "[scenario]", "[run]", "[expect]", NULL);
+    expect_reject("[]\n", "t.scn:1: ", "unknown section []", NULL);
+    /* Section names are case-sensitive. */
+    expect_reject("[RUN]\n", "t.scn:1: ", "unknown section [RUN]", NULL);
+}
+
+static void test_unknown_key_lists_known(void **state)
+{
+    (void)state;
+    expect_reject("[run]\nfiles = 1\ncolour = red\n" MIN_EXPECT,
+                  "t.scn:3: ",
+                  "unknown key 'colour' in [run] (known: files, pause_ms, "
+                  "deadline, banks, tpm, kernel, seed)", NULL);
+    expect_reject("[expect]\nquote = valid\nquotes = valid\n",
+                  "t.scn:3: ",
+                  "unknown key 'quotes' in [expect] (known: list-complete, "
+                  "trace-in-list, replay-vs-tpm, replay-vs-quote, quote, "
+                  "bypass, guest-alive)", NULL);
+    expect_reject("[scenario]\nname = x\n", "t.scn:2: ",
+                  "unknown key 'name' in [scenario] (known: description)",
+                  NULL);
+    /* A key valid in another section is unknown here. */
+    expect_reject("[expect]\nfiles = 3\n", "t.scn:2: ",
+                  "unknown key 'files' in [expect]", NULL);
+}
+
+static void test_bad_enum(void **state)
+{
+    (void)state;
+    expect_reject("[expect]\nquote = maybe\n", "t.scn:2: ",
+                  "quote: 'maybe' is not one of valid|refused", NULL);
+    expect_reject("[run]\ntpm = yes\n" MIN_EXPECT, "t.scn:2: ",
+                  "tpm: 'yes' is not one of present|absent", NULL);
+    expect_reject("[expect]\nbypass = On\n", "t.scn:2: ",
+                  "bypass: 'On' is not one of on|off", NULL);
+    expect_reject("[expect]\nreplay-vs-tpm =\n", "t.scn:2: ",
+                  "replay-vs-tpm: '' is not one of equal|differ", NULL);
+}
+
+static void test_number_out_of_range(void **state)
+{
+    (void)state;
+    expect_reject("[run]\ndeadline = 4\n" MIN_EXPECT, "t.scn:2: ",
+                  "deadline: 4 is out of range 5..3600", NULL);
+    expect_reject("[run]\ndeadline = 3601\n" MIN_EXPECT, "t.scn:2: ",
+                  "deadline: 3601 is out of range 5..3600", NULL);
+    expect_reject("[run]\nfiles = 10001\n" MIN_EXPECT, "t.scn:2: ",
+                  "files: 10001 is out of range 0..10000", NULL);
+    expect_reject("[run]\npause_ms = 60001\n" MIN_EXPECT, "t.scn:2: ",
+                  "pause_ms: 60001 is out of range 0..60000", NULL);
+    /* Past unsigned int: must not wrap into range. */
+    expect_reject("[run]\nfiles = 4294967296\n" MIN_EXPECT, "t.scn:2: ",
+                  "files: 4294967296 is out of range", NULL);
+}
+
+static void test_not_a_number(void **state)
+{
+    (void)state;
+    static const char *const bad[] = { "three", "-1", "+3", "3x", "", "1.5",
+                                       "3 4" };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char text[128], msg[64];
+        snprintf(text, sizeof(text), "[run]\nfiles = %s\n" MIN_EXPECT, bad[i]);
+        snprintf(msg, sizeof(msg), "files: '%s' is not a number", bad[i]);
+        expect_reject(text, "t.scn:2: ", msg, NULL);
+    }
+    /* A seed past 2^64-1 does not wrap. */
+    expect_reject("[run]\nseed = 18446744073709551616\n" MIN_EXPECT,
+                  "t.scn:2: ", "seed: '18446744073709551616' is not a number",
+                  NULL);
+    expect_reject("[run]\nseed = -1\n" MIN_EXPECT, "t.scn:2: ",
+                  "seed: '-1' is not a number", NULL);
+}
+
+static void test_key_twice(void **state)
+{
+    (void)state;
+    expect_reject("[run]\nfiles = 1\n\nfiles = 2\n" MIN_EXPECT,
+                  "t.scn:4: ", "'files' given twice in [run]",
+                  "(first on line 2)", NULL);
+    /* Also when the section is opened again further down. */
+    expect_reject("[expect]\nquote = valid\n[run]\nfiles = 1\n"
+                  "[expect]\nquote = valid\n",
+                  "t.scn:6: ", "'quote' given twice in [expect]",
+                  "(first on line 2)", NULL);
+    /* The same key name in different tables is not a repeat: files in [run]
+     * and description in [scenario] are separate. */
+    struct scenario s;
+    parse_ok("[scenario]\ndescription = a\n[run]\nfiles = 1\n[scenario]\n"
+             "[run]\ndeadline = 9\n" MIN_EXPECT, "t.scn", &s);
+    assert_int_equal(s.run.files, 1);
+    assert_int_equal(s.run.deadline_s, 9);
+}
+
+static void test_key_outside_section(void **state)
+{
+    (void)state;
+    expect_reject("files = 3\n", "t.scn:1: ", "key outside a section", NULL);
+    expect_reject("# c\n\n  quote = valid\n" MIN_EXPECT, "t.scn:3: ",
+                  "key outside a section", NULL);
+}
+
+static void test_malformed_header(void **state)
+{
+    (void)state;
+    expect_reject("[run\nfiles = 1\n", "t.scn:1: ",
+                  "malformed section header '[run'", NULL);
+    expect_reject(MIN_EXPECT "[run] files = 3\n", "t.scn:3: ",
+                  "malformed section header '[run] files = 3'", NULL);
+}
+
+static void test_line_without_equals(void **state)
+{
+    (void)state;
+    expect_reject("[run]\nfiles 3\n" MIN_EXPECT, "t.scn:2: ",
+                  "expected 'key = value', got 'files 3'", NULL);
+    expect_reject(MIN_EXPECT "\n\nbypass\n", "t.scn:5: ",
+                  "expected 'key = value', got 'bypass'", NULL);
+}
+
+static void test_no_expectations(void **state)
+{
+    (void)state;
+    /* A whole-file check: "path: ", no line number. */
+    expect_reject("[scenario]\ndescription = asserts nothing\n[run]\n"
+                  "files = 3\n[expect]\n",
+                  "t.scn: no expectations", "at least one in [expect]", NULL);
+    expect_reject("", "t.scn: no expectations", NULL);
+    expect_reject("\n\n# only comments\n", "t.scn: no expectations", NULL);
+}
+
+static void test_contradiction(void **state)
+{
+    (void)state;
+    expect_reject("[run]\ntpm = absent\n[expect]\nquote = valid\n",
+                  "t.scn: contradiction", "tpm = absent", "quote = valid",
+                  NULL);
+    expect_reject("[run]\ntpm = absent\n[expect]\nbypass = off\n",
+                  "t.scn: contradiction", "bypass = off", NULL);
+    /* Consistent combinations pass. */
+    struct scenario s;
+    parse_ok("[run]\ntpm = absent\n[expect]\nquote = refused\nbypass = on\n",
+             "t.scn", &s);
+    assert_int_equal(s.run.tpm, SCN_TPM_ABSENT);
+    parse_ok("[run]\ntpm = present\n[expect]\nquote = valid\nbypass = off\n",
+             "t.scn", &s);
+    assert_int_equal(s.run.tpm, SCN_TPM_PRESENT);
+}
+
+static void test_banks(void **state)
+{
+    (void)state;
+    expect_reject("[run]\nbanks = sha256\n" MIN_EXPECT,
+                  "t.scn: banks: sha1 is required", NULL);
+    expect_reject("[run]\nbanks = sha384,sha512\n" MIN_EXPECT,
+                  "t.scn: banks: sha1 is required", NULL);
+    expect_reject("[run]\nbanks = sha1,md5\n" MIN_EXPECT, "t.scn:2: ",
+                  "banks: unknown bank 'md5'", NULL);
+    expect_reject("[run]\nbanks = sha1, SHA256\n" MIN_EXPECT, "t.scn:2: ",
+                  "banks: unknown bank 'SHA256'", NULL);
+    expect_reject("[run]\nbanks = sha1 sha256\n" MIN_EXPECT, "t.scn:2: ",
+                  "banks: unknown bank 'sha1 sha256'", NULL);
+    expect_reject("[run]\nbanks = ,\n" MIN_EXPECT, "t.scn:2: ",
+                  "banks: no bank named", NULL);
+    expect_reject("[run]\nbanks =\n" MIN_EXPECT, "t.scn:2: ",
+                  "banks: no bank named", NULL);
+    struct scenario s;
+    parse_ok("[run]\nbanks = sha1,,sha256,sha1\n" MIN_EXPECT, "t.scn", &s);
+    assert_int_equal(s.run.banks, SHA1 | SHA256);
+}
+
+static void test_text_too_long(void **state)
+{
+    (void)state;
+    char text[512];
+    char desc[201];
+    memset(desc, 'd', 200);
+    desc[200] = '\0';
+    snprintf(text, sizeof(text), "[scenario]\ndescription = %s\n" MIN_EXPECT,
+             desc);
+    expect_reject(text, "t.scn:2: ",
+                  "description: value longer than 199 characters", NULL);
+    /* 199 characters fit. */
+    desc[199] = '\0';
+    snprintf(text, sizeof(text), "[scenario]\ndescription = %s\n" MIN_EXPECT,
+             desc);
+    struct scenario s;
+    parse_ok(text, "t.scn", &s);
+    assert_int_equal(strlen(s.description), 199);
+}
+
+static void test_first_error_wins(void **state)
+{
+    (void)state;
+    expect_reject("[run]\nfiles = x\n[bogus]\n", "t.scn:2: ",
+                  "files: 'x' is not a number", NULL);
+}
+
+/* --- files ---------------------------------------------------------------- */
+
+static void test_load_empty_file(void **state)
+{
+    struct tmp *t = *state;
+    char path[128];
+    snprintf(path, sizeof(path), "%s/empty.scn", t->dir);
+    write_file(path, "", 0);
+    struct scenario s;
+    char *err = NULL;
+    assert_int_equal(scenario_load(path, &s, &err), -1);
+    char want[256];
+    snprintf(want, sizeof(want), "%s: no expectations", path);
+    assert_starts(err, want);
+    free(err);
+}
+
+static void test_load_nul_byte(void **state)
+{
+    struct tmp *t = *state;
+    char path[128];
+    snprintf(path, sizeof(path), "%s/nul.scn", t->dir);
+    static const char text[] = "[expect]\nquote = valid\n\0[run]\nfiles = 9\n";
+    write_file(path, text, sizeof(text) - 1);
+    struct scenario s;
+    char *err = NULL;
+    assert_int_equal(scenario_load(path, &s, &err), -1);
+    char want[256];
+    snprintf(want, sizeof(want), "%s: contains a NUL byte", path);
+    assert_string_equal(err, want);
+    free(err);
+
+    /* A NUL as the very last byte too. */
+    static const char text2[] = "[expect]\nquote = valid\n\0";
+    write_file(path, text2, sizeof(text2) - 1);
+    err = NULL;
+    assert_int_equal(scenario_load(path, &s, &err), -1);
+    assert_string_equal(err, want);
+    free(err);
+}
+
+static void test_load_file_ok_and_errors_name_it(void **state)
+{
+    struct tmp *t = *state;
+    char path[128];
+    snprintf(path, sizeof(path), "%s/mine.scn", t->dir);
+    static const char good[] = "[run]\nfiles = 5\n" MIN_EXPECT;
+    write_file(path, good, sizeof(good) - 1);
+    struct scenario s;
+    char *err = NULL;
+    assert_int_equal(scenario_load(path, &s, &err), 0);
+    assert_null(err);
+    assert_string_equal(s.name, "mine");
+    assert_int_equal(s.run.files, 5);
+
+    /* Errors from a loaded file carry its path and the line. */
+    static const char bad[] = "[run]\n\nfiles = lots\n" MIN_EXPECT;
+    write_file(path, bad, sizeof(bad) - 1);
+    assert_int_equal(scenario_load(path, &s, &err), -1);
+    char want[256];
+    snprintf(want, sizeof(want), "%s:3: files: 'lots' is not a number", path);
+    assert_string_equal(err, want);
+    free(err);
+}
+
+static void test_load_missing_file(void **state)
+{
+    struct tmp *t = *state;
+    char path[128];
+    snprintf(path, sizeof(path), "%s/nope.scn", t->dir);
+    struct scenario s;
+    char *err = NULL;
+    assert_int_equal(scenario_load(path, &s, &err), -1);
+    char want[256];
+    snprintf(want, sizeof(want), "%s: %s", path, strerror(ENOENT));
+    assert_string_equal(err, want);
+    free(err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_baseline_file),
+        cmocka_unit_test(test_defaults_and_name),
+        cmocka_unit_test(test_values_at_limits),
+        cmocka_unit_test(test_comments_blank_lines_crlf),
+        cmocka_unit_test(test_unknown_section),
+        cmocka_unit_test(test_unknown_key_lists_known),
+        cmocka_unit_test(test_bad_enum),
+        cmocka_unit_test(test_number_out_of_range),
+        cmocka_unit_test(test_not_a_number),
+        cmocka_unit_test(test_key_twice),
+        cmocka_unit_test(test_key_outside_section),
+        cmocka_unit_test(test_malformed_header),
+        cmocka_unit_test(test_line_without_equals),
+        cmocka_unit_test(test_no_expectations),
+        cmocka_unit_test(test_contradiction),
+        cmocka_unit_test(test_banks),
+        cmocka_unit_test(test_text_too_long),
+        cmocka_unit_test(test_first_error_wins),
+        cmocka_unit_test_setup_teardown(test_load_empty_file, setup_tmp,
+                                        teardown_tmp),
+        cmocka_unit_test_setup_teardown(test_load_nul_byte, setup_tmp,
+                                        teardown_tmp),
+        cmocka_unit_test_setup_teardown(test_load_file_ok_and_errors_name_it,
+                                        setup_tmp, teardown_tmp),
+        cmocka_unit_test_setup_teardown(test_load_missing_file, setup_tmp,
+                                        teardown_tmp),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
