@@ -34,7 +34,7 @@ ITEST_BIN := $(ITEST_SRC:tests/integration/%.c=$(BUILD)/itests/%)
 
 PROGRAMS := bin/tpmfault bin/tpmfault-shim
 
-PHONY_EXTRA := itests
+PHONY_EXTRA := itests bench
 .PHONY: all unit $(PHONY_EXTRA) test asan integration scenario setup deps kernel initramfs \
         tpm-template clean
 all: $(PROGRAMS)
@@ -92,6 +92,9 @@ scenario: setup
 
 integration: setup itests
 	@tests/integration/run-all.sh
+
+bench: setup
+	@tests/bench/baseline-overhead.sh
 
 test: deps
 	$(MAKE) all unit

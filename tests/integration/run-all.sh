@@ -6,7 +6,7 @@ passed=0 failed=0 skipped=0
 for t in tests/integration/*.sh; do
     case "$(basename "$t")" in lib.sh|run-all.sh) continue ;; esac
     echo "== $t"
-    setsid timeout -k 10 600 sh "$t"
+    setsid timeout -k 10 600 "./$t"
     rc=$?
     case $rc in
         0) passed=$((passed + 1)); echo "PASS: $t" ;;
