@@ -9,7 +9,14 @@ KERNEL_IMG="$ROOT/cache/kernel/6.1/vmlinuz"
 INITRD="$ROOT/build/initramfs.cpio.gz"
 TEMPLATE="$ROOT/cache/tpm-template/sha1,sha256"
 W=$(mktemp -d "${TMPDIR:-/tmp}/tpmfault-bench.XXXXXX")
-trap 'kill $(cat "$W"/swtpm.pid 2>/dev/null) 2>/dev/null; rm -rf "$W"' EXIT INT TERM
+cleanup() {
+    rc=$?
+    pid=$(cat "$W/swtpm.pid" 2>/dev/null || true)
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null
+    rm -rf "$W"
+    exit "$rc"
+}
+trap cleanup EXIT INT TERM
 
 now() { date +%s.%N; }
 
@@ -25,7 +32,7 @@ bare_run() {
         -chardev socket,id=chrtpm,path="$W/swtpm.sock" -tpmdev emulator,id=tpm0,chardev=chrtpm \
         -device tpm-tis,tpmdev=tpm0 -serial file:"$W/serial.log" -serial file:"$W/ev.txt"
     grep -q 'TPMFAULT done' "$W/ev.txt" || { echo "bench: bare run did not finish" >&2; exit 99; }
-    rm -f "$W/swtpm.sock"
+    rm -f "$W/swtpm.sock" "$W/swtpm.pid"
 }
 
 scenario_run() {
