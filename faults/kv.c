@@ -117,6 +117,9 @@ int kv_apply(const struct kv_spec *sp, const char *value, void *target,
     case KV_BANKS:
         rc = apply_banks(sp, value, field, err);
         break;
+    case KV_FUNC:
+        rc = sp->parse(sp, value, field, err);
+        break;
     default:
         return err_set(err, "%s: internal error: bad key type", sp->key);
     }

@@ -13,7 +13,12 @@ enum kv_type {
     KV_STR,     /* free text, stored in a char[size] */
     KV_ENUM,    /* one of names[], stored as int (index + 1; 0 = unset) */
     KV_BANKS,   /* comma list of bank names, stored as unsigned bit mask */
+    KV_FUNC,    /* parsed by spec->parse into the field */
 };
+
+struct kv_spec;
+typedef int kv_parse_fn(const struct kv_spec *sp, const char *value,
+                        void *field, char **err);
 
 struct kv_spec {
     const char *key;
@@ -24,6 +29,7 @@ struct kv_spec {
     const char *const *names;   /* KV_ENUM: NULL-terminated */
     size_t set_offset;          /* offsetof a bool "was set" flag, or 0 */
     const char *help;           /* one line for error messages and docs */
+    kv_parse_fn *parse;         /* KV_FUNC */
 };
 
 /* Find key in a table terminated by a {NULL} entry. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faults/fault_keys.h"
 #include "faults/kv.h"
 #include "tpm/alg.h"
 #include "util/err.h"
@@ -22,57 +23,69 @@ static const char *const onoff_names[] = { "on", "off", NULL };
 static const struct kv_spec scenario_keys[] = {
     { "description", KV_STR, offsetof(struct scenario, description),
       sizeof(((struct scenario *)0)->description), 0, 0, NULL, 0,
-      "one line saying what the scenario shows" },
-    { NULL },
+      "one line saying what the scenario shows", NULL },
+    { NULL, 0, 0, 0, 0, 0, NULL, 0, NULL, NULL },
 };
 
 static const struct kv_spec run_keys[] = {
     { "files", KV_UINT, RUN(files), 0, 0, 10000, NULL, 0,
-      "how many distinct files the workload measures" },
+      "how many distinct files the workload measures", NULL },
     { "pause_ms", KV_UINT, RUN(pause_ms), 0, 0, 60000, NULL, 0,
-      "pause after each measured read, in ms" },
+      "pause after each measured read, in ms", NULL },
     { "deadline", KV_UINT, RUN(deadline_s), 0, 5, 3600, NULL, 0,
-      "whole-run deadline in seconds" },
+      "whole-run deadline in seconds", NULL },
     { "banks", KV_BANKS, RUN(banks), 0, 0, 0, NULL, 0,
-      "PCR banks the TPM allocates: sha1,sha256,sha384,sha512" },
+      "PCR banks the TPM allocates: sha1,sha256,sha384,sha512", NULL },
     { "tpm", KV_ENUM, RUN(tpm), 0, 0, 0, tpm_names, 0,
-      "present or absent" },
+      "present or absent", NULL },
     { "kernel", KV_STR, RUN(kernel), sizeof(((struct scn_run *)0)->kernel),
-      0, 0, NULL, 0, "kernel series (6.1, 6.12) or a bzImage path" },
+      0, 0, NULL, 0, "kernel series (6.1, 6.12) or a bzImage path", NULL },
     { "seed", KV_U64, RUN(seed), 0, 0, UINT64_MAX, NULL, RUN(seed_set),
-      "seed of the fault engine's random streams" },
-    { NULL },
+      "seed of the fault engine's random streams", NULL },
+    { NULL, 0, 0, 0, 0, 0, NULL, 0, NULL, NULL },
 };
 
 static const struct kv_spec expect_keys[] = {
     { "list-complete", KV_ENUM, EXP(list_complete), 0, 0, 0, yesno_names, 0,
-      "the list holds boot_aggregate and every workload file, in order" },
+      "the list holds boot_aggregate and every workload file, in order", NULL },
     { "trace-in-list", KV_ENUM, EXP(trace_in_list), 0, 0, 0, yesno_names, 0,
-      "every PCR 10 extend the shim saw has its list entry, in order" },
+      "every PCR 10 extend the shim saw has its list entry, in order", NULL },
     { "replay-vs-tpm", KV_ENUM, EXP(replay_vs_tpm), 0, 0, 0, cmp_names, 0,
-      "the list's replay against the TPM's PCR 10, every bank" },
+      "the list's replay against the TPM's PCR 10, every bank", NULL },
     { "replay-vs-quote", KV_ENUM, EXP(replay_vs_quote), 0, 0, 0, cmp_names, 0,
-      "the list's replay against the quoted PCR 10, every bank" },
+      "the list's replay against the quoted PCR 10, every bank", NULL },
     { "quote", KV_ENUM, EXP(quote), 0, 0, 0, quote_names, 0,
-      "valid: a quote verifies; refused: the guest got no quote" },
+      "valid: a quote verifies; refused: the guest got no quote", NULL },
     { "bypass", KV_ENUM, EXP(bypass), 0, 0, 0, onoff_names, 0,
-      "IMA's TPM-bypass mode" },
+      "IMA's TPM-bypass mode", NULL },
     { "guest-alive", KV_ENUM, EXP(guest_alive), 0, 0, 0, yesno_names, 0,
-      "the guest finished its agent and powered off" },
-    { NULL },
+      "the guest finished its agent and powered off", NULL },
+    { NULL, 0, 0, 0, 0, 0, NULL, 0, NULL, NULL },
 };
+
+/* Where a section's keys are stored: the scenario itself, or the fault
+ * rule the section header just started. */
+static void *whole_scenario(struct scenario *s) { return s; }
+static void *current_rule(struct scenario *s)
+{
+    return &s->faults.rules[s->faults.n - 1];
+}
 
 struct section {
     const char *name;
     const struct kv_spec *keys;
+    void *(*target)(struct scenario *s);
+    bool repeatable;
 };
 
 static const struct section sections[] = {
-    { "scenario", scenario_keys },
-    { "run", run_keys },
-    { "expect", expect_keys },
-    { NULL, NULL },
+    { "scenario", scenario_keys, whole_scenario, false },
+    { "run", run_keys, whole_scenario, false },
+    { "expect", expect_keys, whole_scenario, false },
+    { "fault", fault_keys, current_rule, true },
+    { NULL, NULL, NULL, false },
 };
+#define N_SECTIONS 4
 
 static void set_defaults(struct scenario *s, const char *path)
 {
@@ -104,10 +117,33 @@ struct parse_state {
     const char *path;
     int line;
     const struct section *sec;
-    int seen[3][64];   /* per section and key: the line it was given on */
+    int seen[N_SECTIONS][64];   /* per section and key: the line it was given on */
+    int header_line[N_SECTIONS];  /* where a non-repeatable section began */
 };
 
-static int parse_section_header(struct parse_state *st, char *line, char **err)
+/* A [fault] header starts a new rule; other sections may appear once. */
+static int enter_section(struct parse_state *st, const struct section *sec,
+                         struct scenario *s, char **err)
+{
+    size_t si = (size_t)(sec - sections);
+    if (sec->repeatable) {
+        if (s->faults.n >= FAULT_MAX_RULES)
+            return err_set(err, "%s:%d: more than %d [fault] rules", st->path,
+                           st->line, FAULT_MAX_RULES);
+        fault_rule_init(&s->faults.rules[s->faults.n], s->faults.n + 1, st->line);
+        s->faults.n++;
+        memset(st->seen[si], 0, sizeof(st->seen[si]));
+    } else if (st->header_line[si]) {
+        return err_set(err, "%s:%d: [%s] given twice (first on line %d)",
+                       st->path, st->line, sec->name, st->header_line[si]);
+    }
+    st->header_line[si] = st->line;
+    st->sec = sec;
+    return 0;
+}
+
+static int parse_section_header(struct parse_state *st, char *line,
+                                struct scenario *s, char **err)
 {
     char *end = strchr(line, ']');
     if (!end || trim(end + 1)[0] != '\0')
@@ -116,13 +152,11 @@ static int parse_section_header(struct parse_state *st, char *line, char **err)
     *end = '\0';
     char *name = trim(line + 1);
     for (const struct section *sec = sections; sec->name; sec++) {
-        if (strcmp(sec->name, name) == 0) {
-            st->sec = sec;
-            return 0;
-        }
+        if (strcmp(sec->name, name) == 0)
+            return enter_section(st, sec, s, err);
     }
     return err_set(err, "%s:%d: unknown section [%s] (known: [scenario], "
-                   "[run], [expect])", st->path, st->line, name);
+                   "[run], [expect], [fault])", st->path, st->line, name);
 }
 
 static int parse_key_value(struct parse_state *st, char *line,
@@ -151,7 +185,7 @@ static int parse_key_value(struct parse_state *st, char *line,
                        st->path, st->line, key, st->sec->name, st->seen[si][ki]);
     st->seen[si][ki] = st->line;
     char *why = NULL;
-    if (kv_apply(sp, value, s, &why) < 0) {
+    if (kv_apply(sp, value, st->sec->target(s), &why) < 0) {
         err_set(err, "%s:%d: %s", st->path, st->line, why ? why : "bad value");
         free(why);
         return -1;
@@ -166,7 +200,7 @@ static int parse_line(struct parse_state *st, char *raw, struct scenario *s,
     if (*line == '\0' || *line == '#' || *line == ';')
         return 0;
     if (*line == '[')
-        return parse_section_header(st, line, err);
+        return parse_section_header(st, line, s, err);
     return parse_key_value(st, line, s, err);
 }
 
@@ -177,9 +211,26 @@ int scenario_expectation_count(const struct scenario *s)
            !!e->replay_vs_quote + !!e->quote + !!e->bypass + !!e->guest_alive;
 }
 
+static int check_faults(const struct scenario *s, char **err)
+{
+    const struct fault_engine *e = &s->faults;
+    for (int i = 0; i < e->n; i++) {
+        if (fault_rule_check(&e->rules[i], s->path, err) < 0)
+            return -1;
+        for (int j = 0; j < i; j++)
+            if (strcmp(e->rules[i].name, e->rules[j].name) == 0)
+                return err_set(err, "%s:%d: fault name '%s' already used on "
+                               "line %d", s->path, e->rules[i].line,
+                               e->rules[i].name, e->rules[j].line);
+    }
+    return 0;
+}
+
 /* Checks across keys, after the whole file is read. */
 static int check_consistency(const struct scenario *s, char **err)
 {
+    if (check_faults(s, err) < 0)
+        return -1;
     if (scenario_expectation_count(s) == 0)
         return err_set(err, "%s: no expectations: a scenario must state at "
                        "least one in [expect]", s->path);

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "faults/engine.h"
+
 /* Enumerated values are stored as index + 1 of their name table; 0 = unset. */
 enum scn_tpm { SCN_TPM_UNSET, SCN_TPM_PRESENT, SCN_TPM_ABSENT };
 enum scn_cmp { SCN_CMP_UNSET, SCN_CMP_EQUAL, SCN_CMP_DIFFER };
@@ -41,6 +43,7 @@ struct scenario {
     char description[200];
     struct scn_run run;
     struct scn_expect expect;
+    struct fault_engine faults;   /* the [fault] rules, in script order */
 };
 
 /* Parse a script from memory; path is used for the name and in messages

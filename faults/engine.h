@@ -1,0 +1,101 @@
+/* The fault engine: which frames a scenario's rules fire on, and what they
+ * do.  A pure function of (rule state, frame, seed): no sockets, no clock.
+ *
+ * Evaluation, for each rule in script order, on each guest command:
+ *   1. match: command code (or any), PCR index (PCR_Extend only);
+ *      a frame that does not match leaves the rule untouched;
+ *   2. count: the rule's matched-frame count k becomes k+1 (1-based);
+ *   3. draw: when the rule has a probability, its stream gives one draw for
+ *      every matched frame, whatever the other triggers say, so the k-th
+ *      matched frame always sees the same draw for a given seed;
+ *   4. triggers, all that are set must hold, all on the same k:
+ *      from <= k <= to; k > after; k == nth; k % every == 0;
+ *      draw < ppm; fired < times;
+ *   5. the first rule that fires decides the frame; later rules still count
+ *      the frame (steps 1-3) but do not fire on it.
+ * A failure-mode rule that fired stays in force: every later command is
+ * answered TPM_RC_FAILURE. */
+#ifndef TPMFAULT_ENGINE_H
+#define TPMFAULT_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "faults/rng.h"
+
+#define FAULT_MAX_RULES 32
+#define FAULT_CC_ANY 0xffffffffu
+#define FAULT_PCR_ANY (-1)
+
+enum fault_action {
+    FA_NONE,            /* relay */
+    FA_ERROR,           /* answer rc, not forwarded */
+    FA_APPLIED_ERROR,   /* forwarded (applied); the guest gets rc instead */
+    FA_DELAY,           /* forwarded after delay_ms */
+    FA_TIMEOUT,         /* held until the guest cancels (or hold_ms) */
+    FA_CANCEL,          /* answer TPM_RC_CANCELED, not forwarded */
+    FA_DROP_RESPONSE,   /* forwarded, never answered */
+    FA_FAILURE_MODE,    /* this and every later command: TPM_RC_FAILURE */
+    FA_CLOSE,           /* the data channel closes, as if swtpm died */
+};
+
+struct fault_rule {
+    char name[32];
+    int line;                  /* where the script defines it */
+    /* match */
+    uint32_t cc;               /* FAULT_CC_ANY or a command code */
+    int pcr;                   /* FAULT_PCR_ANY or an index */
+    /* triggers: 0 = not set */
+    unsigned nth, after, every, times, from, to;
+    unsigned ppm;              /* 0 = not set; 1..1000000 */
+    bool has_ppm;
+    /* action */
+    enum fault_action action;
+    uint32_t rc;               /* FA_ERROR, FA_APPLIED_ERROR */
+    bool has_rc, has_applied;  /* given in the script (for its checks) */
+    unsigned delay_ms;         /* FA_DELAY; FA_TIMEOUT: hold limit (0: until cancel) */
+    bool applied_late;         /* FA_TIMEOUT: forward on cancel (applied) */
+};
+
+struct fault_rule_state {
+    uint64_t matched;          /* k */
+    uint64_t fired;
+    struct rng rng;
+};
+
+struct fault_engine {
+    struct fault_rule rules[FAULT_MAX_RULES];
+    struct fault_rule_state state[FAULT_MAX_RULES];
+    int n;
+    uint64_t seed;
+    bool failure_mode;         /* a failure-mode rule fired */
+    int failure_rule;
+};
+
+/* The frame being decided: the guest command's code, PCR index for
+ * PCR_Extend (FAULT_PCR_ANY otherwise), its data-channel ordinal. */
+struct fault_frame {
+    uint32_t cc;
+    int pcr;
+    uint64_t ordinal;
+};
+
+struct fault_decision {
+    enum fault_action action;
+    int rule;                  /* index, or -1 */
+    uint32_t rc;
+    unsigned delay_ms;
+    bool applied_late;
+    bool forwarded;            /* whether the command reaches swtpm */
+};
+
+/* Reset every rule's state and seed its stream. */
+void fault_engine_start(struct fault_engine *e, uint64_t seed);
+void fault_decide(struct fault_engine *e, const struct fault_frame *f,
+                  struct fault_decision *d);
+
+const char *fault_action_name(enum fault_action a);
+/* Whether a command under this action reaches swtpm. */
+bool fault_action_forwards(enum fault_action a, bool applied_late);
+
+#endif

@@ -1,0 +1,212 @@
+#include "faults/fault_keys.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tpm/frame.h"
+#include "util/err.h"
+
+#define RULE(f) offsetof(struct fault_rule, f)
+
+static int parse_u32(const char *s, uint32_t *v)
+{
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(s, &end, 0);
+    if (errno || *s == '\0' || *s == '-' || *end != '\0' || n > UINT32_MAX)
+        return -1;
+    *v = (uint32_t)n;
+    return 0;
+}
+
+/* A command by its name in the TPM 2.0 spec (PCR_Extend, or TPM2_PCR_Extend,
+ * TPM_CC_PCR_Extend), by number, or "any". */
+static int parse_command(const struct kv_spec *sp, const char *value,
+                         void *field, char **err)
+{
+    uint32_t *cc = field;
+    if (strcmp(value, "any") == 0) {
+        *cc = FAULT_CC_ANY;
+        return 0;
+    }
+    if (parse_u32(value, cc) == 0)
+        return 0;
+    const char *name = value;
+    if (strncmp(name, "TPM2_", 5) == 0)
+        name += 5;
+    else if (strncmp(name, "TPM_CC_", 7) == 0)
+        name += 7;
+    for (uint32_t c = 0x100; c < 0x200; c++) {
+        if (strcmp(tpm_cc_name(c, 0), name) == 0) {
+            *cc = c;
+            return 0;
+        }
+    }
+    return err_set(err, "%s: unknown TPM command '%s' (a name such as "
+                   "PCR_Extend, a number, or any)", sp->key, value);
+}
+
+/* A response code by name (TPM_RC_FAILURE) or number (0x101, 257). */
+static int parse_rc(const struct kv_spec *sp, const char *value, void *field,
+                    char **err)
+{
+    uint32_t *rc = field;
+    if (parse_u32(value, rc) == 0)
+        return 0;
+    for (uint32_t c = 0; c < 0x1000; c++) {
+        const char *n = tpm_rc_name(c);
+        if (n && strcmp(n, value) == 0) {
+            *rc = c;
+            return 0;
+        }
+    }
+    return err_set(err, "%s: unknown response code '%s' (a name such as "
+                   "TPM_RC_FAILURE, or a number)", sp->key, value);
+}
+
+static int parse_pcr(const struct kv_spec *sp, const char *value, void *field,
+                     char **err)
+{
+    int *pcr = field;
+    uint32_t v;
+    if (strcmp(value, "any") == 0) {
+        *pcr = FAULT_PCR_ANY;
+        return 0;
+    }
+    if (parse_u32(value, &v) < 0 || v > 23)
+        return err_set(err, "%s: '%s' is not a PCR index 0..23 or any",
+                       sp->key, value);
+    *pcr = (int)v;
+    return 0;
+}
+
+static int parse_action(const struct kv_spec *sp, const char *value,
+                        void *field, char **err)
+{
+    enum fault_action *a = field;
+    for (int i = FA_ERROR; i <= FA_CLOSE; i++) {
+        if (strcmp(fault_action_name((enum fault_action)i), value) == 0) {
+            *a = (enum fault_action)i;
+            return 0;
+        }
+    }
+    return err_set(err, "%s: unknown action '%s' (error, applied-then-error, "
+                   "delay, timeout, cancel, drop-response, failure-mode, close)",
+                   sp->key, value);
+}
+
+static int parse_bool(const struct kv_spec *sp, const char *value, void *field,
+                      char **err)
+{
+    bool *b = field;
+    if (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0) {
+        *b = value[0] == 'y';
+        return 0;
+    }
+    return err_set(err, "%s: '%s' is not yes or no", sp->key, value);
+}
+
+static int parse_name(const struct kv_spec *sp, const char *value, void *field,
+                      char **err)
+{
+    if (!*value || strlen(value) >= sizeof(((struct fault_rule *)0)->name) ||
+        strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                      "0123456789_-.") != strlen(value))
+        return err_set(err, "%s: '%s' must be 1-31 letters, digits, '_', '-' "
+                       "or '.'", sp->key, value);
+    strcpy(field, value);
+    return 0;
+}
+
+static int parse_ppm(const struct kv_spec *sp, const char *value, void *field,
+                     char **err)
+{
+    uint32_t v;
+    if (parse_u32(value, &v) < 0 || v < 1 || v > 1000000)
+        return err_set(err, "%s: '%s' is not a probability in parts per "
+                       "million, 1..1000000", sp->key, value);
+    *(unsigned *)field = v;
+    return 0;
+}
+
+#define U(key, f, lo, hi, help) \
+    { key, KV_UINT, RULE(f), 0, lo, hi, NULL, 0, help, NULL }
+#define F(key, f, fn, set, help) \
+    { key, KV_FUNC, RULE(f), 0, 0, 0, NULL, set, help, fn }
+
+const struct kv_spec fault_keys[] = {
+    F("name", name, parse_name, 0, "the rule's name: its random stream and its report label"),
+    F("command", cc, parse_command, 0, "match: command name or number, or any"),
+    F("pcr", pcr, parse_pcr, 0, "match: PCR index of a PCR_Extend, or any"),
+    U("nth", nth, 1, 1000000, "fire on the nth matched frame"),
+    U("after", after, 0, 1000000, "fire only after N matched frames"),
+    U("every", every, 1, 1000000, "fire on every Kth matched frame"),
+    U("times", times, 1, 1000000, "fire at most N times"),
+    U("from", from, 1, 1000000, "first matched frame of the window"),
+    U("to", to, 1, 1000000, "last matched frame of the window"),
+    F("ppm", ppm, parse_ppm, RULE(has_ppm), "probability per matched frame, parts per million"),
+    F("action", action, parse_action, 0, "what happens to the frame"),
+    F("rc", rc, parse_rc, RULE(has_rc), "response code for error and applied-then-error"),
+    U("delay_ms", delay_ms, 1, 600000, "delay: forward after this; timeout: hold limit"),
+    F("applied", applied_late, parse_bool, RULE(has_applied), "timeout: forward when the hold ends (yes) or not (no)"),
+    { NULL, 0, 0, 0, 0, 0, NULL, 0, NULL, NULL },
+};
+
+void fault_rule_init(struct fault_rule *r, int n, int line)
+{
+    memset(r, 0, sizeof(*r));
+    snprintf(r->name, sizeof(r->name), "fault%d", n);
+    r->line = line;
+    r->cc = FAULT_CC_ANY;
+    r->pcr = FAULT_PCR_ANY;
+    r->action = FA_NONE;
+}
+
+static int check_triggers(const struct fault_rule *r, const char *path,
+                          char **err)
+{
+    const char *what = NULL;
+    if (r->from && r->to && r->from > r->to)
+        what = "from is after to";
+    else if (r->nth && r->from && r->nth < r->from)
+        what = "nth is before the from..to window";
+    else if (r->nth && r->to && r->nth > r->to)
+        what = "nth is after the from..to window";
+    else if (r->nth && r->after && r->nth <= r->after)
+        what = "nth is not after 'after'";
+    else if (r->nth && r->every && r->nth % r->every)
+        what = "nth is not a multiple of every";
+    else if (r->after && r->to && r->to <= r->after)
+        what = "the window ends before 'after'";
+    if (what)
+        return err_set(err, "%s:%d: fault %s: contradiction: %s", path, r->line,
+                       r->name, what);
+    return 0;
+}
+
+int fault_rule_check(const struct fault_rule *r, const char *path, char **err)
+{
+    const char *what = NULL;
+    bool needs_rc = r->action == FA_ERROR || r->action == FA_APPLIED_ERROR;
+    if (r->action == FA_NONE)
+        what = "no action (action = error, applied-then-error, delay, timeout, "
+               "cancel, drop-response, failure-mode or close)";
+    else if (needs_rc && !r->has_rc)
+        what = "this action needs rc = (a response code)";
+    else if (!needs_rc && r->has_rc)
+        what = "rc applies only to error and applied-then-error";
+    else if (r->action == FA_DELAY && !r->delay_ms)
+        what = "delay needs delay_ms =";
+    else if (r->delay_ms && r->action != FA_DELAY && r->action != FA_TIMEOUT)
+        what = "delay_ms applies only to delay and timeout";
+    else if (r->has_applied && r->action != FA_TIMEOUT)
+        what = "applied applies only to timeout";
+    else if (r->pcr != FAULT_PCR_ANY && r->cc != FAULT_CC_ANY && r->cc != 0x182)
+        what = "pcr matches PCR_Extend only";
+    if (what)
+        return err_set(err, "%s:%d: fault %s: %s", path, r->line, r->name, what);
+    return check_triggers(r, path, err);
+}
