@@ -50,6 +50,61 @@ static void json_banks(struct json *j, const struct facts *f)
     json_obj_end(j);
 }
 
+static void json_index_list(struct json *j, const char *key,
+                            const int64_t *v, size_t n)
+{
+    json_arr_begin(j, key);
+    for (size_t i = 0; i < n; i++)
+        json_int(j, NULL, v[i]);
+    json_arr_end(j);
+}
+
+static void json_faults(struct json *j, const struct facts *f)
+{
+    json_arr_begin(j, "faults_injected");
+    for (size_t i = 0; i < f->n_faults; i++) {
+        const struct fault_fact *ff = &f->faults[i];
+        json_obj_begin(j, NULL);
+        json_str(j, "rule", ff->rule);
+        json_uint(j, "ordinal", ff->ord);
+        json_str(j, "command", ff->command);
+        if (ff->pcr >= 0)
+            json_int(j, "pcr", ff->pcr);
+        json_str(j, "action", ff->action);
+        json_bool(j, "forwarded", ff->forwarded);
+        if (ff->applied >= 0)
+            json_bool(j, "applied", ff->applied);
+        json_obj_end(j);
+    }
+    json_arr_end(j);
+    if (f->faults_more)
+        json_uint(j, "faults_not_listed", f->faults_more);
+}
+
+/* entries_not_in_pcr / entries_applied_twice: null when no explanation. */
+static void json_explanation(struct json *j, const struct facts *f)
+{
+    const struct explanation *x = &f->expl;
+    if (f->have_explanation && x->found) {
+        json_index_list(j, "entries_not_in_pcr", x->not_in_pcr, x->n_not_in_pcr);
+        json_index_list(j, "entries_applied_twice", x->applied_twice,
+                        x->n_applied_twice);
+    } else {
+        json_null(j, "entries_not_in_pcr");
+        json_null(j, "entries_applied_twice");
+    }
+    json_obj_begin(j, "explanation");
+    json_bool(j, "found", f->have_explanation && x->found);
+    json_str(j, "why_not", f->have_explanation && !x->found ? x->why : NULL);
+    if (x->first_divergent >= 0) {
+        json_int(j, "first_divergent_entry", x->first_divergent);
+        json_str(j, "first_divergent_file", x->first_file);
+    } else {
+        json_null(j, "first_divergent_entry");
+    }
+    json_obj_end(j);
+}
+
 static void json_facts(struct json *j, const struct facts *f)
 {
     json_obj_begin(j, "facts");
@@ -68,6 +123,8 @@ static void json_facts(struct json *j, const struct facts *f)
     json_str(j, "trace_problem", f->trace_problem[0] ? f->trace_problem : NULL);
     json_uint(j, "tpm_errors_logged", f->tpm_errors);
     json_bool(j, "guest_alive", f->guest_alive);
+    json_faults(j, f);
+    json_explanation(j, f);
     json_banks(j, f);
     json_obj_end(j);
 }

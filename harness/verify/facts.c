@@ -201,6 +201,37 @@ static void collect_trace(const char *dir, struct facts *f, struct trace *t)
                  "PCR 10 before shutdown)");
 }
 
+static void collect_faults(struct facts *f, const struct trace *t)
+{
+    for (size_t i = 0; i < t->n_faults; i++) {
+        if (f->n_faults == FACTS_MAX_FAULTS) {
+            f->faults_more++;
+            continue;
+        }
+        const struct trace_fault *tf = &t->faults[i];
+        struct fault_fact *ff = &f->faults[f->n_faults++];
+        ff->ord = tf->ord;
+        snprintf(ff->rule, sizeof(ff->rule), "%s", tf->rule);
+        snprintf(ff->action, sizeof(ff->action), "%s", tf->action);
+        snprintf(ff->command, sizeof(ff->command), "%s", tf->command);
+        ff->pcr = tf->pcr;
+        ff->forwarded = tf->forwarded;
+        ff->applied = -1;
+        for (size_t j = 0; j < t->n_ext; j++)
+            if (t->ext[j].ord == tf->ord)
+                ff->applied = trace_extend_applied(&t->ext[j]);
+    }
+}
+
+static void explain(const char *dir, struct facts *f, const struct trace *t)
+{
+    char path[4352], *err = NULL;
+    snprintf(path, sizeof(path), "%s/binary_runtime_measurements", dir);
+    if (explain_run(path, f->banks, t, &f->expl, &err) == 0)
+        f->have_explanation = true;
+    free(err);
+}
+
 static void collect_dmesg(const char *dir, struct facts *f)
 {
     FILE *in = open_evidence(dir, "dmesg.txt");
@@ -232,9 +263,12 @@ void facts_collect(const char *dir, const struct scenario *s,
     }
     if (f->have_list && f->have_trace)
         match_trace(f, &t, &ls);
+    if (f->have_trace)
+        collect_faults(f, &t);
     if (f->have_list && t.have_truth) {
         compare_with(dir, f, false);
         compare_extends(dir, f, &t);
+        explain(dir, f, &t);
     }
     if (f->have_list && f->quote_valid)
         compare_with(dir, f, true);

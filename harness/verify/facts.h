@@ -10,6 +10,7 @@
 #include "faults/scenario.h"
 #include "runner/outcome.h"
 #include "tpm/alg.h"
+#include "verify/explain.h"
 #include "verify/replay.h"
 
 struct bank_facts {
@@ -19,6 +20,18 @@ struct bank_facts {
     uint8_t tpm[ALG_MAX_DIGEST];
     struct replay_entry_ref diverge_tpm;    /* first entry the TPM lacks */
     struct replay_entry_ref diverge_quote;  /* first entry the quote lacks */
+};
+
+#define FACTS_MAX_FAULTS 64
+
+struct fault_fact {
+    unsigned ord;
+    char rule[32];
+    char action[24];
+    char command[32];
+    int pcr;
+    bool forwarded;
+    int applied;                    /* PCR_Extend: 1/0; other commands: -1 */
 };
 
 struct facts {
@@ -40,6 +53,11 @@ struct facts {
     bool trace_in_list;
     char trace_in_list_detail[256];
     struct replay_vs_extends vs_applied;   /* list vs. applied extends */
+    struct fault_fact faults[FACTS_MAX_FAULTS];
+    size_t n_faults;
+    size_t faults_more;             /* firings beyond the array */
+    bool have_explanation;          /* explain_run ran */
+    struct explanation expl;
     /* the quote */
     bool quote_present;
     bool quote_valid;

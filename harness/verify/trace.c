@@ -34,6 +34,51 @@ static struct trace_extend *find_extend(struct trace *t, unsigned ord)
     return NULL;
 }
 
+/* The command reached swtpm: the shim says so explicitly; traces from
+ * before the fault engine only had fate "relayed". */
+static bool line_forwarded(const struct jv *line)
+{
+    const struct jv *f = jv_get(line, "forwarded");
+    if (f && f->type == JV_BOOL)
+        return f->b;
+    const char *fate = jv_get_str(line, "fate");
+    return fate && strcmp(fate, "relayed") == 0;
+}
+
+static int add_fault(struct trace *t, const struct jv *line, char **err)
+{
+    const struct jv *fault = jv_get(line, "fault");
+    if (!fault)
+        return 0;
+    if (t->n_faults == t->faults_cap) {
+        size_t cap = t->faults_cap ? t->faults_cap * 2 : 16;
+        struct trace_fault *g = realloc(t->faults, cap * sizeof(*g));
+        if (!g)
+            return err_set(err, "out of memory");
+        t->faults = g;
+        t->faults_cap = cap;
+    }
+    struct trace_fault *f = &t->faults[t->n_faults++];
+    memset(f, 0, sizeof(*f));
+    f->ord = (unsigned)jv_get_num(line, "ord", 0);
+    const char *rule = jv_get_str(fault, "rule"), *action = jv_get_str(fault, "action");
+    const char *name = jv_get_str(line, "name");
+    snprintf(f->rule, sizeof(f->rule), "%s", rule ? rule : "?");
+    snprintf(f->action, sizeof(f->action), "%s", action ? action : "?");
+    snprintf(f->command, sizeof(f->command), "%s", name ? name : "?");
+    f->pcr = (int)jv_get_num(line, "pcr", -1);
+    f->forwarded = line_forwarded(line);
+    return 0;
+}
+
+static struct trace_fault *find_fault(struct trace *t, unsigned ord)
+{
+    for (size_t i = t->n_faults; i-- > 0;)
+        if (t->faults[i].ord == ord)
+            return &t->faults[i];
+    return NULL;
+}
+
 static int add_extend(struct trace *t, const struct jv *line, char **err)
 {
     if (t->n_ext == t->cap) {
@@ -48,8 +93,7 @@ static int add_extend(struct trace *t, const struct jv *line, char **err)
     memset(e, 0, sizeof(*e));
     e->ord = (unsigned)jv_get_num(line, "ord", 0);
     e->t = jv_get_num(line, "t", 0);
-    const char *fate = jv_get_str(line, "fate");
-    e->forwarded = fate && strcmp(fate, "relayed") == 0;
+    e->forwarded = line_forwarded(line);
     e->bank_mask = read_bank_object(jv_get(line, "digests"), e->digest);
     return 0;
 }
@@ -64,11 +108,13 @@ static void add_response(struct trace *t, const struct jv *line)
     struct trace_extend *e = find_extend(t, (unsigned)jv_get_num(line, "ord", 0));
     if (!e)
         return;
-    const char *rc = jv_get_str(line, "rc");
-    const char *tpm_rc = jv_get_str(line, "tpm_rc");   /* when the shim replaced it */
+    const char *rc = jv_get_str(line, "rc");          /* what the guest got */
+    const char *tpm_rc = jv_get_str(line, "tpm_rc");  /* what swtpm answered */
+    const char *fate = jv_get_str(line, "fate");
+    bool relayed = fate && strcmp(fate, "relayed") == 0;
     e->answered = true;
     e->guest_rc = parse_rc(rc);
-    e->tpm_rc = parse_rc(tpm_rc ? tpm_rc : rc);
+    e->tpm_rc = parse_rc(tpm_rc ? tpm_rc : relayed ? rc : NULL);
 }
 
 static int take_line(struct trace *t, const struct jv *line, char **err)
@@ -79,6 +125,16 @@ static int take_line(struct trace *t, const struct jv *line, char **err)
             jv_get_num(line, "pcr", -1) == 10) {
             t->truth_mask = read_bank_object(jv_get(line, "banks"), t->truth);
             t->have_truth = t->truth_mask != 0;
+        } else if (strcmp(event, "release") == 0) {
+            /* a held command ends: forwarded late, or answered by the shim */
+            unsigned ord = (unsigned)jv_get_num(line, "ord", 0);
+            struct trace_extend *e = find_extend(t, ord);
+            struct trace_fault *f = find_fault(t, ord);
+            bool fwd = line_forwarded(line);
+            if (e)
+                e->forwarded = fwd;
+            if (f)
+                f->forwarded = fwd;
         } else if (strcmp(event, "error") == 0) {
             if (t->errors++ == 0)
                 snprintf(t->first_error, sizeof(t->first_error), "%s",
@@ -92,6 +148,8 @@ static int take_line(struct trace *t, const struct jv *line, char **err)
         return 0;
     if (strcmp(dir, "cmd") == 0) {
         t->frames++;
+        if (add_fault(t, line, err) < 0)
+            return -1;
         if (name && strcmp(name, "PCR_Extend") == 0 &&
             jv_get_num(line, "pcr", -1) == 10)
             return add_extend(t, line, err);
@@ -141,6 +199,9 @@ void trace_free(struct trace *t)
     free(t->ext);
     t->ext = NULL;
     t->n_ext = t->cap = 0;
+    free(t->faults);
+    t->faults = NULL;
+    t->n_faults = t->faults_cap = 0;
 }
 
 size_t trace_applied_count(const struct trace *t)

@@ -21,7 +21,20 @@ struct trace_extend {
     uint8_t digest[BANK_COUNT][ALG_MAX_DIGEST];
 };
 
+/* One firing of a fault rule, from the "fault" member of a command line. */
+struct trace_fault {
+    unsigned ord;
+    char rule[32];
+    char action[24];
+    char command[32];
+    int pcr;                      /* -1 when not a PCR_Extend */
+    bool forwarded;               /* the command reached swtpm */
+};
+
 struct trace {
+    struct trace_fault *faults;   /* in ordinal order */
+    size_t n_faults;
+    size_t faults_cap;
     struct trace_extend *ext;     /* PCR 10 extends, in ordinal order */
     size_t n_ext;
     size_t cap;
