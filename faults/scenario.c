@@ -17,6 +17,36 @@ static const char *const yesno_names[] = { "yes", "no", NULL };
 static const char *const quote_names[] = { "valid", "refused", NULL };
 static const char *const onoff_names[] = { "on", "off", NULL };
 
+/* "none" or "2,3,7": list indices, stored normalised as given. */
+static int parse_index_list(const struct kv_spec *sp, const char *value,
+                            void *field, char **err)
+{
+    if (strcmp(value, "none") != 0) {
+        const char *p = value;
+        for (;;) {
+            char *end;
+            if (*p < '0' || *p > '9')
+                return err_set(err, "%s: '%s' is not 'none' or a comma list of "
+                               "entry indices", sp->key, value);
+            strtoul(p, &end, 10);
+            p = end;
+            while (*p == ' ')
+                p++;
+            if (*p == '\0')
+                break;
+            if (*p++ != ',')
+                return err_set(err, "%s: '%s' is not 'none' or a comma list of "
+                               "entry indices", sp->key, value);
+            while (*p == ' ')
+                p++;
+        }
+    }
+    if (strlen(value) >= sizeof(((struct scn_expect *)0)->not_in_pcr))
+        return err_set(err, "%s: list too long", sp->key);
+    strcpy(field, value);
+    return 0;
+}
+
 #define RUN(f) offsetof(struct scenario, run.f)
 #define EXP(f) offsetof(struct scenario, expect.f)
 
@@ -60,6 +90,14 @@ static const struct kv_spec expect_keys[] = {
       "IMA's TPM-bypass mode", NULL },
     { "guest-alive", KV_ENUM, EXP(guest_alive), 0, 0, 0, yesno_names, 0,
       "the guest finished its agent and powered off", NULL },
+    { "explained", KV_ENUM, EXP(explained), 0, 0, 0, yesno_names, 0,
+      "the applied extends explain the TPM's PCR 10 (entries missing or doubled)", NULL },
+    { "not-in-pcr", KV_FUNC, EXP(not_in_pcr), 0, 0, 0, NULL, 0,
+      "list entries never extended into PCR 10: none, or indices such as 2,3",
+      parse_index_list },
+    { "kernel-errors", KV_UINT, EXP(kernel_errors), 0, 0, 100000, NULL,
+      EXP(kernel_errors_set),
+      "'ima: Error Communicating to TPM chip' lines in the guest's dmesg", NULL },
     { NULL, 0, 0, 0, 0, 0, NULL, 0, NULL, NULL },
 };
 
@@ -208,7 +246,8 @@ int scenario_expectation_count(const struct scenario *s)
 {
     const struct scn_expect *e = &s->expect;
     return !!e->list_complete + !!e->trace_in_list + !!e->replay_vs_tpm +
-           !!e->replay_vs_quote + !!e->quote + !!e->bypass + !!e->guest_alive;
+           !!e->replay_vs_quote + !!e->quote + !!e->bypass + !!e->guest_alive +
+           !!e->explained + !!e->not_in_pcr[0] + e->kernel_errors_set;
 }
 
 static int check_faults(const struct scenario *s, char **err)

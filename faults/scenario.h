@@ -35,6 +35,10 @@ struct scn_expect {
     int quote;             /* enum scn_quote */
     int bypass;            /* enum scn_onoff */
     int guest_alive;       /* enum scn_yesno */
+    int explained;         /* enum scn_yesno */
+    char not_in_pcr[128];  /* "none" or comma list of list indices; "" unset */
+    unsigned kernel_errors;        /* "Error Communicating to TPM chip" lines */
+    bool kernel_errors_set;
 };
 
 struct scenario {

@@ -103,6 +103,63 @@ static void check_bypass(struct checks *cs, int want, const struct facts *f)
     judge(c, (want == SCN_ON) == f->bypass);
 }
 
+/* The explanation's entries_not_in_pcr as "none" or "2,3". */
+static void format_indices(const struct explanation *x, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (x->n_not_in_pcr == 0) {
+        snprintf(buf, size, "none");
+        return;
+    }
+    for (size_t i = 0; i < x->n_not_in_pcr; i++) {
+        char num[24];
+        snprintf(num, sizeof(num), "%s%lld", i ? "," : "", (long long)x->not_in_pcr[i]);
+        strncat(buf, num, size - strlen(buf) - 1);
+    }
+}
+
+static void normalise(const char *in, char *out, size_t size)
+{
+    size_t n = 0;
+    for (; *in && n + 1 < size; in++)
+        if (*in != ' ')
+            out[n++] = *in;
+    out[n] = '\0';
+}
+
+static void check_explanation(struct checks *cs, const struct scn_expect *e,
+                              const struct facts *f)
+{
+    const struct explanation *x = &f->expl;
+    if (e->explained) {
+        struct exp_check *c = add(cs, "explained", e->explained == SCN_YES ? "yes" : "no");
+        if (!f->have_explanation) {
+            unknown(c, "no list or no TPM PCR 10 to explain");
+        } else {
+            snprintf(c->seen, sizeof(c->seen), "%s", x->found ? "yes" : "no");
+            snprintf(c->detail, sizeof(c->detail), "%s", x->found ?
+                     "replaying the list without the entries not in the PCR "
+                     "(and doubling those applied twice) gives the TPM's PCR 10"
+                     : x->why);
+            judge(c, (e->explained == SCN_YES) == x->found);
+        }
+    }
+    if (e->not_in_pcr[0]) {
+        char want[128];
+        normalise(e->not_in_pcr, want, sizeof(want));
+        struct exp_check *c = add(cs, "not-in-pcr", want);
+        if (!f->have_explanation || !x->found) {
+            unknown(c, f->have_explanation ? x->why : "nothing to explain");
+            return;
+        }
+        format_indices(x, c->seen, sizeof(c->seen));
+        if (x->first_divergent >= 0)
+            snprintf(c->detail, sizeof(c->detail), "first divergent entry %lld (%s)",
+                     (long long)x->first_divergent, x->first_file);
+        judge(c, strcmp(want, c->seen) == 0);
+    }
+}
+
 void expectations_check(const struct scenario *s, const struct facts *f,
                         struct checks *out)
 {
@@ -127,4 +184,14 @@ void expectations_check(const struct scenario *s, const struct facts *f,
     check_yesno(out, "guest-alive", e->guest_alive, f->guest_alive,
                 f->guest_alive ? "the agent reported done" :
                 "the agent never reported done");
+    check_explanation(out, e, f);
+    if (e->kernel_errors_set) {
+        char want[16];
+        snprintf(want, sizeof(want), "%u", e->kernel_errors);
+        struct exp_check *c = add(out, "kernel-errors", want);
+        snprintf(c->seen, sizeof(c->seen), "%u", f->tpm_errors);
+        snprintf(c->detail, sizeof(c->detail), "'ima: Error Communicating to "
+                 "TPM chip' lines in dmesg.txt");
+        judge(c, f->tpm_errors == e->kernel_errors);
+    }
 }

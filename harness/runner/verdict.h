@@ -13,7 +13,7 @@ enum exp_result { EXP_PASS, EXP_FAIL, EXP_UNKNOWN };
 
 struct exp_check {
     const char *name;         /* the script's key, e.g. "replay-vs-quote" */
-    char expected[64];
+    char expected[128];
     char seen[128];
     enum exp_result result;
     char detail[512];
