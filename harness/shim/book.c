@@ -14,4 +14,6 @@ void book_end(struct frame_book *b)
 {
     b->cur.active = false;
     b->cur.at_tpm = false;
+    b->cur.delaying = false;
+    b->cur.held = false;
 }

@@ -3,9 +3,11 @@
  *  - an unknown code: 4-byte TPM_BAD_ORDINAL, as swtpm answers;
  *  - SET_DATAFD: the shim keeps QEMU's fd and passes swtpm its own
  *    socketpair end, so every data frame crosses the shim;
- *  - CANCEL_TPM_CMD while a data command is at swtpm: answered 0 at once
- *    (swtpm would answer only after the command, and cannot cancel);
- *  - SHUTDOWN: first read the TPM's truth (PCR 10), then forward. */
+ *  - CANCEL_TPM_CMD while a data command is at swtpm, delayed or held by
+ *    the shim: answered 0 at once (swtpm would answer only after the
+ *    command, and cannot cancel); a held command is then released;
+ *  - SHUTDOWN: first end a held or delayed command, read the TPM's truth
+ *    (PCR 10), then forward. */
 #include "shim/shim.h"
 
 #include <errno.h>
@@ -127,7 +129,7 @@ static void set_datafd(struct shim *s)
     int sp[2];
     if (c->fd_in < 0)
         return answer(s, CTRL_TPM_BAD_PARAMETER);   /* as swtpm */
-    if (s->data.qemu_fd >= 0)
+    if (s->data.tpm_fd >= 0)
         return answer(s, CTRL_TPM_IOERROR);         /* as swtpm: fd set */
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0) {
         trace_error(&s->trace, "socketpair: %s", strerror(errno));
@@ -175,6 +177,9 @@ static void shutdown_begin(struct shim *s)
     c->phase = CTRL_WAIT_IDLE;
     evloop_watch(s->loop, c->qemu_fd, 0, NULL, NULL);
     c->idle_timer = evloop_timer(s->loop, SHIM_IDLE_MS, on_idle_timeout, s);
+    /* A held command is answered (or forwarded) now, a delayed one
+     * forwarded now; either may end the wait at once (ctrl_data_idle). */
+    data_settle(s);
 }
 
 void ctrl_data_idle(struct shim *s)
@@ -189,11 +194,14 @@ static void dispatch(struct shim *s)
     switch (c->spec->code) {
     case CTRL_CMD_SET_DATAFD:
         return set_datafd(s);
-    case CTRL_CMD_CANCEL_TPM_CMD:
-        if (!s->data.book.cur.at_tpm)
+    case CTRL_CMD_CANCEL_TPM_CMD: {
+        struct inflight *f = &s->data.book.cur;
+        if (!f->active || !(f->at_tpm || f->held || f->delaying))
             break;
-        s->data.book.cur.cancel_seen = true;
-        return answer(s, CTRL_TPM_SUCCESS);
+        f->cancel_seen = true;
+        answer(s, CTRL_TPM_SUCCESS);
+        return data_release(s, "cancel");   /* only if held */
+    }
     case CTRL_CMD_SHUTDOWN:
         return shutdown_begin(s);
     }

@@ -1,11 +1,32 @@
 /* Data channel: TPM frames between QEMU's fd and the shim's socketpair
  * end to swtpm.  Each complete guest command gets an ordinal (book.c) and
- * passes the one decision point (hook.h) before any I/O towards swtpm.
+ * passes the one decision point (hook.h) before any I/O towards swtpm;
+ * this file carries the decision out:
+ *   relay    forward, relay swtpm's response;
+ *   answer   not forwarded, a 10-byte response with the decided rc;
+ *   replace  forward, read swtpm's response (keeps the channel in step),
+ *            answer the decided rc instead;
+ *   delay    forward when an evloop timer fires, relay the response;
+ *   hold     not forwarded until CMD_CANCEL_TPM_CMD, the hold limit or
+ *            shutdown (data_release): then forward and relay when
+ *            applied_late, else answer TPM_RC_CANCELED.  QEMU's worker
+ *            waits on the data fd, so every hold ends with a response;
+ *   drop     forward, read swtpm's response, answer nothing;
+ *   close    close the data socket towards QEMU (QEMU then answers guest
+ *            commands itself); the shim keeps its swtpm end for the truth.
  * A frame whose size field is below the header or above the negotiated
  * buffer size, or that stays incomplete past its deadline, is traced as
  * an error and answered with a TPM error response (TPM_RC_COMMAND_SIZE,
  * or TPM_BAD_PARAM_SIZE for TPM 1.2 tags) after discarding what is
- * readable: QEMU writes whole frames and waits for an answer. */
+ * readable: QEMU writes whole frames and waits for an answer.
+ *
+ * Trace: each command line has "forwarded" (reached swtpm at once or
+ * after a delay), "fate" (relay_fate) and, when a rule fired,
+ * "fault": {"rule", "action"}; a hold's end is an "event":"release" line
+ * with "forwarded" and "why"; each response line has "rc" (what the guest
+ * received; absent when nothing), "tpm_rc" (swtpm's answer; present when
+ * the command was forwarded and swtpm's header arrived) and "fate"
+ * ("relayed", "replaced", "synthesised", "dropped"). */
 #include "shim/shim.h"
 
 #include <errno.h>
@@ -31,11 +52,23 @@ static void next_cmd(struct shim *s)
     struct data_relay *d = &s->data;
     timer_off(s, &d->cmd_timer);
     timer_off(s, &d->rsp_timer);
+    timer_off(s, &d->hold_timer);
     d->cmd_have = d->rsp_have = 0;
     if (d->book.cur.active)
         book_end(&d->book);
-    evloop_watch(s->loop, d->qemu_fd, EV_READ, on_qemu, s);
+    if (d->qemu_fd >= 0)
+        evloop_watch(s->loop, d->qemu_fd, EV_READ, on_qemu, s);
     ctrl_data_idle(s);
+}
+
+static void close_guest_fd(struct shim *s)
+{
+    struct data_relay *d = &s->data;
+    if (d->qemu_fd >= 0) {
+        evloop_unwatch(s->loop, d->qemu_fd);
+        close(d->qemu_fd);
+    }
+    d->qemu_fd = -1;
 }
 
 void data_close(struct shim *s)
@@ -43,19 +76,17 @@ void data_close(struct shim *s)
     struct data_relay *d = &s->data;
     timer_off(s, &d->cmd_timer);
     timer_off(s, &d->rsp_timer);
-    if (d->qemu_fd >= 0) {
-        evloop_unwatch(s->loop, d->qemu_fd);
-        close(d->qemu_fd);
-    }
+    timer_off(s, &d->hold_timer);
+    close_guest_fd(s);
     if (d->tpm_fd >= 0) {
         evloop_unwatch(s->loop, d->tpm_fd);
         close(d->tpm_fd);
     }
-    d->qemu_fd = d->tpm_fd = -1;
+    d->tpm_fd = -1;
 }
 
-/* A lost data socket ends the data channel; QEMU then fails every guest
- * command itself (TPM_FAIL), as with a dead swtpm. */
+/* A lost swtpm data socket ends the data channel; QEMU then fails every
+ * guest command itself (TPM_FAIL), as with a dead swtpm. */
 static void data_lost(struct shim *s, const char *what)
 {
     trace_error(&s->trace, "data channel: %s", what);
@@ -65,18 +96,42 @@ static void data_lost(struct shim *s, const char *what)
     ctrl_data_idle(s);
 }
 
+/* The QEMU side alone is gone (or closed by a fault): the in-flight
+ * command, if any, is given up; swtpm's side stays for the truth.  A
+ * command still at swtpm has its response read and discarded as
+ * unsolicited bytes. */
+static void guest_gone(struct shim *s)
+{
+    struct data_relay *d = &s->data;
+    close_guest_fd(s);
+    timer_off(s, &d->cmd_timer);
+    timer_off(s, &d->hold_timer);
+    d->cmd_have = 0;
+    if (d->book.cur.at_tpm)
+        return;   /* rsp_complete() drops the response, then idles */
+    timer_off(s, &d->rsp_timer);
+    if (d->book.cur.active)
+        book_end(&d->book);
+    ctrl_data_idle(s);
+}
+
 static void send_guest(struct shim *s, const uint8_t *p, size_t n)
 {
     char *err = NULL;
     if (io_send_all(s->data.qemu_fd, p, n, -1, SHIM_IO_MS, &err) < 0) {
-        data_lost(s, err);
+        trace_error(&s->trace, "data channel to QEMU: %s", err);
         free(err);
-        return;
+        s->data.book.cur.at_tpm = false;
+        return guest_gone(s);
     }
     next_cmd(s);
 }
 
-static void trace_rsp(struct shim *s, uint32_t rc, const char *fate)
+/* has: bit 0 = rc (the guest's), bit 1 = tpm_rc (swtpm's). */
+#define HAS_RC  1
+#define HAS_TPM 2
+static void trace_rsp(struct shim *s, unsigned has, uint32_t rc,
+                      uint32_t tpm_rc, const char *fate)
 {
     const struct inflight *f = &s->data.book.cur;
     char hex[11];
@@ -84,21 +139,33 @@ static void trace_rsp(struct shim *s, uint32_t rc, const char *fate)
     json_str(j, "dir", "rsp");
     json_str(j, "cc", trace_hex32(hex, f->hdr.code));
     json_str(j, "name", f->name);
-    json_str(j, "rc", trace_hex32(hex, rc));
-    if (tpm_rc_name(rc))
-        json_str(j, "rc_name", tpm_rc_name(rc));
+    if (has & HAS_RC) {
+        json_str(j, "rc", trace_hex32(hex, rc));
+        if (tpm_rc_name(rc))
+            json_str(j, "rc_name", tpm_rc_name(rc));
+    }
+    if (has & HAS_TPM)
+        json_str(j, "tpm_rc", trace_hex32(hex, tpm_rc));
     json_str(j, "fate", fate);
     trace_end(&s->trace);
 }
 
-/* The shim answers the in-flight command itself. */
-static void answer_guest(struct shim *s, uint32_t rc2, uint32_t rc12)
+/* The shim answers the in-flight command itself; tpm_has/tpm_rc say what
+ * swtpm answered when the command was forwarded. */
+static void answer_guest(struct shim *s, uint32_t rc2, uint32_t rc12,
+                         unsigned tpm_has, uint32_t tpm_rc, const char *fate)
 {
     uint8_t b[TPM_HDR_SIZE];
     const struct inflight *f = &s->data.book.cur;
     frame_build_error(b, f->hdr.tag, rc2, rc12);
-    trace_rsp(s, frame_tag_is_tpm12(f->hdr.tag) ? rc12 : rc2, "answered");
+    trace_rsp(s, HAS_RC | (tpm_has & HAS_TPM),
+              frame_tag_is_tpm12(f->hdr.tag) ? rc12 : rc2, tpm_rc, fate);
     send_guest(s, b, sizeof(b));
+}
+
+static void synthesise(struct shim *s, uint32_t rc2, uint32_t rc12)
+{
+    answer_guest(s, rc2, rc12, 0, 0, "synthesised");
 }
 
 /* A frame that cannot be a command: error line, error answer, resync. */
@@ -134,7 +201,7 @@ static void trace_extend(struct json *j, const uint8_t *p, size_t n)
     json_obj_end(j);
 }
 
-static void trace_cmd(struct shim *s, const char *fate)
+static void trace_cmd(struct shim *s, const struct relay_decision *dec)
 {
     struct data_relay *d = &s->data;
     const struct inflight *f = &d->book.cur;
@@ -143,23 +210,30 @@ static void trace_cmd(struct shim *s, const char *fate)
     json_str(j, "dir", "cmd");
     json_str(j, "cc", trace_hex32(hex, f->hdr.code));
     json_str(j, "name", f->name);
-    json_str(j, "fate", fate);
+    json_bool(j, "forwarded", relay_forwards(dec->action));
+    json_str(j, "fate", relay_fate(dec->action));
+    if (dec->rule) {
+        json_obj_begin(j, "fault");
+        json_str(j, "rule", dec->rule);
+        json_str(j, "action", dec->fault);
+        if (dec->action == ACT_ANSWER || dec->action == ACT_REPLACE)
+            json_str(j, "rc", trace_hex32(hex, dec->rc));
+        if (dec->delay_ms)
+            json_uint(j, "delay_ms", dec->delay_ms);
+        if (dec->action == ACT_HOLD)
+            json_bool(j, "applied_late", dec->applied_late);
+        json_obj_end(j);
+    }
     if (f->hdr.code == TPM2_CC_PCR_EXTEND && !frame_tag_is_tpm12(f->hdr.tag))
         trace_extend(j, d->cmd, d->cmd_have);
     trace_end(&s->trace);
 }
 
-static void cmd_complete(struct shim *s, const struct tpm_hdr *h)
+/* The in-flight command goes to swtpm now. */
+static void forward(struct shim *s)
 {
     struct data_relay *d = &s->data;
     char *err = NULL;
-    timer_off(s, &d->cmd_timer);
-    book_begin(&d->book, h);
-    struct relay_decision dec = s->decide(s->decide_ctx, &d->book.cur,
-                                          d->cmd, d->cmd_have);
-    trace_cmd(s, relay_fate(dec.action));
-    if (dec.action == ACT_ANSWER)
-        return answer_guest(s, dec.rc, dec.rc);
     if (io_send_all(d->tpm_fd, d->cmd, d->cmd_have, -1, SHIM_IO_MS,
                     &err) < 0) {
         data_lost(s, err);
@@ -168,8 +242,100 @@ static void cmd_complete(struct shim *s, const struct tpm_hdr *h)
     }
     d->book.cur.at_tpm = true;
     d->rsp_have = 0;
+}
+
+static void on_delay_end(struct evloop *l, long long id, void *p)
+{
+    (void)l;
+    (void)id;
+    struct shim *s = p;
+    s->data.hold_timer = 0;
+    s->data.book.cur.delaying = false;
+    forward(s);
+}
+
+static void on_hold_limit(struct evloop *l, long long id, void *p)
+{
+    (void)l;
+    (void)id;
+    struct shim *s = p;
+    s->data.hold_timer = 0;
+    data_release(s, "hold-limit");
+}
+
+void data_release(struct shim *s, const char *why)
+{
+    struct data_relay *d = &s->data;
+    struct inflight *f = &d->book.cur;
+    if (!f->active || !f->held)
+        return;
+    timer_off(s, &d->hold_timer);
+    f->held = false;
+    bool fwd = d->dec.applied_late;
+    struct json *j = trace_begin(&s->trace, f->ord);
+    json_str(j, "event", "release");
+    json_bool(j, "forwarded", fwd);
+    json_str(j, "why", why);
+    trace_end(&s->trace);
+    if (fwd)
+        return forward(s);
+    synthesise(s, TPM2_RC_CANCELED, TPM2_RC_CANCELED);
+}
+
+void data_settle(struct shim *s)
+{
+    struct data_relay *d = &s->data;
+    struct inflight *f = &d->book.cur;
+    if (!f->active)
+        return;
+    if (f->held)
+        return data_release(s, "shutdown");
+    if (f->delaying) {
+        timer_off(s, &d->hold_timer);
+        f->delaying = false;
+        forward(s);
+    }
+}
+
+static void cmd_complete(struct shim *s, const struct tpm_hdr *h)
+{
+    struct data_relay *d = &s->data;
+    timer_off(s, &d->cmd_timer);
+    book_begin(&d->book, h);
+    d->dec = s->decide(s->decide_ctx, &d->book.cur, d->cmd, d->cmd_have);
+    trace_cmd(s, &d->dec);
     /* One command at a time: QEMU sends nothing until it has the answer. */
     evloop_watch(s->loop, d->qemu_fd, 0, NULL, NULL);
+    switch (d->dec.action) {
+    case ACT_ANSWER:
+        return synthesise(s, d->dec.rc, d->dec.rc12);
+    case ACT_CLOSE:
+        return guest_gone(s);
+    case ACT_DELAY:
+        d->book.cur.delaying = true;
+        d->hold_timer = evloop_timer(s->loop, d->dec.delay_ms, on_delay_end,
+                                     s);
+        if (d->hold_timer < 0) {
+            d->hold_timer = 0;
+            on_delay_end(s->loop, 0, s);
+        }
+        return;
+    case ACT_HOLD:
+        d->book.cur.held = true;
+        if (d->dec.delay_ms) {
+            d->hold_timer = evloop_timer(s->loop, d->dec.delay_ms,
+                                         on_hold_limit, s);
+            if (d->hold_timer < 0) {
+                d->hold_timer = 0;
+                data_release(s, "hold-limit");
+            }
+        }
+        return;
+    case ACT_RELAY:
+    case ACT_REPLACE:
+    case ACT_DROP:
+        return forward(s);
+    }
 }
 
 static void on_cmd_timeout(struct evloop *l, long long id, void *p)
@@ -195,8 +361,10 @@ static void on_qemu(struct evloop *l, int fd, int mask, void *p)
     ssize_t r = io_recv(fd, d->cmd + d->cmd_have, need - d->cmd_have, NULL);
     if (r < 0 && errno == EAGAIN)
         return;
-    if (r <= 0)
-        return data_lost(s, "QEMU closed its data socket");
+    if (r <= 0) {
+        trace_error(&s->trace, "data channel: QEMU closed its data socket");
+        return guest_gone(s);
+    }
     if (!d->cmd_have)
         d->cmd_timer = evloop_timer(s->loop, SHIM_IO_MS, on_cmd_timeout, s);
     d->cmd_have += (size_t)r;
@@ -211,12 +379,40 @@ static void on_qemu(struct evloop *l, int fd, int mask, void *p)
         cmd_complete(s, &h);
 }
 
-/* swtpm's response is complete: trace and relay it. */
+/* swtpm's response is complete: trace it, and relay, replace or drop. */
 static void rsp_complete(struct shim *s, const struct tpm_hdr *h)
 {
     struct data_relay *d = &s->data;
-    trace_rsp(s, h->code, "relayed");
-    send_guest(s, d->rsp, d->rsp_have);
+    timer_off(s, &d->rsp_timer);
+    if (d->qemu_fd < 0) {   /* QEMU went away meanwhile */
+        trace_rsp(s, HAS_TPM, 0, h->code, "dropped");
+        return next_cmd(s);
+    }
+    switch (d->dec.action) {
+    case ACT_REPLACE:
+        return answer_guest(s, d->dec.rc, d->dec.rc12, HAS_TPM, h->code,
+                            "replaced");
+    case ACT_DROP:
+        trace_rsp(s, HAS_TPM, 0, h->code, "dropped");
+        return next_cmd(s);
+    default:
+        trace_rsp(s, HAS_RC | HAS_TPM, h->code, h->code, "relayed");
+        return send_guest(s, d->rsp, d->rsp_have);
+    }
+}
+
+/* swtpm's answer never became a frame: TPM_RC_FAILURE to the guest (or
+ * nothing, when QEMU is gone or the rule drops responses). */
+static void rsp_failed(struct shim *s)
+{
+    struct data_relay *d = &s->data;
+    unsigned has = d->rsp_have >= TPM_HDR_SIZE ? HAS_TPM : 0;
+    uint32_t tpm_rc = has ? be32_at(d->rsp + 6) : 0;
+    if (d->qemu_fd < 0 || d->dec.action == ACT_DROP) {
+        trace_rsp(s, has, 0, tpm_rc, "dropped");
+        return next_cmd(s);
+    }
+    answer_guest(s, TPM2_RC_FAILURE, TPM12_FAIL, has, tpm_rc, "synthesised");
 }
 
 static void on_rsp_timeout(struct evloop *l, long long id, void *p)
@@ -227,7 +423,7 @@ static void on_rsp_timeout(struct evloop *l, long long id, void *p)
     s->data.rsp_timer = 0;
     trace_error(&s->trace, "swtpm response incomplete at the deadline "
                 "(%zu bytes)", s->data.rsp_have);
-    answer_guest(s, TPM2_RC_FAILURE, TPM12_FAIL);
+    rsp_failed(s);
 }
 
 /* Bytes from swtpm when no command is at swtpm. */
@@ -268,7 +464,7 @@ static void on_tpm(struct evloop *l, int fd, int mask, void *p)
         trace_error(&s->trace, "bad response frame from swtpm: %s", err);
         free(err);
         io_drain(fd);
-        return answer_guest(s, TPM2_RC_FAILURE, TPM12_FAIL);
+        return rsp_failed(s);
     }
     if (d->rsp_have == h.size)
         rsp_complete(s, &h);

@@ -8,16 +8,37 @@ struct relay_decision relay_decide_default(void *ctx,
     (void)cmd;
     (void)frame;
     (void)len;
-    return (struct relay_decision){ ACT_RELAY, 0 };
+    return (struct relay_decision){ .action = ACT_RELAY };
 }
 
 const char *relay_fate(enum relay_action a)
 {
     switch (a) {
     case ACT_RELAY:
+    case ACT_REPLACE:
+    case ACT_DROP:
         return "relayed";
     case ACT_ANSWER:
         return "answered";
+    case ACT_DELAY:
+        return "delayed";
+    case ACT_HOLD:
+        return "held";
+    case ACT_CLOSE:
+        return "closed";
     }
     return "unknown";
+}
+
+bool relay_forwards(enum relay_action a)
+{
+    switch (a) {
+    case ACT_RELAY:
+    case ACT_REPLACE:
+    case ACT_DELAY:
+    case ACT_DROP:
+        return true;
+    default:
+        return false;
+    }
 }

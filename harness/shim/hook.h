@@ -1,22 +1,36 @@
 /* The one decision point every guest command passes through before it
- * may reach the TPM.  The fault engine plugs in here; the default decides
- * "relay".  A decision is data, so the data relay alone does the I/O. */
+ * may reach the TPM.  The fault engine plugs in here (faulthook.h); the
+ * default decides "relay".  A decision is data, so the data relay alone
+ * does the I/O. */
 #ifndef TPMFAULT_SHIM_HOOK_H
 #define TPMFAULT_SHIM_HOOK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "shim/book.h"
 
 enum relay_action {
-    ACT_RELAY,    /* forward to swtpm, relay its response: fate "relayed" */
-    ACT_ANSWER,   /* do not forward; answer with rc: fate "answered" */
+    ACT_RELAY,    /* forward to swtpm, relay its response */
+    ACT_ANSWER,   /* do not forward; answer with rc */
+    ACT_REPLACE,  /* forward; read swtpm's response, answer rc instead */
+    ACT_DELAY,    /* forward after delay_ms, relay the response */
+    ACT_HOLD,     /* hold (not forwarded) until a cancel, delay_ms (when
+                   * non-zero) or shutdown; then forward and relay when
+                   * applied_late, else answer TPM_RC_CANCELED */
+    ACT_DROP,     /* forward; read swtpm's response, answer nothing */
+    ACT_CLOSE,    /* do not forward; close the data channel to QEMU */
 };
 
 struct relay_decision {
     enum relay_action action;
-    uint32_t rc;          /* ACT_ANSWER: the response code to give */
+    uint32_t rc;          /* ACT_ANSWER, ACT_REPLACE: TPM 2.0 answer */
+    uint32_t rc12;        /* the same for a TPM 1.2 command */
+    unsigned delay_ms;    /* ACT_DELAY: wait; ACT_HOLD: limit, 0 = none */
+    bool applied_late;    /* ACT_HOLD: forwarded when the hold ends */
+    const char *rule;     /* the fault rule that decided, or NULL */
+    const char *fault;    /* its action's name, e.g. "error" */
 };
 
 typedef struct relay_decision relay_decide_fn(void *ctx,
@@ -27,7 +41,11 @@ typedef struct relay_decision relay_decide_fn(void *ctx,
 /* Always ACT_RELAY. */
 relay_decide_fn relay_decide_default;
 
-/* "relayed", "answered". */
+/* The command line's fate: "relayed", "answered", "delayed", "held",
+ * "closed". */
 const char *relay_fate(enum relay_action a);
+/* Whether the command reaches swtpm when it is decided (ACT_DELAY: after
+ * its delay; ACT_HOLD: never at once, its release says). */
+bool relay_forwards(enum relay_action a);
 
 #endif

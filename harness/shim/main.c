@@ -1,6 +1,8 @@
 /* tpmfault-shim: relay between QEMU's -tpmdev emulator and swtpm.
  *   tpmfault-shim --listen PATH --swtpm-ctrl PATH --trace FILE
- *                 [--deadline SECONDS]
+ *                 [--deadline SECONDS] [--scenario FILE] [--seed N]
+ * --scenario takes the script's [fault] rules (none: everything is
+ * relayed); --seed (default 0) seeds the rules' random streams.
  * Exit: 0 after CMD_SHUTDOWN was relayed or QEMU's connection ended,
  * 1 on a runtime error or a signal, 2 on a usage error. */
 #include <errno.h>
@@ -9,9 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faults/scenario.h"
+#include "shim/faulthook.h"
 #include "shim/shim.h"
 
-enum opt_type { OPT_STR, OPT_SECONDS };
+enum opt_type { OPT_STR, OPT_SECONDS, OPT_U64 };
 
 struct opt {
     const char *name;
@@ -30,7 +34,8 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
     fprintf(f, "usage: tpmfault-shim --listen PATH --swtpm-ctrl PATH "
-               "--trace FILE [--deadline SECONDS]\n");
+               "--trace FILE [--deadline SECONDS] [--scenario FILE] "
+               "[--seed N]\n");
 }
 
 static int set_opt(const struct opt *o, const char *v)
@@ -41,6 +46,16 @@ static int set_opt(const struct opt *o, const char *v)
     }
     char *end;
     errno = 0;
+    if (o->type == OPT_U64) {
+        unsigned long long u = strtoull(v, &end, 0);
+        if (errno || end == v || *end || *v == '-') {
+            fprintf(stderr, "tpmfault-shim: %s: '%s' is not an unsigned "
+                            "64-bit number\n", o->name, v);
+            return -1;
+        }
+        *(uint64_t *)o->dst = u;
+        return 0;
+    }
     double d = strtod(v, &end);
     if (errno || end == v || *end || d <= 0 || d > 3600) {
         fprintf(stderr, "tpmfault-shim: %s: '%s' is not a number of "
@@ -107,11 +122,15 @@ static void setup_signals(sigset_t *wait_mask)
 int main(int argc, char **argv)
 {
     struct shim_config cfg = { .deadline_ms = 10000 };
+    const char *scenario_path = NULL;
+    uint64_t seed = 0;
     const struct opt opts[] = {
         { "--listen", OPT_STR, 1, &cfg.listen_path },
         { "--swtpm-ctrl", OPT_STR, 1, &cfg.swtpm_ctrl_path },
         { "--trace", OPT_STR, 1, &cfg.trace_path },
         { "--deadline", OPT_SECONDS, 0, &cfg.deadline_ms },
+        { "--scenario", OPT_STR, 0, &scenario_path },
+        { "--seed", OPT_U64, 0, &seed },
     };
     if (argc == 2 && strcmp(argv[1], "--help") == 0) {
         usage(stdout);
@@ -121,15 +140,24 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    static struct scenario scn;   /* large: PATH_MAX and the rule table */
+    char *err = NULL;
+    if (scenario_path && scenario_load(scenario_path, &scn, &err) < 0) {
+        fprintf(stderr, "tpmfault-shim: %s\n", err);
+        free(err);
+        return 2;
+    }
+    fault_engine_start(&scn.faults, seed);   /* no rules without a script */
     sigset_t wait_mask;
     setup_signals(&wait_mask);
     struct shim s;
-    char *err = NULL;
     int rc = 1;
-    if (shim_init(&s, &cfg, &err) < 0)
+    if (shim_init(&s, &cfg, &err) < 0) {
         fprintf(stderr, "tpmfault-shim: %s\n", err);
-    else
+    } else {
+        shim_use_faults(&s, &scn.faults);
         rc = shim_run(&s, &wait_mask, &signalled);
+    }
     free(err);
     shim_fini(&s);
     return rc;

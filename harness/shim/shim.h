@@ -36,6 +36,8 @@ struct data_relay {
     uint8_t rsp[SHIM_MAX_BUFSIZE];
     size_t rsp_have;
     long long cmd_timer, rsp_timer;
+    long long hold_timer;   /* ACT_DELAY's wait or ACT_HOLD's limit */
+    struct relay_decision dec;   /* the in-flight command's */
     struct frame_book book;
 };
 
@@ -89,6 +91,11 @@ void ctrl_close(struct shim *s);
 /* data.c */
 int data_start(struct shim *s, int qemu_fd, int tpm_fd);
 void data_close(struct shim *s);
+/* End a held command (why: "cancel", "hold-limit", "shutdown"): forward
+ * it when its rule applies it late, else answer TPM_RC_CANCELED. */
+void data_release(struct shim *s, const char *why);
+/* Before shutdown: end a hold, forward a delayed command now. */
+void data_settle(struct shim *s);
 
 /* truth.c: read PCR 10 from swtpm over the shim's data socket and trace
  * it as the TPM's truth.  0, or -1 (an error line is traced). */

@@ -1,0 +1,104 @@
+#include "shim/faulthook.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "shim/shim.h"
+#include "util/rd.h"
+
+#define TPM12_ORD_EXTEND 0x14
+
+int fault_frame_pcr(const struct inflight *cmd, const uint8_t *frame,
+                    size_t len)
+{
+    bool old = frame_tag_is_tpm12(cmd->hdr.tag);
+    if (len < TPM_HDR_SIZE + 4)
+        return FAULT_PCR_ANY;
+    if ((!old && cmd->hdr.code == TPM2_CC_PCR_EXTEND) ||
+        (old && cmd->hdr.code == TPM12_ORD_EXTEND)) {
+        uint32_t pcr = be32_at(frame + TPM_HDR_SIZE);
+        if (pcr <= TPM2_MAX_PCR)
+            return (int)pcr;
+    }
+    return FAULT_PCR_ANY;
+}
+
+struct relay_decision fault_to_relay(const struct fault_engine *e,
+                                     const struct fault_decision *fd)
+{
+    struct relay_decision r = { .action = ACT_RELAY };
+    if (fd->action == FA_NONE || fd->rule < 0 || fd->rule >= e->n)
+        return r;
+    r.rule = e->rules[fd->rule].name;
+    r.fault = fault_action_name(fd->action);
+    r.rc = r.rc12 = fd->rc;
+    r.delay_ms = fd->delay_ms;
+    r.applied_late = fd->applied_late;
+    switch (fd->action) {
+    case FA_NONE:
+        break;
+    case FA_ERROR:
+        r.action = ACT_ANSWER;
+        break;
+    case FA_APPLIED_ERROR:
+        r.action = ACT_REPLACE;
+        break;
+    case FA_DELAY:
+        r.action = ACT_DELAY;
+        break;
+    case FA_TIMEOUT:
+        r.action = ACT_HOLD;
+        break;
+    case FA_CANCEL:
+        r.action = ACT_ANSWER;
+        r.rc = r.rc12 = TPM2_RC_CANCELED;
+        break;
+    case FA_DROP_RESPONSE:
+        r.action = ACT_DROP;
+        break;
+    case FA_FAILURE_MODE:
+        r.action = ACT_ANSWER;
+        r.rc = TPM2_RC_FAILURE;
+        r.rc12 = TPM12_FAIL;
+        break;
+    case FA_CLOSE:
+        r.action = ACT_CLOSE;
+        break;
+    }
+    return r;
+}
+
+struct relay_decision relay_decide_faults(void *ctx,
+                                          const struct inflight *cmd,
+                                          const uint8_t *frame, size_t len)
+{
+    struct fault_engine *e = ctx;
+    struct fault_frame f = {
+        .cc = cmd->hdr.code,
+        .pcr = fault_frame_pcr(cmd, frame, len),
+        .ordinal = cmd->ord,
+    };
+    struct fault_decision d;
+    fault_decide(e, &f, &d);
+    return fault_to_relay(e, &d);
+}
+
+void shim_use_faults(struct shim *s, struct fault_engine *e)
+{
+    char seed[24];
+    s->decide = relay_decide_faults;
+    s->decide_ctx = e;
+    snprintf(seed, sizeof(seed), "%" PRIu64, e->seed);
+    struct json *j = trace_begin(&s->trace, 0);
+    json_str(j, "event", "faults");
+    json_str(j, "seed", seed);
+    json_arr_begin(j, "rules");
+    for (int i = 0; i < e->n; i++) {
+        json_obj_begin(j, NULL);
+        json_str(j, "name", e->rules[i].name);
+        json_str(j, "action", fault_action_name(e->rules[i].action));
+        json_obj_end(j);
+    }
+    json_arr_end(j);
+    trace_end(&s->trace);
+}

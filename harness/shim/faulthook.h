@@ -1,0 +1,28 @@
+/* The fault engine behind the shim's decision point: every guest command
+ * becomes a fault_frame {cc, PCR index of an extend, ordinal}, and the
+ * engine's decision becomes a relay_decision.  No I/O here. */
+#ifndef TPMFAULT_SHIM_FAULTHOOK_H
+#define TPMFAULT_SHIM_FAULTHOOK_H
+
+#include "faults/engine.h"
+#include "shim/hook.h"
+
+struct shim;
+
+/* Decide s's guest commands with e (started, outliving s); traces
+ * {"event":"faults","seed":"N","rules":[{"name","action"}..]}. */
+void shim_use_faults(struct shim *s, struct fault_engine *e);
+
+/* ctx is a struct fault_engine * on which fault_engine_start() ran. */
+relay_decide_fn relay_decide_faults;
+
+/* The PCR index a command extends: TPM2_PCR_Extend's handle or TPM 1.2
+ * TPM_Extend's pcrNum when it is a PCR index (0..31), else FAULT_PCR_ANY. */
+int fault_frame_pcr(const struct inflight *cmd, const uint8_t *frame,
+                    size_t len);
+
+/* The relay's form of one engine decision (rule names come from e). */
+struct relay_decision fault_to_relay(const struct fault_engine *e,
+                                     const struct fault_decision *fd);
+
+#endif
