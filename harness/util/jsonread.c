@@ -91,6 +91,7 @@ static char *parse_string(struct jp *p)
                 c = u < 0x80 ? (char)u : '?';
                 break;
             default:
+                p->i--;     /* name the escape character, not the byte after */
                 free(out);
                 fail(p, "bad escape");
                 return NULL;
@@ -129,10 +130,11 @@ static struct jv *parse_container(struct jp *p, bool is_obj)
             if (p->s[p->i] != '"' || !(key = parse_string(p)))
                 goto bad;
             skip_ws(p);
-            if (p->s[p->i++] != ':') {
+            if (p->s[p->i] != ':') {
                 free(key);
                 goto bad;
             }
+            p->i++;
         }
         struct jv *item = parse_value(p);
         if (!item) {
@@ -143,11 +145,17 @@ static struct jv *parse_container(struct jp *p, bool is_obj)
         *tail = item;
         tail = &item->next;
         skip_ws(p);
-        char c = p->s[p->i++];
-        if (c == ',')
+        /* Step over the separator only when it is one, so that a failure
+         * names the offending byte (and never an offset past the end). */
+        char c = p->s[p->i];
+        if (c == ',') {
+            p->i++;
             continue;
-        if (c == (is_obj ? '}' : ']'))
+        }
+        if (c == (is_obj ? '}' : ']')) {
+            p->i++;
             return v;
+        }
         goto bad;
     }
 bad:
