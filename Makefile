@@ -7,7 +7,7 @@ CC      ?= cc
 BUILD   ?= build
 SAN     ?=
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iharness -I. $(SAN)
+override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iharness -I. $(SAN)
 LDFLAGS += $(SAN)
 LDLIBS  += -lcrypto
 
