@@ -297,15 +297,17 @@ static void test_unknown_section(void **state)
 static void test_unknown_key_lists_known(void **state)
 {
     (void)state;
+    /* The message lists the section's keys; every documented one must be
+     * there (tables may grow, so no exact list for [expect]). */
     expect_reject("[run]\nfiles = 1\ncolour = red\n" MIN_EXPECT,
-                  "t.scn:3: ",
-                  "unknown key 'colour' in [run] (known: files, pause_ms, "
-                  "deadline, banks, tpm, kernel, seed)", NULL);
+                  "t.scn:3: ", "unknown key 'colour' in [run] (known: files, ",
+                  "pause_ms", "deadline", "banks", "tpm", "kernel", "seed",
+                  NULL);
     expect_reject("[expect]\nquote = valid\nquotes = valid\n",
-                  "t.scn:3: ",
-                  "unknown key 'quotes' in [expect] (known: list-complete, "
-                  "trace-in-list, replay-vs-tpm, replay-vs-quote, quote, "
-                  "bypass, guest-alive)", NULL);
+                  "t.scn:3: ", "unknown key 'quotes' in [expect] (known: ",
+                  "list-complete, ", "trace-in-list, ", "replay-vs-tpm, ",
+                  "replay-vs-quote, ", "quote, ", "bypass, ", "guest-alive",
+                  NULL);
     expect_reject("[scenario]\nname = x\n", "t.scn:2: ",
                   "unknown key 'name' in [scenario] (known: description)",
                   NULL);
@@ -368,18 +370,14 @@ static void test_key_twice(void **state)
     expect_reject("[run]\nfiles = 1\n\nfiles = 2\n" MIN_EXPECT,
                   "t.scn:4: ", "'files' given twice in [run]",
                   "(first on line 2)", NULL);
-    /* Also when the section is opened again further down. */
-    expect_reject("[expect]\nquote = valid\n[run]\nfiles = 1\n"
-                  "[expect]\nquote = valid\n",
+    /* Comment and blank lines between the two do not hide the repeat. */
+    expect_reject("[expect]\nquote = valid\n# again:\n\n; really\n"
+                  "quote = refused\n",
                   "t.scn:6: ", "'quote' given twice in [expect]",
                   "(first on line 2)", NULL);
-    /* The same key name in different tables is not a repeat: files in [run]
-     * and description in [scenario] are separate. */
-    struct scenario s;
-    parse_ok("[scenario]\ndescription = a\n[run]\nfiles = 1\n[scenario]\n"
-             "[run]\ndeadline = 9\n" MIN_EXPECT, "t.scn", &s);
-    assert_int_equal(s.run.files, 1);
-    assert_int_equal(s.run.deadline_s, 9);
+    /* A section cannot be opened twice either. */
+    expect_reject("[run]\nfiles = 1\n" MIN_EXPECT "[run]\nfiles = 2\n",
+                  "t.scn:5: ", "[run] given twice (first on line 1)", NULL);
 }
 
 static void test_key_outside_section(void **state)
