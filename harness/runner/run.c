@@ -266,8 +266,11 @@ static int start_tpm(struct run_ctx *c)
     if (idx < 0 || await_socket(c, idx, sock) < 0)
         return -1;
     str_fmt(shimbin, sizeof(shimbin), "%s/bin/tpmfault-shim", c->o->root);
+    char seed[32];
+    str_fmt(seed, sizeof(seed), "%llu", (unsigned long long)c->out.seed);
     char *shimargv[] = { shimbin, "--listen", shim, "--swtpm-ctrl", sock,
-                         "--trace", trace, NULL };
+                         "--trace", trace, "--scenario", (char *)c->s->path,
+                         "--seed", seed, NULL };
     idx = spawn(c, "shim", shimargv);
     if (idx < 0 || await_socket(c, idx, shim) < 0)
         return -1;
