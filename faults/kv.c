@@ -17,13 +17,15 @@ const struct kv_spec *kv_find(const struct kv_spec *table, const char *key)
     return NULL;
 }
 
+/* Decimal, or hexadecimal with 0x (seeds); no octal: "010" is ten. */
 static int parse_u64(const char *s, uint64_t *v)
 {
     char *end;
     if (*s == '\0' || *s == '-' || *s == '+')
         return -1;
     errno = 0;
-    unsigned long long n = strtoull(s, &end, 0);
+    int base = (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? 16 : 10;
+    unsigned long long n = strtoull(s, &end, base);
     if (errno || *end != '\0')
         return -1;
     *v = n;

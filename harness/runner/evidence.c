@@ -42,7 +42,8 @@ static void begin_file(struct decoder *d, const char *args)
     }
     char path[4096];
     snprintf(path, sizeof(path), "%s/%s", d->outdir, name);
-    d->out = fopen(path, "wb");
+    /* "x": never replace a file the host put there (trace, logs). */
+    d->out = fopen(path, "wbx");
     if (!d->out) {
         note_problem(d->ev, "cannot write", path);
         return;
