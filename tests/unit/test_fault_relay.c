@@ -1,0 +1,788 @@
+/* Every fault action carried out by the shim's data relay, against a fake
+ * swtpm (the pattern of test_ctrl_relay.c) with this test playing QEMU.
+ * Each test runs its own shim session (a child process) with a fault
+ * engine built by hand or parsed from a [fault] section, and checks:
+ * what the guest received, whether the fake swtpm saw the command, the
+ * trace contract fields, and that the PCR truth read still works at
+ * CMD_SHUTDOWN.  Every wait has a deadline. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "faults/engine.h"
+#include "faults/scenario.h"
+#include "shim/faulthook.h"
+#include "shim/io.h"
+#include "shim/shim.h"
+#include "util/rd.h"
+
+#define TMO 5000
+#define CC_EXTEND 0x182u
+#define CC_STARTUP 0x144u
+#define CC_PCR_READ 0x17Eu
+#define RC_CANCELED 0x909u
+#define RC_FAILURE 0x101u
+#define RC_RETRY 0x922u
+#define FAKE_RC 0x0u          /* what the fake swtpm answers to commands */
+
+#define LOG_MAX 64
+struct fake {
+    int lfd;
+    pthread_t ctrl_thr, data_thr;
+    bool data_started;
+    int data_fd;
+    pthread_mutex_t mu;
+    uint32_t codes[LOG_MAX];     /* control commands received */
+    int n;
+    uint32_t frames[LOG_MAX];    /* data frames: command codes */
+    int nframes;
+};
+
+struct env {
+    char dir[64], listen[96], fake[96], trace[96];
+    struct fault_engine eng;
+    struct fake fk;
+    pid_t shim;
+    int c;       /* control connection, as QEMU */
+    int d;       /* data socket, as QEMU */
+};
+
+/* Request payload and reply sizes of the control commands used here. */
+static int ctrl_sizes(uint32_t code, size_t *req, size_t *rsp)
+{
+    switch (code) {
+    case 0x03: case 0x09: case 0x10: *req = 0; *rsp = 4; return 0;
+    case 0x04: *req = 0; *rsp = 8; return 0;
+    case 0x02: case 0x05: *req = 4; *rsp = 4; return 0;
+    }
+    return -1;
+}
+
+static int readable(int fd, int ms)
+{
+    struct pollfd p = { fd, POLLIN, 0 };
+    return poll(&p, 1, ms) > 0;
+}
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Data side of the fake: PCR_Read gets sha256 = aa..; anything else a
+ * 10-byte response with FAKE_RC. */
+static void *fake_data(void *arg)
+{
+    struct fake *f = arg;
+    static const uint8_t pcr_rsp[] = {
+        0x80, 0x01, 0, 0, 0, 0x3e, 0, 0, 0, 0, 0, 0, 0, 5,
+        0, 0, 0, 1, 0x00, 0x0b, 3, 0, 4, 0, 0, 0, 0, 1, 0, 0x20,
+    };
+    uint8_t buf[4096], rsp[128];
+    for (;;) {
+        if (io_read_all(f->data_fd, buf, 10, 30000, NULL) < 0)
+            return NULL;
+        uint32_t size = be32_at(buf + 2), cc = be32_at(buf + 6);
+        if (size < 10 || size > sizeof(buf) ||
+            io_read_all(f->data_fd, buf + 10, size - 10, TMO, NULL) < 0)
+            return NULL;
+        pthread_mutex_lock(&f->mu);
+        if (f->nframes < LOG_MAX)
+            f->frames[f->nframes++] = cc;
+        pthread_mutex_unlock(&f->mu);
+        size_t n = 10;
+        uint8_t ok[10] = { 0x80, 0x01, 0, 0, 0, 10, 0, 0, 0, 0 };
+        memcpy(rsp, ok, 10);
+        put_be32(rsp + 6, FAKE_RC);
+        if (cc == CC_PCR_READ) {
+            memcpy(rsp, pcr_rsp, sizeof(pcr_rsp));
+            memset(rsp + sizeof(pcr_rsp), 0xaa, 32);
+            n = sizeof(pcr_rsp) + 32;
+        }
+        io_send_all(f->data_fd, rsp, n, -1, TMO, NULL);
+    }
+}
+
+/* One control request; every reply is zeros of the right size. */
+static int fake_one(struct fake *f, int c)
+{
+    uint8_t b[64] = { 0 }, r[16] = { 0 };
+    int fd = -1;
+    size_t have = 0, req, rsp;
+    while (have < 4) {
+        if (!readable(c, 30000))
+            return -1;
+        ssize_t n = io_recv(c, b + have, 4 - have, &fd);
+        if (n <= 0)
+            return -1;
+        have += (size_t)n;
+    }
+    uint32_t code = be32_at(b);
+    if (ctrl_sizes(code, &req, &rsp) < 0 ||
+        io_read_all(c, b + 4, req, TMO, NULL) < 0)
+        return -1;
+    pthread_mutex_lock(&f->mu);
+    if (f->n < LOG_MAX)
+        f->codes[f->n++] = code;
+    pthread_mutex_unlock(&f->mu);
+    if (code == 0x10) {
+        f->data_fd = fd;
+        f->data_started = true;
+        pthread_create(&f->data_thr, NULL, fake_data, f);
+    }
+    io_send_all(c, r, rsp, -1, TMO, NULL);
+    return code == 0x03 ? -1 : 0;
+}
+
+static void *fake_ctrl(void *arg)
+{
+    struct fake *f = arg;
+    if (!readable(f->lfd, 30000))
+        return NULL;
+    int c = io_accept(f->lfd);
+    while (c >= 0 && fake_one(f, c) == 0)
+        ;
+    if (c >= 0)
+        close(c);
+    return NULL;
+}
+
+static void run_shim(struct env *e)
+{
+    struct shim_config cfg = { e->listen, e->fake, e->trace, 10000 };
+    struct shim s;
+    sigset_t none;
+    static volatile sig_atomic_t sig;
+    char *err = NULL;
+    int rc = 1;
+    sigemptyset(&none);
+    alarm(60);   /* never outlive the test */
+    if (shim_init(&s, &cfg, &err) == 0) {
+        shim_use_faults(&s, &e->eng);
+        rc = shim_run(&s, &none, &sig);
+    }
+    shim_fini(&s);
+    _exit(rc);
+}
+
+/* Control command as QEMU sends it; returns the 4-byte result. */
+static uint32_t ctrl(struct env *e, uint32_t code, int sendfd)
+{
+    uint8_t b[16] = { 0 }, r[16];
+    size_t req = 0, rsp = 4;
+    assert_int_equal(ctrl_sizes(code, &req, &rsp), 0);
+    put_be32(b, code);
+    assert_int_equal(io_send_all(e->c, b, 4 + req, sendfd, TMO, NULL), 0);
+    assert_int_equal(io_read_all(e->c, r, rsp, TMO, NULL), 0);
+    return be32_at(r);
+}
+
+/* The rules a test runs with: a hand-built table, or script text. */
+struct spec {
+    struct fault_rule rules[2];
+    int n;
+    const char *script;
+};
+
+static int setup(void **state)
+{
+    const struct spec *sp = *state;
+    struct env *e = calloc(1, sizeof(*e));
+    if (!e)
+        return -1;
+    strcpy(e->dir, "/tmp/test_fault_relay-XXXXXX");
+    if (!mkdtemp(e->dir))
+        return -1;
+    e->d = -1;
+    if (sp->script) {
+        static struct scenario scn;
+        char *err = NULL;
+        if (scenario_parse(sp->script, "t.scn", &scn, &err) < 0) {
+            fprintf(stderr, "%s\n", err);
+            free(err);
+            return -1;
+        }
+        e->eng = scn.faults;
+    } else {
+        for (int i = 0; i < sp->n; i++)
+            e->eng.rules[i] = sp->rules[i];
+        e->eng.n = sp->n;
+    }
+    fault_engine_start(&e->eng, 7);
+    snprintf(e->listen, sizeof(e->listen), "%s/shim.sock", e->dir);
+    snprintf(e->fake, sizeof(e->fake), "%s/fake.ctrl", e->dir);
+    snprintf(e->trace, sizeof(e->trace), "%s/trace.jsonl", e->dir);
+    pthread_mutex_init(&e->fk.mu, NULL);
+    e->fk.lfd = io_listen_unix(e->fake, NULL);
+    if (e->fk.lfd < 0)
+        return -1;
+    pthread_create(&e->fk.ctrl_thr, NULL, fake_ctrl, &e->fk);
+    e->shim = fork();
+    if (e->shim == 0)
+        run_shim(e);
+    for (int i = 0; i < 100 && (e->c = io_connect_unix(e->listen)) < 0; i++)
+        usleep(50000);
+    *state = e;
+    if (e->c < 0)
+        return -1;
+    /* SET_DATAFD: from here on every data frame crosses the shim */
+    int sp2[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp2) < 0)
+        return -1;
+    uint8_t b[4], r[4];
+    put_be32(b, 0x10);
+    if (io_send_all(e->c, b, 4, sp2[1], TMO, NULL) < 0 ||
+        io_read_all(e->c, r, 4, TMO, NULL) < 0 || be32_at(r) != 0)
+        return -1;
+    close(sp2[1]);
+    e->d = sp2[0];
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct env *e = *state;
+    if (e->shim > 0) {
+        kill(e->shim, SIGKILL);
+        waitpid(e->shim, NULL, 0);
+    }
+    close(e->c);
+    if (e->d >= 0)
+        close(e->d);
+    pthread_join(e->fk.ctrl_thr, NULL);
+    if (e->fk.data_started) {
+        shutdown(e->fk.data_fd, SHUT_RDWR);
+        pthread_join(e->fk.data_thr, NULL);
+        close(e->fk.data_fd);
+    }
+    close(e->fk.lfd);
+    unlink(e->listen);
+    unlink(e->fake);
+    unlink(e->trace);
+    rmdir(e->dir);
+    free(e);
+    return 0;
+}
+
+/* --- the guest's side ---------------------------------------------------- */
+
+static size_t build_extend(uint8_t *b, unsigned pcr, uint8_t fill)
+{
+    static const uint8_t head[] = {
+        0x80, 0x02, 0, 0, 0, 0, 0x00, 0x00, 0x01, 0x82,
+        0, 0, 0, 10, 0, 0, 0, 9, 0x40, 0, 0, 9, 0, 0, 0, 0, 0,
+        0, 0, 0, 2, 0x00, 0x04,
+    };
+    size_t n = sizeof(head);
+    memcpy(b, head, n);
+    put_be32(b + 10, pcr);
+    memset(b + n, fill, 20);
+    n += 20;
+    put_be16(b + n, 0x000B);
+    n += 2;
+    memset(b + n, fill, 32);
+    n += 32;
+    put_be32(b + 2, (uint32_t)n);
+    return n;
+}
+
+static void send_extend(struct env *e, unsigned pcr, uint8_t fill)
+{
+    uint8_t b[128];
+    size_t n = build_extend(b, pcr, fill);
+    assert_int_equal(io_send_all(e->d, b, n, -1, TMO, NULL), 0);
+}
+
+static void send_startup(struct env *e)
+{
+    static const uint8_t startup[] = { 0x80, 0x01, 0, 0, 0, 12, 0, 0,
+                                       0x01, 0x44, 0, 0 };
+    assert_int_equal(io_send_all(e->d, startup, sizeof(startup), -1, TMO,
+                                 NULL), 0);
+}
+
+/* The guest's response: its rc, or -1 when none came within ms. */
+static int64_t guest_rc(struct env *e, int ms)
+{
+    uint8_t r[64];
+    if (!readable(e->d, ms))
+        return -1;
+    if (io_read_all(e->d, r, 10, TMO, NULL) < 0)
+        return -2;   /* EOF: the data socket was closed */
+    assert_int_equal(be32_at(r + 2), 10);
+    assert_int_equal(be16_at(r), 0x8001);   /* TPM_ST_NO_SESSIONS */
+    return be32_at(r + 6);
+}
+
+static int fake_saw(struct env *e, uint32_t cc)
+{
+    int k = 0;
+    pthread_mutex_lock(&e->fk.mu);
+    for (int i = 0; i < e->fk.nframes; i++)
+        k += e->fk.frames[i] == cc;
+    pthread_mutex_unlock(&e->fk.mu);
+    return k;
+}
+
+static int fake_frames(struct env *e)
+{
+    pthread_mutex_lock(&e->fk.mu);
+    int n = e->fk.nframes;
+    pthread_mutex_unlock(&e->fk.mu);
+    return n;
+}
+
+/* CMD_SHUTDOWN: the shim reads the truth, forwards, exits 0. */
+static void shutdown_ok(struct env *e)
+{
+    int status = -1;
+    assert_int_equal(ctrl(e, 0x03, -1), 0);
+    for (int i = 0; i < 100 && waitpid(e->shim, &status, WNOHANG) == 0; i++)
+        usleep(50000);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    e->shim = 0;
+    pthread_mutex_lock(&e->fk.mu);
+    assert_int_equal(e->fk.frames[e->fk.nframes - 1], CC_PCR_READ);
+    assert_int_equal(e->fk.codes[e->fk.n - 1], 0x03);
+    pthread_mutex_unlock(&e->fk.mu);
+}
+
+/* --- the trace ----------------------------------------------------------- */
+
+static char *trace_text(struct env *e)
+{
+    static char buf[32768];
+    FILE *f = fopen(e->trace, "r");
+    assert_non_null(f);
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    return buf;
+}
+
+/* The line for ord with kind ("\"dir\":\"cmd\"", ...), copied to out. */
+static const char *trace_line(struct env *e, unsigned ord, const char *kind,
+                              char *out, size_t cap)
+{
+    char key[32];
+    snprintf(key, sizeof(key), "{\"ord\":%u,", ord);
+    for (char *p = trace_text(e); p && *p;) {
+        char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        if (len < cap && strncmp(p, key, strlen(key)) == 0) {
+            memcpy(out, p, len);
+            out[len] = 0;
+            if (strstr(out, kind))
+                return out;
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+    fail_msg("no trace line ord %u %s in:\n%s", ord, kind, trace_text(e));
+    return NULL;
+}
+
+#define CMD "\"dir\":\"cmd\""
+#define RSP "\"dir\":\"rsp\""
+#define REL "\"event\":\"release\""
+
+static void has(const char *line, const char *what)
+{
+    if (!strstr(line, what))
+        fail_msg("'%s' not in %s", what, line);
+}
+
+static void lacks(const char *line, const char *what)
+{
+    if (strstr(line, what))
+        fail_msg("'%s' in %s", what, line);
+}
+
+static void truth_traced(struct env *e)
+{
+    const char *t = trace_text(e);
+    has(t, "\"event\":\"pcr_truth\",\"pcr\":10");
+    has(t, "\"sha256\":\"aaaaaaaa");
+    lacks(t, "pcr_truth skipped");
+    assert_true(strstr(t, "pcr_truth") < strstr(t, "CMD_SHUTDOWN"));
+}
+
+/* --- rules --------------------------------------------------------------- */
+
+#define EXT10(nm, ...) { .name = nm, .cc = CC_EXTEND, .pcr = 10, __VA_ARGS__ }
+
+static const struct spec sp_error = { .n = 1, .rules = {
+    EXT10("err-first", .nth = 1, .action = FA_ERROR, .rc = RC_RETRY) } };
+static const struct spec sp_applied = { .n = 1, .rules = {
+    EXT10("applied", .nth = 1, .action = FA_APPLIED_ERROR,
+          .rc = RC_FAILURE) } };
+static const struct spec sp_delay = { .n = 1, .rules = {
+    EXT10("slow", .nth = 1, .action = FA_DELAY, .delay_ms = 300) } };
+static const struct spec sp_hold = { .n = 1, .rules = {
+    EXT10("hold", .nth = 1, .action = FA_TIMEOUT) } };
+static const struct spec sp_hold_late = { .n = 1, .rules = {
+    EXT10("hold-late", .nth = 1, .action = FA_TIMEOUT,
+          .applied_late = true) } };
+static const struct spec sp_hold_limit = { .n = 1, .rules = {
+    EXT10("hold-300", .nth = 1, .action = FA_TIMEOUT, .delay_ms = 300) } };
+static const struct spec sp_cancel = { .n = 1, .rules = {
+    EXT10("cxl", .nth = 1, .action = FA_CANCEL) } };
+static const struct spec sp_drop = { .n = 1, .rules = {
+    EXT10("drop", .nth = 1, .action = FA_DROP_RESPONSE) } };
+static const struct spec sp_failure = { .n = 1, .rules = {
+    { .name = "fm", .cc = FAULT_CC_ANY, .pcr = FAULT_PCR_ANY, .nth = 2,
+      .action = FA_FAILURE_MODE } } };
+static const struct spec sp_close = { .n = 1, .rules = {
+    EXT10("close", .nth = 1, .action = FA_CLOSE) } };
+static const struct spec sp_script = { .script =
+    "[fault]\nname = second\ncommand = PCR_Extend\npcr = 10\nnth = 2\n"
+    "action = error\nrc = TPM_RC_FAILURE\n"
+    "[expect]\nlist-complete = yes\n" };
+static const struct spec sp_none = { .n = 0 };
+
+/* --- tests --------------------------------------------------------------- */
+
+static void test_no_rules_relays(void **state)
+{
+    struct env *e = *state;
+    char l[4096];
+    send_extend(e, 10, 1);
+    assert_int_equal(guest_rc(e, TMO), FAKE_RC);
+    assert_int_equal(fake_saw(e, CC_EXTEND), 1);
+    trace_line(e, 1, CMD, l, sizeof(l));
+    has(l, "\"forwarded\":true,\"fate\":\"relayed\"");
+    lacks(l, "\"fault\"");
+    trace_line(e, 1, RSP, l, sizeof(l));
+    has(l, "\"rc\":\"0x00000000\"");
+    has(l, "\"tpm_rc\":\"0x00000000\"");
+    has(l, "\"fate\":\"relayed\"");
+    has(trace_text(e), "\"event\":\"faults\",\"seed\":\"7\",\"rules\":[]");
+    shutdown_ok(e);
+    truth_traced(e);
+}
+
+static void test_error(void **state)
+{
+    struct env *e = *state;
+    char l[4096];
+    send_extend(e, 0, 1);                       /* pcr 0: no match */
+    assert_int_equal(guest_rc(e, TMO), FAKE_RC);
+    send_extend(e, 10, 2);                      /* k = 1: fires */
+    assert_int_equal(guest_rc(e, TMO), RC_RETRY);
+    assert_int_equal(fake_saw(e, CC_EXTEND), 1);
+    send_extend(e, 10, 3);                      /* k = 2: relayed */
+    assert_int_equal(guest_rc(e, TMO), FAKE_RC);
+    assert_int_equal(fake_saw(e, CC_EXTEND), 2);
+    trace_line(e, 2, CMD, l, sizeof(l));
+    has(l, "\"forwarded\":false,\"fate\":\"answered\"");
+    has(l, "\"fault\":{\"rule\":\"err-first\",\"action\":\"error\"");
+    has(l, "\"pcr\":10");
+    trace_line(e, 2, RSP, l, sizeof(l));
+    has(l, "\"rc\":\"0x00000922\"");
+    lacks(l, "\"tpm_rc\"");
+    has(l, "\"fate\":\"synthesised\"");
+    trace_line(e, 3, CMD, l, sizeof(l));
+    has(l, "\"forwarded\":true,\"fate\":\"relayed\"");
+    shutdown_ok(e);
+    truth_traced(e);
+}
+
+static void test_applied_then_error(void **state)
+{
+    struct env *e = *state;
+    char l[4096];
+    send_extend(e, 10, 1);
+    assert_int_equal(guest_rc(e, TMO), RC_FAILURE);
+    assert_int_equal(fake_saw(e, CC_EXTEND), 1);
+    trace_line(e, 1, CMD, l, sizeof(l));
+    has(l, "\"forwarded\":true,\"fate\":\"relayed\"");
+    has(l, "\"action\":\"applied-then-error\"");
+    trace_line(e, 1, RSP, l, sizeof(l));
+    has(l, "\"rc\":\"0x00000101\"");
+    has(l, "\"tpm_rc\":\"0x00000000\"");
+    has(l, "\"fate\":\"replaced\"");
+    /* the channel stayed in step: the next command gets its own answer */
+    send_startup(e);
+    assert_int_equal(guest_rc(e, TMO), FAKE_RC);
+    assert_int_equal(fake_saw(e, CC_STARTUP), 1);
+    shutdown_ok(e);
+    truth_traced(e);
+}
+
+static void test_delay(void **state)
+{
+    struct env *e = *state;
+    char l[4096];
+    uint64_t t0 = now_ms();
+    send_extend(e, 10, 1);
+    assert_int_equal(guest_rc(e, 100), -1);      /* not yet */
+    assert_int_equal(fake_saw(e, CC_EXTEND), 0);
+    assert_int_equal(guest_rc(e, TMO), FAKE_RC);
+    assert_true(now_ms() - t0 >= 290);
+    assert_int_equal(fake_saw(e, CC_EXTEND), 1);
+    trace_line(e, 1, CMD, l, sizeof(l));
+    has(l, "\"forwarded\":true,\"fate\":\"delayed\"");
+    has(l, "\"action\":\"delay\"");
+    trace_line(e, 1, RSP, l, sizeof(l));
+    has(l, "\"fate\":\"relayed\"");
+    has(l, "\"tpm_rc\":\"0x00000000\"");
+    shutdown_ok(e);
+    truth_traced(e);
+}
+
+/* A cancel while the delay runs is answered at once; the command still
+ * goes to swtpm after its delay. */
+static void test_delay_cancel(void **state)
+{
+    struct env *e = *state;
+    send_extend(e, 10, 1);
+    usleep(50000);
+    int before = e->fk.n;
+    assert_int_equal(ctrl(e, 0x09, -1), 0);
+    assert_int_equal(e->fk.n, before);          /* not forwarded */
+    assert_int_equal(guest_rc(e, TMO), FAKE_RC);
+    assert_int_equal(fake_saw(e, CC_EXTEND), 1);
+    shutdown_ok(e);
+    truth_traced(e);
+}
+
+static void test_hold_cancel(void **state)
+{
+    struct env *e = *state;
+    char l[4096];
+    send_extend(e, 10, 1);
+    assert_int_equal(guest_rc(e, 300), -1);      /* held */
+    int before = e->fk.n;
+    uint64_t t0 = now_ms();
+    assert_int_equal(ctrl(e, 0x09, -1), 0);      /* answered at once */
+    assert_true(now_ms() - t0 < 1000);
+    assert_int_equal(e->fk.n, before);
+    assert_int_equal(guest_rc(e, TMO), RC_CANCELED);
+    assert_int_equal(fake_saw(e, CC_EXTEND), 0);
+    /* a second cancel (QEMU sends one or two) finds nothing held */
+    assert_int_equal(ctrl(e, 0x09, -1), 0);
+    trace_line(e, 1, CMD, l, sizeof(l));
+    has(l, "\"forwarded\":false,\"fate\":\"held\"");
+    has(l, "\"action\":\"timeout\"");
+    trace_line(e, 1, REL, l, sizeof(l));
+    has(l, "\"forwarded\":false,\"why\":\"cancel\"");
+    trace_line(e, 1, RSP, l, sizeof(l));
+    has(l, "\"rc\":\"0x00000909\"");
+    lacks(l, "\"tpm_rc\"");
+    has(l, "\"fate\":\"synthesised\"");
+    send_startup(e);
+    assert_int_equal(guest_rc(e, TMO), FAKE_RC);
+    shutdown_ok(e);
+    truth_traced(e);
+}
+
+static void test_hold_cancel_applied_late(void **state)
+{
+    struct env *e = *state;
+    char l[4096];
+    send_extend(e, 10, 1);
+    assert_int_equal(guest_rc(e, 300), -1);
+    assert_int_equal(fake_saw(e, CC_EXTEND), 0);
+    assert_int_equal(ctrl(e, 0x09, -1), 0);
+    assert_int_equal(guest_rc(e, TMO), FAKE_RC);   /* the real response */
+    assert_int_equal(fake_saw(e, CC_EXTEND), 1);
+    trace_line(e, 1, CMD, l, sizeof(l));
+    has(l, "\"forwarded\":false,\"fate\":\"held\"");
+    has(l, "\"applied_late\":true");
+    trace_line(e, 1, REL, l, sizeof(l));
+    has(l, "\"forwarded\":true,\"why\":\"cancel\"");
+    trace_line(e, 1, RSP, l, sizeof(l));
+    has(l, "\"rc\":\"0x00000000\"");
+    has(l, "\"tpm_rc\":\"0x00000000\"");
+    has(l, "\"fate\":\"relayed\"");
+    shutdown_ok(e);
+    truth_traced(e);
+}
+
+static void test_hold_limit(void **state)
+{
+    struct env *e = *state;
+    char l[4096];
+    uint64_t t0 = now_ms();
+    send_extend(e, 10, 1);
+    assert_int_equal(guest_rc(e, TMO), RC_CANCELED);
+    assert_true(now_ms() - t0 >= 290);
+    assert_int_equal(fake_saw(e, CC_EXTEND), 0);
+    trace_line(e, 1, REL, l, sizeof(l));
+    has(l, "\"forwarded\":false,\"why\":\"hold-limit\"");
+    shutdown_ok(e);
+    truth_traced(e);
+}
+
+/* CMD_SHUTDOWN while a command is held: it is answered first, then the
+ * truth is read. */
+static void test_hold_shutdown(void **state)
+{
+    struct env *e = *state;
+    char l[4096];
+    send_extend(e, 10, 1);
+    assert_int_equal(guest_rc(e, 200), -1);
+    shutdown_ok(e);
+    assert_int_equal(guest_rc(e, TMO), RC_CANCELED);
+    assert_int_equal(fake_saw(e, CC_EXTEND), 0);
+    trace_line(e, 1, REL, l, sizeof(l));
+    has(l, "\"forwarded\":false,\"why\":\"shutdown\"");
+    truth_traced(e);
+}
+
+static void test_hold_shutdown_applied_late(void **state)
+{
+    struct env *e = *state;
+    send_extend(e, 10, 1);
+    assert_int_equal(guest_rc(e, 200), -1);
+    shutdown_ok(e);
+    assert_int_equal(guest_rc(e, TMO), FAKE_RC);
+    assert_int_equal(fake_saw(e, CC_EXTEND), 1);
+    truth_traced(e);
+    /* the extend went before the truth read */
+    pthread_mutex_lock(&e->fk.mu);
+    assert_int_equal(e->fk.frames[e->fk.nframes - 2], CC_EXTEND);
+    pthread_mutex_unlock(&e->fk.mu);
+}
+
+static void test_cancel(void **state)
+{
+    struct env *e = *state;
+    char l[4096];
+    send_extend(e, 10, 1);
+    assert_int_equal(guest_rc(e, TMO), RC_CANCELED);
+    assert_int_equal(fake_saw(e, CC_EXTEND), 0);
+    trace_line(e, 1, CMD, l, sizeof(l));
+    has(l, "\"forwarded\":false,\"fate\":\"answered\"");
+    has(l, "\"action\":\"cancel\"");
+    trace_line(e, 1, RSP, l, sizeof(l));
+    has(l, "\"fate\":\"synthesised\"");
+    lacks(l, "\"tpm_rc\"");
+    shutdown_ok(e);
+    truth_traced(e);
+}
+
+static void test_drop_response(void **state)
+{
+    struct env *e = *state;
+    char l[4096];
+    send_extend(e, 10, 1);
+    assert_int_equal(guest_rc(e, 400), -1);      /* never answered */
+    assert_int_equal(fake_saw(e, CC_EXTEND), 1);
+    trace_line(e, 1, CMD, l, sizeof(l));
+    has(l, "\"forwarded\":true,\"fate\":\"relayed\"");
+    has(l, "\"action\":\"drop-response\"");
+    trace_line(e, 1, RSP, l, sizeof(l));
+    lacks(l, "\"rc\"");
+    has(l, "\"tpm_rc\":\"0x00000000\"");
+    has(l, "\"fate\":\"dropped\"");
+    /* the guest's cancel finds nothing in flight: swtpm answers it */
+    int before = e->fk.n;
+    assert_int_equal(ctrl(e, 0x09, -1), 0);
+    assert_int_equal(e->fk.n, before + 1);
+    shutdown_ok(e);
+    assert_true(guest_rc(e, 100) < 0);   /* EOF, never a response */
+    truth_traced(e);
+}
+
+static void test_failure_mode(void **state)
+{
+    struct env *e = *state;
+    char l[4096];
+    send_startup(e);                              /* k = 1 */
+    assert_int_equal(guest_rc(e, TMO), FAKE_RC);
+    send_extend(e, 10, 1);                        /* k = 2: fires */
+    assert_int_equal(guest_rc(e, TMO), RC_FAILURE);
+    send_extend(e, 3, 2);                         /* stays in force */
+    assert_int_equal(guest_rc(e, TMO), RC_FAILURE);
+    send_startup(e);
+    assert_int_equal(guest_rc(e, TMO), RC_FAILURE);
+    assert_int_equal(fake_frames(e), 1);
+    for (unsigned o = 2; o <= 4; o++) {
+        trace_line(e, o, CMD, l, sizeof(l));
+        has(l, "\"forwarded\":false,\"fate\":\"answered\"");
+        has(l, "\"fault\":{\"rule\":\"fm\",\"action\":\"failure-mode\"");
+        trace_line(e, o, RSP, l, sizeof(l));
+        has(l, "\"rc\":\"0x00000101\"");
+        has(l, "\"fate\":\"synthesised\"");
+    }
+    shutdown_ok(e);
+    truth_traced(e);
+}
+
+static void test_close(void **state)
+{
+    struct env *e = *state;
+    char l[4096];
+    send_extend(e, 10, 1);
+    assert_int_equal(guest_rc(e, TMO), -2);       /* EOF on the data fd */
+    assert_int_equal(fake_saw(e, CC_EXTEND), 0);
+    trace_line(e, 1, CMD, l, sizeof(l));
+    has(l, "\"forwarded\":false,\"fate\":\"closed\"");
+    has(l, "\"action\":\"close\"");
+    /* the control channel still works, relayed to swtpm */
+    int before = e->fk.n;
+    assert_int_equal(ctrl(e, 0x04, -1), 0);
+    assert_int_equal(e->fk.n, before + 1);
+    shutdown_ok(e);
+    truth_traced(e);
+}
+
+/* A rule from a script's [fault] section, through scenario_parse. */
+static void test_script_rule(void **state)
+{
+    struct env *e = *state;
+    char l[4096];
+    send_extend(e, 10, 1);
+    assert_int_equal(guest_rc(e, TMO), FAKE_RC);
+    send_extend(e, 10, 2);
+    assert_int_equal(guest_rc(e, TMO), RC_FAILURE);
+    assert_int_equal(fake_saw(e, CC_EXTEND), 1);
+    trace_line(e, 2, CMD, l, sizeof(l));
+    has(l, "\"fault\":{\"rule\":\"second\",\"action\":\"error\"");
+    has(trace_text(e), "\"rules\":[{\"name\":\"second\",\"action\":\"error\"}]");
+    shutdown_ok(e);
+    truth_traced(e);
+}
+
+#define T(fn, sp) cmocka_unit_test_prestate_setup_teardown(fn, setup, \
+                      teardown, (void *)&(sp))
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_no_rules_relays, sp_none),
+        T(test_error, sp_error),
+        T(test_applied_then_error, sp_applied),
+        T(test_delay, sp_delay),
+        T(test_delay_cancel, sp_delay),
+        T(test_hold_cancel, sp_hold),
+        T(test_hold_cancel_applied_late, sp_hold_late),
+        T(test_hold_limit, sp_hold_limit),
+        T(test_hold_shutdown, sp_hold),
+        T(test_hold_shutdown_applied_late, sp_hold_late),
+        T(test_cancel, sp_cancel),
+        T(test_drop_response, sp_drop),
+        T(test_failure_mode, sp_failure),
+        T(test_close, sp_close),
+        T(test_script_rule, sp_script),
+    };
+    signal(SIGPIPE, SIG_IGN);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
