@@ -1,8 +1,10 @@
 /* Plays QEMU's part against tpmfault-shim: control commands with QEMU's
  * exact framing, a data socketpair passed with CMD_SET_DATAFD, then TPM2
  * Startup and PCR_Extends of PCR 10, then CMD_SHUTDOWN.
- *   shim_client SOCKET SHA1HEX:SHA256HEX...
- * Exit 0 when every answer had the expected size and result, 1 otherwise. */
+ *   shim_client SOCKET [--rcs] SHA1HEX:SHA256HEX...
+ * Exit 0 when every answer had the expected size and result, 1 otherwise.
+ * With --rcs a PCR_Extend may fail (a fault rule answered it): each
+ * extend's response code is printed as "extend N rc 0xXXXXXXXX". */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +110,8 @@ static int connect_retry(const char *path)
     return -1;
 }
 
+static int print_rcs;
+
 static int data_phase(int d, int argc, char **argv)
 {
     static const uint8_t startup[] = { 0x80, 0x01, 0, 0, 0, 12, 0, 0, 0x01,
@@ -120,7 +124,11 @@ static int data_phase(int d, int argc, char **argv)
         size_t n = build_extend(b, argv[i]);
         if (!n)
             return fail("bad digest argument", NULL);
-        if (tpm(d, b, n, &rc) < 0 || rc != 0)
+        if (tpm(d, b, n, &rc) < 0)
+            return fail("PCR_Extend: no answer", NULL);
+        if (print_rcs)
+            printf("extend %d rc 0x%08x\n", i - 1, rc);
+        else if (rc != 0)
             return fail("PCR_Extend failed", NULL);
     }
     return 0;
@@ -134,8 +142,13 @@ int main(int argc, char **argv)
     uint32_t rc;
     int sp[2];
     if (argc < 2)
-        return fail("usage: shim_client SOCKET SHA1HEX:SHA256HEX...", NULL),
-               1;
+        return fail("usage: shim_client SOCKET [--rcs] SHA1HEX:SHA256HEX...",
+                    NULL), 1;
+    if (argc > 2 && strcmp(argv[2], "--rcs") == 0) {
+        print_rcs = 1;
+        memmove(argv + 2, argv + 3, (size_t)(argc - 3) * sizeof(*argv));
+        argc--;
+    }
     int c = connect_retry(argv[1]);
     if (c < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sp) < 0)
         return fail("connect", NULL), 1;
