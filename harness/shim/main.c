@@ -47,7 +47,7 @@ static int set_opt(const struct opt *o, const char *v)
     char *end;
     errno = 0;
     if (o->type == OPT_U64) {
-        unsigned long long u = strtoull(v, &end, 0);
+        unsigned long long u = strtoull(v, &end, 10);
         if (errno || end == v || *end || *v == '-') {
             fprintf(stderr, "tpmfault-shim: %s: '%s' is not an unsigned "
                             "64-bit number\n", o->name, v);
