@@ -27,6 +27,10 @@ SHIM_OBJ := $(BUILD)/harness/shim/main.o
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# Helpers shared by several unit tests (temp dirs, a fake swtpm, ...).
+TSUP_SRC := $(wildcard tests/unit/support/*.c)
+TSUP_OBJ := $(TSUP_SRC:%.c=$(BUILD)/%.o)
+TSUP     := $(BUILD)/libtestsupport.a
 
 # Integration test helpers (programs that drive real swtpm / QEMU peers).
 ITEST_SRC := $(wildcard tests/integration/*.c)
@@ -55,9 +59,13 @@ bin/tpmfault-shim: $(SHIM_OBJ) $(LIB)
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+$(TSUP): $(TSUP_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/tests/%: tests/unit/%.c $(TSUP) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(TSUP) $(LIB) $(LDLIBS) -lcmocka
 
 $(BUILD)/itests/%: tests/integration/%.c $(LIB)
 	@mkdir -p $(dir $@)
@@ -103,4 +111,4 @@ test: deps
 clean:
 	rm -rf build build-asan bin
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SHIM_OBJ:.o=.d)
+-include $(TSUP_OBJ:.o=.d) $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SHIM_OBJ:.o=.d)
