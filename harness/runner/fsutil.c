@@ -14,13 +14,13 @@
 
 #include "util/err.h"
 
-int rundir_create(char *path, unsigned size, char **err)
+int private_dir_create(const char *prefix, char *path, unsigned size,
+                       char **err)
 {
     const char *tmp = getenv("TMPDIR");
     if (!tmp || !*tmp)
         tmp = "/tmp";
-    /* Keep it short: unix socket paths live here (108-byte limit). */
-    if ((unsigned)snprintf(path, size, "%s/tpmfault-run.XXXXXX", tmp) >= size)
+    if ((unsigned)snprintf(path, size, "%s/%s.XXXXXX", tmp, prefix) >= size)
         return err_set(err, "TMPDIR path too long");
     if (!mkdtemp(path))     /* mkdtemp creates it 0700 */
         return err_errno(err, "mkdtemp %s", path);

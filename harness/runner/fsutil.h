@@ -4,8 +4,10 @@
 
 #include <stdbool.h>
 
-/* A private (0700) directory under $TMPDIR or /tmp; path receives it. */
-int rundir_create(char *path, unsigned size, char **err);
+/* A private (0700) directory $TMPDIR/PREFIX.XXXXXX (or /tmp/...); path
+ * receives it. */
+int private_dir_create(const char *prefix, char *path, unsigned size,
+                       char **err);
 /* Remove a tree without following symlinks.  Returns 0 or -1. */
 int tree_remove(const char *path);
 /* mkdir -p with mode 0755. */

@@ -443,7 +443,8 @@ static void install_signals(void)
 static void run_processes(struct run_ctx *c)
 {
     char *err = NULL;
-    if (rundir_create(c->rundir, sizeof(c->rundir), &err) < 0) {
+    /* A short name: the unix sockets live here (108-byte path limit). */
+    if (private_dir_create("tpmfault-run", c->rundir, sizeof(c->rundir), &err) < 0) {
         str_fmt(c->out.broken, sizeof(c->out.broken), "%s", err);
         free(err);
         return;

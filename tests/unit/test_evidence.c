@@ -12,7 +12,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <stdlib.h>
@@ -20,12 +19,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "runner/fsutil.h"
 #include "runner/evidence.h"
 
 /* --- helpers -------------------------------------------------------------- */
 
 struct tmp {
-    char root[64];         /* mkdtemp directory */
+    char root[64];         /* private_dir_create directory */
     char out[128];         /* root/out: the decoder's output directory */
     char serial[128];      /* root/serial.txt: the capture */
     FILE *cap;             /* capture being built (open_memstream) */
@@ -33,22 +33,12 @@ struct tmp {
     size_t cap_len;
 };
 
-static int rm_one(const char *p, const struct stat *sb, int flag,
-                  struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
-
 static int setup(void **state)
 {
     struct tmp *t = calloc(1, sizeof(*t));
     if (!t)
         return -1;
-    snprintf(t->root, sizeof(t->root), "/tmp/test_evidence.XXXXXX");
-    if (!mkdtemp(t->root)) {
+    if (private_dir_create("test_evidence", t->root, sizeof(t->root), NULL) < 0) {
         free(t);
         return -1;
     }
@@ -69,7 +59,7 @@ static int teardown(void **state)
     if (t->cap)
         fclose(t->cap);
     free(t->cap_buf);
-    int rc = nftw(t->root, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+    int rc = tree_remove(t->root);
     free(t);
     return rc;
 }

@@ -9,12 +9,12 @@
 #include <cmocka.h>
 
 #include <errno.h>
-#include <ftw.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "runner/fsutil.h"
 #include "faults/scenario.h"
 #include "tpm/alg.h"
 
@@ -66,15 +66,6 @@ static void parse_ok(const char *text, const char *path, struct scenario *s)
     assert_null(err);
 }
 
-static int rm_one(const char *p, const struct stat *sb, int flag,
-                  struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
-
 struct tmp {
     char dir[64];
 };
@@ -84,8 +75,7 @@ static int setup_tmp(void **state)
     struct tmp *t = calloc(1, sizeof(*t));
     if (!t)
         return -1;
-    snprintf(t->dir, sizeof(t->dir), "/tmp/test_scenario.XXXXXX");
-    if (!mkdtemp(t->dir)) {
+    if (private_dir_create("test_scenario", t->dir, sizeof(t->dir), NULL) < 0) {
         free(t);
         return -1;
     }
@@ -96,7 +86,7 @@ static int setup_tmp(void **state)
 static int teardown_tmp(void **state)
 {
     struct tmp *t = *state;
-    int rc = nftw(t->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+    int rc = tree_remove(t->dir);
     free(t);
     return rc;
 }

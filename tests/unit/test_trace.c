@@ -8,13 +8,13 @@
 #include <cmocka.h>
 
 #include <errno.h>
-#include <ftw.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "runner/fsutil.h"
 #include "util/hex.h"
 #include "util/json.h"
 #include "util/jsonread.h"
@@ -79,22 +79,12 @@ struct tmp {
     char path[128];        /* dir/trace.jsonl */
 };
 
-static int rm_one(const char *p, const struct stat *sb, int flag,
-                  struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
-
 static int setup_tmp(void **state)
 {
     struct tmp *t = calloc(1, sizeof(*t));
     if (!t)
         return -1;
-    snprintf(t->dir, sizeof(t->dir), "/tmp/test_trace.XXXXXX");
-    if (!mkdtemp(t->dir)) {
+    if (private_dir_create("test_trace", t->dir, sizeof(t->dir), NULL) < 0) {
         free(t);
         return -1;
     }
@@ -106,7 +96,7 @@ static int setup_tmp(void **state)
 static int teardown_tmp(void **state)
 {
     struct tmp *t = *state;
-    int rc = nftw(t->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+    int rc = tree_remove(t->dir);
     free(t);
     return rc;
 }
