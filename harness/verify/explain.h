@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "verify/entries.h"
 #include "verify/trace.h"
 
 #define EXPLAIN_MAX_LIST 64
@@ -28,8 +29,8 @@ struct explanation {
     char first_file[256];
 };
 
-/* list: path of the binary list; banks: mask of the banks to check. */
-int explain_run(const char *list, unsigned banks, const struct trace *t,
-                struct explanation *x, char **err);
+/* Align the trace's applied extends with le (in le's banks). */
+void explain_run(const struct list_entries *le, const struct trace *t,
+                 struct explanation *x);
 
 #endif

@@ -6,20 +6,17 @@
 
 #include "util/hex.h"
 #include "util/str.h"
+#include "verify/entries.h"
 #include "verify/facts_quote.h"
 #include "verify/trace.h"
 
-#define FACTS_MAX_ENTRIES 1000000   /* list digests held for trace matching */
-
-/* One pass over the list: counts, boot_aggregate, the workload's files in
- * order, and the sha1 template digests for matching against the trace. */
+/* One pass over the list without hashing: counts, boot_aggregate, and the
+ * workload's files in order. */
 struct list_scan {
     struct facts *f;
     unsigned files;               /* workload files expected */
     unsigned next_file;           /* next /work/fileN expected */
     char first_bad[160];
-    uint8_t (*digests)[20];
-    size_t n;
 };
 
 static void note_boot_aggregate(struct facts *f, const struct ima_entry *e)
@@ -51,24 +48,23 @@ static int scan_entry(const struct ima_entry *e, void *ctx, char **err)
         str_fmt(ls->first_bad, sizeof(ls->first_bad),
                  "entry %llu is %.100s, expected %s",
                  (unsigned long long)e->index, e->file_name, want);
-    if (ls->n < FACTS_MAX_ENTRIES && e->digest_len == 20 && e->pcr == 10)
-        memcpy(ls->digests[ls->n++], e->digest, 20);
     return 0;
 }
 
 /* Every PCR 10 extend the guest sent has its list entry, in order; a resend
  * of the same measurement (driver retry) maps to the same entry. */
 static void match_trace(struct facts *f, const struct trace *t,
-                        const struct list_scan *ls)
+                        const struct list_entries *le)
 {
+    const unsigned sha1 = 1u << BANK_SHA1;
     size_t j = 0;
     for (size_t i = 0; i < t->n_ext; i++) {
-        const uint8_t *d = t->ext[i].digest[BANK_SHA1];
-        if (j > 0 && memcmp(ls->digests[j - 1], d, 20) == 0)
+        const struct trace_extend *e = &t->ext[i];
+        if (j > 0 && list_entry_matches(&le->v[j - 1], e, sha1))
             continue;
-        while (j < ls->n && memcmp(ls->digests[j], d, 20) != 0)
+        while (j < le->n && !list_entry_matches(&le->v[j], e, sha1))
             j++;
-        if (j == ls->n) {
+        if (j == le->n) {
             f->trace_in_list = false;
             snprintf(f->trace_in_list_detail, sizeof(f->trace_in_list_detail),
                      "extend #%zu (frame %u) has no list entry in order", i + 1,
@@ -79,7 +75,7 @@ static void match_trace(struct facts *f, const struct trace *t,
     }
     f->trace_in_list = true;
     snprintf(f->trace_in_list_detail, sizeof(f->trace_in_list_detail),
-             "%zu extends matched %zu list entries", t->n_ext, ls->n);
+             "%zu extends matched %zu list entries", t->n_ext, le->n);
 }
 
 static FILE *open_evidence(const char *dir, const char *name)
@@ -95,13 +91,10 @@ static void scan_list(const char *dir, struct facts *f, unsigned files,
     ls->f = f;
     ls->files = files;
     ls->next_file = 1;
-    ls->digests = calloc(FACTS_MAX_ENTRIES, 20);
     FILE *in = open_evidence(dir, "binary_runtime_measurements");
-    if (!in || !ls->digests) {
+    if (!in) {
         snprintf(f->list_problem, sizeof(f->list_problem),
                  "no binary_runtime_measurements from the guest");
-        if (in)
-            fclose(in);
         return;
     }
     char *err = NULL;
@@ -143,38 +136,11 @@ static void compare_with(const char *dir, struct facts *f, bool quote)
             if (!(res.banks & (1u << b)))
                 continue;
             struct bank_facts *bf = &f->bank[b];
-            memcpy(bf->replay, res.pcr[b], ALG_MAX_DIGEST);
-            bf->have_replay = true;
             *(quote ? &bf->diverge_quote : &bf->diverge_tpm) = cmp.diverge[b];
         }
     }
     free(err);
     fclose(in);
-}
-
-static void compare_extends(const char *dir, struct facts *f, const struct trace *t)
-{
-    size_t n = 0;
-    uint8_t (*ext)[BANK_COUNT][ALG_MAX_DIGEST] = calloc(t->n_ext + 1, sizeof(*ext));
-    FILE *in = open_evidence(dir, "binary_runtime_measurements");
-    if (!ext || !in)
-        goto out;
-    for (size_t i = 0; i < t->n_ext; i++)
-        if (trace_extend_applied(&t->ext[i]))
-            memcpy(ext[n++], t->ext[i].digest, sizeof(ext[0]));
-    struct replay_src src = { .f = in, .digest_len = 20 };
-    struct replay_opts opts = { .banks = f->banks, .pcr = 10 };
-    struct replay_result res;
-    char *err = NULL;
-    if (replay_compare_extends(&src, &opts,
-                               (const uint8_t (*)[BANK_COUNT][ALG_MAX_DIGEST])ext,
-                               n, &f->vs_applied, &res, &err) < 0)
-        f->vs_applied.kind = REPLAY_DIV_NONE;
-    free(err);
-out:
-    if (in)
-        fclose(in);
-    free(ext);
 }
 
 static void collect_trace(const char *dir, struct facts *f, struct trace *t)
@@ -223,13 +189,24 @@ static void collect_faults(struct facts *f, const struct trace *t)
     }
 }
 
-static void explain(const char *dir, struct facts *f, const struct trace *t)
+/* The list in memory with each entry's digests, and the replayed PCR 10. */
+static bool load_entries(const char *dir, struct facts *f,
+                         struct list_entries *le)
 {
     char path[4352], *err = NULL;
     snprintf(path, sizeof(path), "%s/binary_runtime_measurements", dir);
-    if (explain_run(path, f->banks, t, &f->expl, &err) == 0)
-        f->have_explanation = true;
-    free(err);
+    if (list_entries_load(path, f->banks, le, &err) < 0) {
+        snprintf(f->list_problem, sizeof(f->list_problem), "%s", err);
+        free(err);
+        return false;
+    }
+    for (int b = 0; b < BANK_COUNT; b++) {
+        if (!(f->banks & (1u << b)))
+            continue;
+        memcpy(f->bank[b].replay, le->replay[b], ALG_MAX_DIGEST);
+        f->bank[b].have_replay = true;
+    }
+    return true;
 }
 
 static void collect_dmesg(const char *dir, struct facts *f)
@@ -251,29 +228,29 @@ void facts_collect(const char *dir, const struct scenario *s,
                    const struct run_outcome *o, struct facts *f)
 {
     struct list_scan ls = { 0 };
+    struct list_entries le = { 0 };
     struct trace t = { 0 };
     memset(f, 0, sizeof(*f));
     f->banks = s->run.banks;
     f->guest_alive = o->have_evidence && o->ev.done;
     scan_list(dir, f, s->run.files, &ls);
+    bool have_entries = f->have_list && load_entries(dir, f, &le);
     collect_dmesg(dir, f);
     if (s->run.tpm != SCN_TPM_ABSENT) {
         collect_trace(dir, f, &t);
         facts_quote(dir, o->nonce_hex, f);
     }
-    if (f->have_list && f->have_trace)
-        match_trace(f, &t, &ls);
+    if (have_entries && f->have_trace)
+        match_trace(f, &t, &le);
     if (f->have_trace)
         collect_faults(f, &t);
-    if (f->have_list && t.have_truth) {
+    if (have_entries && t.have_truth) {
         compare_with(dir, f, false);
-        compare_extends(dir, f, &t);
-        explain(dir, f, &t);
+        explain_run(&le, &t, &f->expl);
+        f->have_explanation = true;
     }
     if (f->have_list && f->quote_valid)
         compare_with(dir, f, true);
-    if (f->have_list && !f->bank[BANK_SHA1].have_replay)
-        compare_with(dir, f, false);    /* replay values even without targets */
     trace_free(&t);
-    free(ls.digests);
+    list_entries_free(&le);
 }

@@ -52,7 +52,6 @@ struct facts {
     size_t extends_applied;         /* of those, executed by swtpm */
     bool trace_in_list;
     char trace_in_list_detail[256];
-    struct replay_vs_extends vs_applied;   /* list vs. applied extends */
     struct fault_fact faults[FACTS_MAX_FAULTS];
     size_t n_faults;
     size_t faults_more;             /* firings beyond the array */

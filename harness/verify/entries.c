@@ -1,0 +1,68 @@
+#include "verify/entries.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/err.h"
+#include "verify/replay.h"
+
+static int keep_step(const struct replay_step *s, void *ctx, char **err)
+{
+    struct list_entries *le = ctx;
+    if (le->n == le->cap) {
+        size_t cap = le->cap ? le->cap * 2 : 64;
+        struct list_entry *g = realloc(le->v, cap * sizeof(*g));
+        if (!g)
+            return err_set(err, "out of memory");
+        le->v = g;
+        le->cap = cap;
+    }
+    struct list_entry *d = &le->v[le->n++];
+    d->index = (int64_t)s->entry->index;
+    snprintf(d->file, sizeof(d->file), "%s", s->entry->file_name);
+    memcpy(d->ext, s->ext, sizeof(d->ext));
+    return 0;
+}
+
+int list_entries_load(const char *path, unsigned banks, struct list_entries *le,
+                      char **err)
+{
+    memset(le, 0, sizeof(*le));
+    le->banks = banks;
+    FILE *in = fopen(path, "rb");
+    if (!in)
+        return err_errno(err, "%s", path);
+    struct replay_src src = { .f = in, .digest_len = 20 };
+    struct replay_opts o = { .banks = banks, .pcr = 10, .on_step = keep_step,
+                             .ctx = le };
+    struct replay_result res;
+    int rc = replay_run(&src, &o, &res, err);
+    fclose(in);
+    if (rc < 0) {
+        list_entries_free(le);
+        return -1;
+    }
+    memcpy(le->replay, res.pcr, sizeof(le->replay));
+    return 0;
+}
+
+void list_entries_free(struct list_entries *le)
+{
+    free(le->v);
+    le->v = NULL;
+    le->n = le->cap = 0;
+}
+
+bool list_entry_matches(const struct list_entry *d, const struct trace_extend *e,
+                        unsigned banks)
+{
+    for (int b = 0; b < BANK_COUNT; b++) {
+        if (!(banks & (1u << b)))
+            continue;
+        if (!(e->bank_mask & (1u << b)) ||
+            memcmp(d->ext[b], e->digest[b], alg_by_bank((enum bank)b)->size))
+            return false;
+    }
+    return true;
+}

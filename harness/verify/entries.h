@@ -1,0 +1,36 @@
+/* The list's PCR 10 entries held in memory, each with what it extends into
+ * every bank: what the verdict compares with the shim's trace.  Scenario
+ * lists are small; big lists go through the streaming replay instead. */
+#ifndef TPMFAULT_ENTRIES_H
+#define TPMFAULT_ENTRIES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tpm/alg.h"
+#include "verify/trace.h"
+
+struct list_entry {
+    int64_t index;                              /* 0 = boot_aggregate */
+    char file[256];
+    uint8_t ext[BANK_COUNT][ALG_MAX_DIGEST];    /* digest extended per bank */
+};
+
+struct list_entries {
+    struct list_entry *v;
+    size_t n, cap;
+    unsigned banks;
+    uint8_t replay[BANK_COUNT][ALG_MAX_DIGEST]; /* PCR 10 after all of them */
+};
+
+/* Replay the list at path once, keeping every PCR 10 entry. */
+int list_entries_load(const char *path, unsigned banks, struct list_entries *le,
+                      char **err);
+void list_entries_free(struct list_entries *le);
+/* The trace's extend carries exactly this entry's digest in every bank of
+ * banks. */
+bool list_entry_matches(const struct list_entry *d, const struct trace_extend *e,
+                        unsigned banks);
+
+#endif
