@@ -62,23 +62,22 @@ static void json_index_list(struct json *j, const char *key,
 static void json_faults(struct json *j, const struct facts *f)
 {
     json_arr_begin(j, "faults_injected");
-    for (size_t i = 0; i < f->n_faults; i++) {
-        const struct fault_fact *ff = &f->faults[i];
+    for (size_t i = 0; i < f->trace.n_faults; i++) {
+        const struct trace_fault *tf = &f->trace.faults[i];
+        int applied = trace_ord_applied(&f->trace, tf->ord);
         json_obj_begin(j, NULL);
-        json_str(j, "rule", ff->rule);
-        json_uint(j, "ordinal", ff->ord);
-        json_str(j, "command", ff->command);
-        if (ff->pcr >= 0)
-            json_int(j, "pcr", ff->pcr);
-        json_str(j, "action", ff->action);
-        json_bool(j, "forwarded", ff->forwarded);
-        if (ff->applied >= 0)
-            json_bool(j, "applied", ff->applied);
+        json_str(j, "rule", tf->rule);
+        json_uint(j, "ordinal", tf->ord);
+        json_str(j, "command", tf->command);
+        if (tf->pcr >= 0)
+            json_int(j, "pcr", tf->pcr);
+        json_str(j, "action", tf->action);
+        json_bool(j, "forwarded", tf->forwarded);
+        if (applied >= 0)
+            json_bool(j, "applied", applied);
         json_obj_end(j);
     }
     json_arr_end(j);
-    if (f->faults_more)
-        json_uint(j, "faults_not_listed", f->faults_more);
 }
 
 /* entries_not_in_pcr / entries_applied_twice: null when no explanation. */

@@ -76,5 +76,6 @@ enum verdict verdict_report(const struct scenario *s,
     enum verdict v = decide(s, o, &f, &cs, reason, sizeof(reason));
     report_write(report_dir, s, o, &f, &cs, v, reason);
     print_summary(s, o, &cs, v, reason);
+    facts_free(&f);
     return v;
 }

@@ -167,28 +167,6 @@ static void collect_trace(const char *dir, struct facts *f, struct trace *t)
                  "PCR 10 before shutdown)");
 }
 
-static void collect_faults(struct facts *f, const struct trace *t)
-{
-    for (size_t i = 0; i < t->n_faults; i++) {
-        if (f->n_faults == FACTS_MAX_FAULTS) {
-            f->faults_more++;
-            continue;
-        }
-        const struct trace_fault *tf = &t->faults[i];
-        struct fault_fact *ff = &f->faults[f->n_faults++];
-        ff->ord = tf->ord;
-        snprintf(ff->rule, sizeof(ff->rule), "%s", tf->rule);
-        snprintf(ff->action, sizeof(ff->action), "%s", tf->action);
-        snprintf(ff->command, sizeof(ff->command), "%s", tf->command);
-        ff->pcr = tf->pcr;
-        ff->forwarded = tf->forwarded;
-        ff->applied = -1;
-        for (size_t j = 0; j < t->n_ext; j++)
-            if (t->ext[j].ord == tf->ord)
-                ff->applied = trace_extend_applied(&t->ext[j]);
-    }
-}
-
 /* The list in memory with each entry's digests, and the replayed PCR 10. */
 static bool load_entries(const char *dir, struct facts *f,
                          struct list_entries *le)
@@ -229,28 +207,30 @@ void facts_collect(const char *dir, const struct scenario *s,
 {
     struct list_scan ls = { 0 };
     struct list_entries le = { 0 };
-    struct trace t = { 0 };
     memset(f, 0, sizeof(*f));
+    struct trace *t = &f->trace;
     f->banks = s->run.banks;
     f->guest_alive = o->have_evidence && o->ev.done;
     scan_list(dir, f, s->run.files, &ls);
     bool have_entries = f->have_list && load_entries(dir, f, &le);
     collect_dmesg(dir, f);
     if (s->run.tpm != SCN_TPM_ABSENT) {
-        collect_trace(dir, f, &t);
+        collect_trace(dir, f, t);
         facts_quote(dir, o->nonce_hex, f);
     }
     if (have_entries && f->have_trace)
-        match_trace(f, &t, &le);
-    if (f->have_trace)
-        collect_faults(f, &t);
-    if (have_entries && t.have_truth) {
+        match_trace(f, t, &le);
+    if (have_entries && t->have_truth) {
         compare_with(dir, f, false);
-        explain_run(&le, &t, &f->expl);
+        explain_run(&le, t, &f->expl);
         f->have_explanation = true;
     }
     if (f->have_list && f->quote_valid)
         compare_with(dir, f, true);
-    trace_free(&t);
     list_entries_free(&le);
+}
+
+void facts_free(struct facts *f)
+{
+    trace_free(&f->trace);
 }

@@ -12,6 +12,7 @@
 #include "tpm/alg.h"
 #include "verify/explain.h"
 #include "verify/replay.h"
+#include "verify/trace.h"
 
 struct bank_facts {
     bool have_replay, have_quote, have_tpm;
@@ -20,18 +21,6 @@ struct bank_facts {
     uint8_t tpm[ALG_MAX_DIGEST];
     struct replay_entry_ref diverge_tpm;    /* first entry the TPM lacks */
     struct replay_entry_ref diverge_quote;  /* first entry the quote lacks */
-};
-
-#define FACTS_MAX_FAULTS 64
-
-struct fault_fact {
-    unsigned ord;
-    char rule[32];
-    char action[24];
-    char command[32];
-    int pcr;
-    bool forwarded;
-    int applied;                    /* PCR_Extend: 1/0; other commands: -1 */
 };
 
 struct facts {
@@ -52,9 +41,7 @@ struct facts {
     size_t extends_applied;         /* of those, executed by swtpm */
     bool trace_in_list;
     char trace_in_list_detail[256];
-    struct fault_fact faults[FACTS_MAX_FAULTS];
-    size_t n_faults;
-    size_t faults_more;             /* firings beyond the array */
+    struct trace trace;             /* the shim's trace, fault firings included */
     bool have_explanation;          /* explain_run ran */
     struct explanation expl;
     /* the quote */
@@ -68,8 +55,10 @@ struct facts {
     struct bank_facts bank[BANK_COUNT];
 };
 
-/* Read everything in dir; problems are recorded in the facts, not errors. */
+/* Read everything in dir; problems are recorded in the facts, not errors.
+ * facts_free releases what the facts own (the trace). */
 void facts_collect(const char *dir, const struct scenario *s,
                    const struct run_outcome *o, struct facts *f);
+void facts_free(struct facts *f);
 
 #endif

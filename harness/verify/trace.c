@@ -211,3 +211,11 @@ size_t trace_applied_count(const struct trace *t)
         n += trace_extend_applied(&t->ext[i]);
     return n;
 }
+
+int trace_ord_applied(const struct trace *t, unsigned ord)
+{
+    for (size_t i = 0; i < t->n_ext; i++)
+        if (t->ext[i].ord == ord)
+            return trace_extend_applied(&t->ext[i]);
+    return -1;
+}

@@ -56,5 +56,7 @@ static inline bool trace_extend_applied(const struct trace_extend *e)
 int trace_load(const char *path, struct trace *t, char **err);
 void trace_free(struct trace *t);
 size_t trace_applied_count(const struct trace *t);
+/* For a fault on a PCR 10 extend: 1 applied, 0 not; -1 other commands. */
+int trace_ord_applied(const struct trace *t, unsigned ord);
 
 #endif
