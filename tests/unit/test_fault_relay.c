@@ -1,5 +1,5 @@
-/* Every fault action carried out by the shim's data relay, against a fake
- * swtpm (the pattern of test_ctrl_relay.c) with this test playing QEMU.
+/* Every fault action carried out by the shim's data relay, against the fake
+ * swtpm of support/fake_swtpm.h, with this test playing QEMU.
  * Each test runs its own shim session (a child process) with a fault
  * engine built by hand or parsed from a [fault] section, and checks:
  * what the guest received, whether the fake swtpm saw the command, the
@@ -11,26 +11,20 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <errno.h>
-#include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "faults/engine.h"
 #include "faults/scenario.h"
-#include "shim/faulthook.h"
+#include "shim/evloop.h"
 #include "shim/io.h"
-#include "shim/shim.h"
+#include "support/fake_swtpm.h"
 #include "util/rd.h"
 
-#define TMO 5000
+#define TMO FAKE_TMO
 #define CC_EXTEND 0x182u
 #define CC_STARTUP 0x144u
 #define CC_PCR_READ 0x17Eu
@@ -39,154 +33,12 @@
 #define RC_RETRY 0x922u
 #define FAKE_RC 0x0u          /* what the fake swtpm answers to commands */
 
-#define LOG_MAX 64
-struct fake {
-    int lfd;
-    pthread_t ctrl_thr, data_thr;
-    bool data_started;
-    int data_fd;
-    pthread_mutex_t mu;
-    uint32_t codes[LOG_MAX];     /* control commands received */
-    int n;
-    uint32_t frames[LOG_MAX];    /* data frames: command codes */
-    int nframes;
-};
-
-struct env {
-    char dir[64], listen[96], fake[96], trace[96];
-    struct fault_engine eng;
-    struct fake fk;
-    pid_t shim;
-    int c;       /* control connection, as QEMU */
-    int d;       /* data socket, as QEMU */
-};
-
-/* Request payload and reply sizes of the control commands used here. */
-static int ctrl_sizes(uint32_t code, size_t *req, size_t *rsp)
-{
-    switch (code) {
-    case 0x03: case 0x09: case 0x10: *req = 0; *rsp = 4; return 0;
-    case 0x04: *req = 0; *rsp = 8; return 0;
-    case 0x02: case 0x05: *req = 4; *rsp = 4; return 0;
-    }
-    return -1;
-}
-
-static int readable(int fd, int ms)
-{
-    struct pollfd p = { fd, POLLIN, 0 };
-    return poll(&p, 1, ms) > 0;
-}
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/* Data side of the fake: PCR_Read gets sha256 = aa..; anything else a
- * 10-byte response with FAKE_RC. */
-static void *fake_data(void *arg)
-{
-    struct fake *f = arg;
-    static const uint8_t pcr_rsp[] = {
-        0x80, 0x01, 0, 0, 0, 0x3e, 0, 0, 0, 0, 0, 0, 0, 5,
-        0, 0, 0, 1, 0x00, 0x0b, 3, 0, 4, 0, 0, 0, 0, 1, 0, 0x20,
-    };
-    uint8_t buf[4096], rsp[128];
-    for (;;) {
-        if (io_read_all(f->data_fd, buf, 10, 30000, NULL) < 0)
-            return NULL;
-        uint32_t size = be32_at(buf + 2), cc = be32_at(buf + 6);
-        if (size < 10 || size > sizeof(buf) ||
-            io_read_all(f->data_fd, buf + 10, size - 10, TMO, NULL) < 0)
-            return NULL;
-        pthread_mutex_lock(&f->mu);
-        if (f->nframes < LOG_MAX)
-            f->frames[f->nframes++] = cc;
-        pthread_mutex_unlock(&f->mu);
-        size_t n = 10;
-        uint8_t ok[10] = { 0x80, 0x01, 0, 0, 0, 10, 0, 0, 0, 0 };
-        memcpy(rsp, ok, 10);
-        put_be32(rsp + 6, FAKE_RC);
-        if (cc == CC_PCR_READ) {
-            memcpy(rsp, pcr_rsp, sizeof(pcr_rsp));
-            memset(rsp + sizeof(pcr_rsp), 0xaa, 32);
-            n = sizeof(pcr_rsp) + 32;
-        }
-        io_send_all(f->data_fd, rsp, n, -1, TMO, NULL);
-    }
-}
-
-/* One control request; every reply is zeros of the right size. */
-static int fake_one(struct fake *f, int c)
-{
-    uint8_t b[64] = { 0 }, r[16] = { 0 };
-    int fd = -1;
-    size_t have = 0, req, rsp;
-    while (have < 4) {
-        if (!readable(c, 30000))
-            return -1;
-        ssize_t n = io_recv(c, b + have, 4 - have, &fd);
-        if (n <= 0)
-            return -1;
-        have += (size_t)n;
-    }
-    uint32_t code = be32_at(b);
-    if (ctrl_sizes(code, &req, &rsp) < 0 ||
-        io_read_all(c, b + 4, req, TMO, NULL) < 0)
-        return -1;
-    pthread_mutex_lock(&f->mu);
-    if (f->n < LOG_MAX)
-        f->codes[f->n++] = code;
-    pthread_mutex_unlock(&f->mu);
-    if (code == 0x10) {
-        f->data_fd = fd;
-        f->data_started = true;
-        pthread_create(&f->data_thr, NULL, fake_data, f);
-    }
-    io_send_all(c, r, rsp, -1, TMO, NULL);
-    return code == 0x03 ? -1 : 0;
-}
-
-static void *fake_ctrl(void *arg)
-{
-    struct fake *f = arg;
-    if (!readable(f->lfd, 30000))
-        return NULL;
-    int c = io_accept(f->lfd);
-    while (c >= 0 && fake_one(f, c) == 0)
-        ;
-    if (c >= 0)
-        close(c);
-    return NULL;
-}
-
-static void run_shim(struct env *e)
-{
-    struct shim_config cfg = { e->listen, e->fake, e->trace, 10000 };
-    struct shim s;
-    sigset_t none;
-    static volatile sig_atomic_t sig;
-    char *err = NULL;
-    int rc = 1;
-    sigemptyset(&none);
-    alarm(60);   /* never outlive the test */
-    if (shim_init(&s, &cfg, &err) == 0) {
-        shim_use_faults(&s, &e->eng);
-        rc = shim_run(&s, &none, &sig);
-    }
-    shim_fini(&s);
-    _exit(rc);
-}
-
 /* Control command as QEMU sends it; returns the 4-byte result. */
-static uint32_t ctrl(struct env *e, uint32_t code, int sendfd)
+static uint32_t ctrl(struct shim_session *e, uint32_t code, int sendfd)
 {
     uint8_t b[16] = { 0 }, r[16];
     size_t req = 0, rsp = 4;
-    assert_int_equal(ctrl_sizes(code, &req, &rsp), 0);
+    assert_int_equal(fake_ctrl_sizes(code, &req, &rsp), 0);
     put_be32(b, code);
     assert_int_equal(io_send_all(e->c, b, 4 + req, sendfd, TMO, NULL), 0);
     assert_int_equal(io_read_all(e->c, r, rsp, TMO, NULL), 0);
@@ -203,13 +55,12 @@ struct spec {
 static int setup(void **state)
 {
     const struct spec *sp = *state;
-    struct env *e = calloc(1, sizeof(*e));
+    static struct fault_engine eng;   /* the shim child has its own copy */
+    struct shim_session *e = calloc(1, sizeof(*e));
     if (!e)
         return -1;
-    strcpy(e->dir, "/tmp/test_fault_relay-XXXXXX");
-    if (!mkdtemp(e->dir))
-        return -1;
-    e->d = -1;
+    *state = e;
+    memset(&eng, 0, sizeof(eng));
     if (sp->script) {
         static struct scenario scn;
         char *err = NULL;
@@ -218,65 +69,24 @@ static int setup(void **state)
             free(err);
             return -1;
         }
-        e->eng = scn.faults;
+        eng = scn.faults;
     } else {
         for (int i = 0; i < sp->n; i++)
-            e->eng.rules[i] = sp->rules[i];
-        e->eng.n = sp->n;
+            eng.rules[i] = sp->rules[i];
+        eng.n = sp->n;
     }
-    fault_engine_start(&e->eng, 7);
-    snprintf(e->listen, sizeof(e->listen), "%s/shim.sock", e->dir);
-    snprintf(e->fake, sizeof(e->fake), "%s/fake.ctrl", e->dir);
-    snprintf(e->trace, sizeof(e->trace), "%s/trace.jsonl", e->dir);
-    pthread_mutex_init(&e->fk.mu, NULL);
-    e->fk.lfd = io_listen_unix(e->fake, NULL);
-    if (e->fk.lfd < 0)
-        return -1;
-    pthread_create(&e->fk.ctrl_thr, NULL, fake_ctrl, &e->fk);
-    e->shim = fork();
-    if (e->shim == 0)
-        run_shim(e);
-    for (int i = 0; i < 100 && (e->c = io_connect_unix(e->listen)) < 0; i++)
-        usleep(50000);
-    *state = e;
-    if (e->c < 0)
-        return -1;
+    fault_engine_start(&eng, 7);
     /* SET_DATAFD: from here on every data frame crosses the shim */
-    int sp2[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp2) < 0)
+    if (session_start(e, "test_fault_relay", &eng) < 0 ||
+        session_set_datafd(e) != 0)
         return -1;
-    uint8_t b[4], r[4];
-    put_be32(b, 0x10);
-    if (io_send_all(e->c, b, 4, sp2[1], TMO, NULL) < 0 ||
-        io_read_all(e->c, r, 4, TMO, NULL) < 0 || be32_at(r) != 0)
-        return -1;
-    close(sp2[1]);
-    e->d = sp2[0];
     return 0;
 }
 
 static int teardown(void **state)
 {
-    struct env *e = *state;
-    if (e->shim > 0) {
-        kill(e->shim, SIGKILL);
-        waitpid(e->shim, NULL, 0);
-    }
-    close(e->c);
-    if (e->d >= 0)
-        close(e->d);
-    pthread_join(e->fk.ctrl_thr, NULL);
-    if (e->fk.data_started) {
-        shutdown(e->fk.data_fd, SHUT_RDWR);
-        pthread_join(e->fk.data_thr, NULL);
-        close(e->fk.data_fd);
-    }
-    close(e->fk.lfd);
-    unlink(e->listen);
-    unlink(e->fake);
-    unlink(e->trace);
-    rmdir(e->dir);
-    free(e);
+    session_end(*state);
+    free(*state);
     return 0;
 }
 
@@ -302,14 +112,14 @@ static size_t build_extend(uint8_t *b, unsigned pcr, uint8_t fill)
     return n;
 }
 
-static void send_extend(struct env *e, unsigned pcr, uint8_t fill)
+static void send_extend(struct shim_session *e, unsigned pcr, uint8_t fill)
 {
     uint8_t b[128];
     size_t n = build_extend(b, pcr, fill);
     assert_int_equal(io_send_all(e->d, b, n, -1, TMO, NULL), 0);
 }
 
-static void send_startup(struct env *e)
+static void send_startup(struct shim_session *e)
 {
     static const uint8_t startup[] = { 0x80, 0x01, 0, 0, 0, 12, 0, 0,
                                        0x01, 0x44, 0, 0 };
@@ -318,10 +128,10 @@ static void send_startup(struct env *e)
 }
 
 /* The guest's response: its rc, or -1 when none came within ms. */
-static int64_t guest_rc(struct env *e, int ms)
+static int64_t guest_rc(struct shim_session *e, int ms)
 {
     uint8_t r[64];
-    if (!readable(e->d, ms))
+    if (!fd_readable(e->d, ms))
         return -1;
     if (io_read_all(e->d, r, 10, TMO, NULL) < 0)
         return -2;   /* EOF: the data socket was closed */
@@ -330,61 +140,27 @@ static int64_t guest_rc(struct env *e, int ms)
     return be32_at(r + 6);
 }
 
-static int fake_saw(struct env *e, uint32_t cc)
-{
-    int k = 0;
-    pthread_mutex_lock(&e->fk.mu);
-    for (int i = 0; i < e->fk.nframes; i++)
-        k += e->fk.frames[i] == cc;
-    pthread_mutex_unlock(&e->fk.mu);
-    return k;
-}
-
-static int fake_frames(struct env *e)
-{
-    pthread_mutex_lock(&e->fk.mu);
-    int n = e->fk.nframes;
-    pthread_mutex_unlock(&e->fk.mu);
-    return n;
-}
-
 /* CMD_SHUTDOWN: the shim reads the truth, forwards, exits 0. */
-static void shutdown_ok(struct env *e)
+static void shutdown_ok(struct shim_session *e)
 {
-    int status = -1;
     assert_int_equal(ctrl(e, 0x03, -1), 0);
-    for (int i = 0; i < 100 && waitpid(e->shim, &status, WNOHANG) == 0; i++)
-        usleep(50000);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
-    e->shim = 0;
+    assert_int_equal(session_wait_exit(e, TMO), 0);
+    assert_int_equal(fake_frame(&e->fk, -1), CC_PCR_READ);
     pthread_mutex_lock(&e->fk.mu);
-    assert_int_equal(e->fk.frames[e->fk.nframes - 1], CC_PCR_READ);
     assert_int_equal(e->fk.codes[e->fk.n - 1], 0x03);
     pthread_mutex_unlock(&e->fk.mu);
 }
 
 /* --- the trace ----------------------------------------------------------- */
 
-static char *trace_text(struct env *e)
-{
-    static char buf[32768];
-    FILE *f = fopen(e->trace, "r");
-    assert_non_null(f);
-    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = 0;
-    return buf;
-}
-
 /* The line for ord with kind ("\"dir\":\"cmd\"", ...), copied to out. */
-static const char *trace_line(struct env *e, unsigned ord, const char *kind,
-                              char *out, size_t cap)
+static const char *trace_line(struct shim_session *e, unsigned ord,
+                              const char *kind, char *out, size_t cap)
 {
     char key[32];
     snprintf(key, sizeof(key), "{\"ord\":%u,", ord);
-    for (char *p = trace_text(e); p && *p;) {
-        char *nl = strchr(p, '\n');
+    for (const char *p = session_trace(e); p && *p;) {
+        const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
         if (len < cap && strncmp(p, key, strlen(key)) == 0) {
             memcpy(out, p, len);
@@ -394,7 +170,7 @@ static const char *trace_line(struct env *e, unsigned ord, const char *kind,
         }
         p = nl ? nl + 1 : NULL;
     }
-    fail_msg("no trace line ord %u %s in:\n%s", ord, kind, trace_text(e));
+    fail_msg("no trace line ord %u %s in:\n%s", ord, kind, session_trace(e));
     return NULL;
 }
 
@@ -414,9 +190,9 @@ static void lacks(const char *line, const char *what)
         fail_msg("'%s' in %s", what, line);
 }
 
-static void truth_traced(struct env *e)
+static void truth_traced(struct shim_session *e)
 {
-    const char *t = trace_text(e);
+    const char *t = session_trace(e);
     has(t, "\"event\":\"pcr_truth\",\"pcr\":10");
     has(t, "\"sha256\":\"aaaaaaaa");
     lacks(t, "pcr_truth skipped");
@@ -460,11 +236,11 @@ static const struct spec sp_none = { .n = 0 };
 
 static void test_no_rules_relays(void **state)
 {
-    struct env *e = *state;
+    struct shim_session *e = *state;
     char l[4096];
     send_extend(e, 10, 1);
     assert_int_equal(guest_rc(e, TMO), FAKE_RC);
-    assert_int_equal(fake_saw(e, CC_EXTEND), 1);
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 1);
     trace_line(e, 1, CMD, l, sizeof(l));
     has(l, "\"forwarded\":true,\"fate\":\"relayed\"");
     lacks(l, "\"fault\"");
@@ -472,23 +248,23 @@ static void test_no_rules_relays(void **state)
     has(l, "\"rc\":\"0x00000000\"");
     has(l, "\"tpm_rc\":\"0x00000000\"");
     has(l, "\"fate\":\"relayed\"");
-    has(trace_text(e), "\"event\":\"faults\",\"seed\":\"7\",\"rules\":[]");
+    has(session_trace(e), "\"event\":\"faults\",\"seed\":\"7\",\"rules\":[]");
     shutdown_ok(e);
     truth_traced(e);
 }
 
 static void test_error(void **state)
 {
-    struct env *e = *state;
+    struct shim_session *e = *state;
     char l[4096];
     send_extend(e, 0, 1);                       /* pcr 0: no match */
     assert_int_equal(guest_rc(e, TMO), FAKE_RC);
     send_extend(e, 10, 2);                      /* k = 1: fires */
     assert_int_equal(guest_rc(e, TMO), RC_RETRY);
-    assert_int_equal(fake_saw(e, CC_EXTEND), 1);
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 1);
     send_extend(e, 10, 3);                      /* k = 2: relayed */
     assert_int_equal(guest_rc(e, TMO), FAKE_RC);
-    assert_int_equal(fake_saw(e, CC_EXTEND), 2);
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 2);
     trace_line(e, 2, CMD, l, sizeof(l));
     has(l, "\"forwarded\":false,\"fate\":\"answered\"");
     has(l, "\"fault\":{\"rule\":\"err-first\",\"action\":\"error\"");
@@ -505,11 +281,11 @@ static void test_error(void **state)
 
 static void test_applied_then_error(void **state)
 {
-    struct env *e = *state;
+    struct shim_session *e = *state;
     char l[4096];
     send_extend(e, 10, 1);
     assert_int_equal(guest_rc(e, TMO), RC_FAILURE);
-    assert_int_equal(fake_saw(e, CC_EXTEND), 1);
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 1);
     trace_line(e, 1, CMD, l, sizeof(l));
     has(l, "\"forwarded\":true,\"fate\":\"relayed\"");
     has(l, "\"action\":\"applied-then-error\"");
@@ -520,22 +296,22 @@ static void test_applied_then_error(void **state)
     /* the channel stayed in step: the next command gets its own answer */
     send_startup(e);
     assert_int_equal(guest_rc(e, TMO), FAKE_RC);
-    assert_int_equal(fake_saw(e, CC_STARTUP), 1);
+    assert_int_equal(fake_saw(&e->fk, CC_STARTUP), 1);
     shutdown_ok(e);
     truth_traced(e);
 }
 
 static void test_delay(void **state)
 {
-    struct env *e = *state;
+    struct shim_session *e = *state;
     char l[4096];
-    uint64_t t0 = now_ms();
+    uint64_t t0 = evloop_now_ms();
     send_extend(e, 10, 1);
     assert_int_equal(guest_rc(e, 100), -1);      /* not yet */
-    assert_int_equal(fake_saw(e, CC_EXTEND), 0);
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 0);
     assert_int_equal(guest_rc(e, TMO), FAKE_RC);
-    assert_true(now_ms() - t0 >= 290);
-    assert_int_equal(fake_saw(e, CC_EXTEND), 1);
+    assert_true(evloop_now_ms() - t0 >= 290);
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 1);
     trace_line(e, 1, CMD, l, sizeof(l));
     has(l, "\"forwarded\":true,\"fate\":\"delayed\"");
     has(l, "\"action\":\"delay\"");
@@ -550,31 +326,31 @@ static void test_delay(void **state)
  * goes to swtpm after its delay. */
 static void test_delay_cancel(void **state)
 {
-    struct env *e = *state;
+    struct shim_session *e = *state;
     send_extend(e, 10, 1);
     usleep(50000);
-    int before = e->fk.n;
+    int before = fake_nctrl(&e->fk);
     assert_int_equal(ctrl(e, 0x09, -1), 0);
-    assert_int_equal(e->fk.n, before);          /* not forwarded */
+    assert_int_equal(fake_nctrl(&e->fk), before);          /* not forwarded */
     assert_int_equal(guest_rc(e, TMO), FAKE_RC);
-    assert_int_equal(fake_saw(e, CC_EXTEND), 1);
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 1);
     shutdown_ok(e);
     truth_traced(e);
 }
 
 static void test_hold_cancel(void **state)
 {
-    struct env *e = *state;
+    struct shim_session *e = *state;
     char l[4096];
     send_extend(e, 10, 1);
     assert_int_equal(guest_rc(e, 300), -1);      /* held */
-    int before = e->fk.n;
-    uint64_t t0 = now_ms();
+    int before = fake_nctrl(&e->fk);
+    uint64_t t0 = evloop_now_ms();
     assert_int_equal(ctrl(e, 0x09, -1), 0);      /* answered at once */
-    assert_true(now_ms() - t0 < 1000);
-    assert_int_equal(e->fk.n, before);
+    assert_true(evloop_now_ms() - t0 < 1000);
+    assert_int_equal(fake_nctrl(&e->fk), before);
     assert_int_equal(guest_rc(e, TMO), RC_CANCELED);
-    assert_int_equal(fake_saw(e, CC_EXTEND), 0);
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 0);
     /* a second cancel (QEMU sends one or two) finds nothing held */
     assert_int_equal(ctrl(e, 0x09, -1), 0);
     trace_line(e, 1, CMD, l, sizeof(l));
@@ -594,14 +370,14 @@ static void test_hold_cancel(void **state)
 
 static void test_hold_cancel_applied_late(void **state)
 {
-    struct env *e = *state;
+    struct shim_session *e = *state;
     char l[4096];
     send_extend(e, 10, 1);
     assert_int_equal(guest_rc(e, 300), -1);
-    assert_int_equal(fake_saw(e, CC_EXTEND), 0);
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 0);
     assert_int_equal(ctrl(e, 0x09, -1), 0);
     assert_int_equal(guest_rc(e, TMO), FAKE_RC);   /* the real response */
-    assert_int_equal(fake_saw(e, CC_EXTEND), 1);
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 1);
     trace_line(e, 1, CMD, l, sizeof(l));
     has(l, "\"forwarded\":false,\"fate\":\"held\"");
     has(l, "\"applied_late\":true");
@@ -617,13 +393,13 @@ static void test_hold_cancel_applied_late(void **state)
 
 static void test_hold_limit(void **state)
 {
-    struct env *e = *state;
+    struct shim_session *e = *state;
     char l[4096];
-    uint64_t t0 = now_ms();
+    uint64_t t0 = evloop_now_ms();
     send_extend(e, 10, 1);
     assert_int_equal(guest_rc(e, TMO), RC_CANCELED);
-    assert_true(now_ms() - t0 >= 290);
-    assert_int_equal(fake_saw(e, CC_EXTEND), 0);
+    assert_true(evloop_now_ms() - t0 >= 290);
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 0);
     trace_line(e, 1, REL, l, sizeof(l));
     has(l, "\"forwarded\":false,\"why\":\"hold-limit\"");
     shutdown_ok(e);
@@ -634,13 +410,13 @@ static void test_hold_limit(void **state)
  * truth is read. */
 static void test_hold_shutdown(void **state)
 {
-    struct env *e = *state;
+    struct shim_session *e = *state;
     char l[4096];
     send_extend(e, 10, 1);
     assert_int_equal(guest_rc(e, 200), -1);
     shutdown_ok(e);
     assert_int_equal(guest_rc(e, TMO), RC_CANCELED);
-    assert_int_equal(fake_saw(e, CC_EXTEND), 0);
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 0);
     trace_line(e, 1, REL, l, sizeof(l));
     has(l, "\"forwarded\":false,\"why\":\"shutdown\"");
     truth_traced(e);
@@ -648,26 +424,24 @@ static void test_hold_shutdown(void **state)
 
 static void test_hold_shutdown_applied_late(void **state)
 {
-    struct env *e = *state;
+    struct shim_session *e = *state;
     send_extend(e, 10, 1);
     assert_int_equal(guest_rc(e, 200), -1);
     shutdown_ok(e);
     assert_int_equal(guest_rc(e, TMO), FAKE_RC);
-    assert_int_equal(fake_saw(e, CC_EXTEND), 1);
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 1);
     truth_traced(e);
     /* the extend went before the truth read */
-    pthread_mutex_lock(&e->fk.mu);
-    assert_int_equal(e->fk.frames[e->fk.nframes - 2], CC_EXTEND);
-    pthread_mutex_unlock(&e->fk.mu);
+    assert_int_equal(fake_frame(&e->fk, -2), CC_EXTEND);
 }
 
 static void test_cancel(void **state)
 {
-    struct env *e = *state;
+    struct shim_session *e = *state;
     char l[4096];
     send_extend(e, 10, 1);
     assert_int_equal(guest_rc(e, TMO), RC_CANCELED);
-    assert_int_equal(fake_saw(e, CC_EXTEND), 0);
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 0);
     trace_line(e, 1, CMD, l, sizeof(l));
     has(l, "\"forwarded\":false,\"fate\":\"answered\"");
     has(l, "\"action\":\"cancel\"");
@@ -680,11 +454,11 @@ static void test_cancel(void **state)
 
 static void test_drop_response(void **state)
 {
-    struct env *e = *state;
+    struct shim_session *e = *state;
     char l[4096];
     send_extend(e, 10, 1);
     assert_int_equal(guest_rc(e, 400), -1);      /* never answered */
-    assert_int_equal(fake_saw(e, CC_EXTEND), 1);
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 1);
     trace_line(e, 1, CMD, l, sizeof(l));
     has(l, "\"forwarded\":true,\"fate\":\"relayed\"");
     has(l, "\"action\":\"drop-response\"");
@@ -693,9 +467,9 @@ static void test_drop_response(void **state)
     has(l, "\"tpm_rc\":\"0x00000000\"");
     has(l, "\"fate\":\"dropped\"");
     /* the guest's cancel finds nothing in flight: swtpm answers it */
-    int before = e->fk.n;
+    int before = fake_nctrl(&e->fk);
     assert_int_equal(ctrl(e, 0x09, -1), 0);
-    assert_int_equal(e->fk.n, before + 1);
+    assert_int_equal(fake_nctrl(&e->fk), before + 1);
     shutdown_ok(e);
     assert_true(guest_rc(e, 100) < 0);   /* EOF, never a response */
     truth_traced(e);
@@ -703,7 +477,7 @@ static void test_drop_response(void **state)
 
 static void test_failure_mode(void **state)
 {
-    struct env *e = *state;
+    struct shim_session *e = *state;
     char l[4096];
     send_startup(e);                              /* k = 1 */
     assert_int_equal(guest_rc(e, TMO), FAKE_RC);
@@ -713,7 +487,7 @@ static void test_failure_mode(void **state)
     assert_int_equal(guest_rc(e, TMO), RC_FAILURE);
     send_startup(e);
     assert_int_equal(guest_rc(e, TMO), RC_FAILURE);
-    assert_int_equal(fake_frames(e), 1);
+    assert_int_equal(fake_nframes(&e->fk), 1);
     for (unsigned o = 2; o <= 4; o++) {
         trace_line(e, o, CMD, l, sizeof(l));
         has(l, "\"forwarded\":false,\"fate\":\"answered\"");
@@ -728,18 +502,18 @@ static void test_failure_mode(void **state)
 
 static void test_close(void **state)
 {
-    struct env *e = *state;
+    struct shim_session *e = *state;
     char l[4096];
     send_extend(e, 10, 1);
     assert_int_equal(guest_rc(e, TMO), -2);       /* EOF on the data fd */
-    assert_int_equal(fake_saw(e, CC_EXTEND), 0);
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 0);
     trace_line(e, 1, CMD, l, sizeof(l));
     has(l, "\"forwarded\":false,\"fate\":\"closed\"");
     has(l, "\"action\":\"close\"");
     /* the control channel still works, relayed to swtpm */
-    int before = e->fk.n;
+    int before = fake_nctrl(&e->fk);
     assert_int_equal(ctrl(e, 0x04, -1), 0);
-    assert_int_equal(e->fk.n, before + 1);
+    assert_int_equal(fake_nctrl(&e->fk), before + 1);
     shutdown_ok(e);
     truth_traced(e);
 }
@@ -747,16 +521,17 @@ static void test_close(void **state)
 /* A rule from a script's [fault] section, through scenario_parse. */
 static void test_script_rule(void **state)
 {
-    struct env *e = *state;
+    struct shim_session *e = *state;
     char l[4096];
     send_extend(e, 10, 1);
     assert_int_equal(guest_rc(e, TMO), FAKE_RC);
     send_extend(e, 10, 2);
     assert_int_equal(guest_rc(e, TMO), RC_FAILURE);
-    assert_int_equal(fake_saw(e, CC_EXTEND), 1);
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 1);
     trace_line(e, 2, CMD, l, sizeof(l));
     has(l, "\"fault\":{\"rule\":\"second\",\"action\":\"error\"");
-    has(trace_text(e), "\"rules\":[{\"name\":\"second\",\"action\":\"error\"}]");
+    has(session_trace(e),
+        "\"rules\":[{\"name\":\"second\",\"action\":\"error\"}]");
     shutdown_ok(e);
     truth_traced(e);
 }

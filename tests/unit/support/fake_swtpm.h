@@ -1,0 +1,81 @@
+/* A fake swtpm for the shim's unit tests (after QEMU's
+ * tests/qtest/tpm-emu.c), and one shim session around it: the fake's
+ * control thread listens in a private directory, the shim runs in a child
+ * process, and the test plays QEMU on the session's sockets.  Every wait
+ * has a deadline.
+ *
+ * The fake reads each control request with exactly QEMU's length and
+ * answers with the size QEMU reads: result 0, plus some caps for
+ * GET_CAPABILITY, the established bit for GET_TPMESTABLISHED, 4096 for
+ * SET_BUFFERSIZE and a 5-byte blob "BLOB!" for GET_STATEBLOB.  Its data
+ * side answers PCR_Read with sha256 = aa.. and anything else with a
+ * 10-byte success.  Both sides log what they received. */
+#ifndef TPMFAULT_TEST_FAKE_SWTPM_H
+#define TPMFAULT_TEST_FAKE_SWTPM_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "faults/engine.h"
+
+#define FAKE_TMO 5000        /* ms: one exchange */
+#define FAKE_LOG_MAX 64
+
+struct fake_swtpm {
+    int lfd;
+    pthread_t ctrl_thr, data_thr;
+    bool data_started;
+    int data_fd;                      /* swtpm's end of the data socket */
+    pthread_mutex_t mu;               /* guards the logs below */
+    uint32_t codes[FAKE_LOG_MAX];     /* control commands received */
+    size_t lens[FAKE_LOG_MAX];        /* their payload lengths */
+    int extra[FAKE_LOG_MAX];          /* bytes beyond the exact length */
+    int n;
+    uint32_t frames[FAKE_LOG_MAX];    /* data frames: command codes */
+    size_t frame_lens[FAKE_LOG_MAX];
+    int nframes;
+};
+
+struct shim_session {
+    char dir[64], listen[96], fake[96], trace[96];
+    struct fake_swtpm fk;
+    pid_t shim;  /* the shim's child process; 0 once reaped */
+    int c;       /* control connection, as QEMU */
+    int d;       /* data socket, as QEMU; -1 before SET_DATAFD */
+};
+
+/* Payload and reply sizes of a control command as QEMU writes and reads
+ * them (tpm_emulator.c); -1 for a code the fake does not know. */
+int fake_ctrl_sizes(uint32_t code, size_t *req, size_t *rsp);
+
+/* Under the fake's lock: control commands and data frames so far, the
+ * code of data frame i (negative: from the end), and how many data
+ * frames had code cc. */
+int fake_nctrl(struct fake_swtpm *f);
+int fake_nframes(struct fake_swtpm *f);
+uint32_t fake_frame(struct fake_swtpm *f, int i);
+int fake_saw(struct fake_swtpm *f, uint32_t cc);
+
+/* Whether fd becomes readable within ms. */
+int fd_readable(int fd, int ms);
+
+/* Start the fake and a shim (deciding with eng, started; NULL: relay
+ * everything) in a private directory named after name, and connect as
+ * QEMU.  0, or -1 (session_end still cleans up). */
+int session_start(struct shim_session *e, const char *name,
+                  struct fault_engine *eng);
+/* CMD_SET_DATAFD with a new socketpair, whose other end becomes e->d.
+ * Returns the result, or -1 when the exchange failed. */
+int64_t session_set_datafd(struct shim_session *e);
+/* Wait up to ms for the shim to exit: its exit status, or -1 when it did
+ * not exit normally in time. */
+int session_wait_exit(struct shim_session *e, int ms);
+/* The trace so far, in a static buffer. */
+const char *session_trace(struct shim_session *e);
+/* Kill the shim if still running, stop the fake, remove the directory. */
+void session_end(struct shim_session *e);
+
+#endif
