@@ -66,7 +66,7 @@ void group_reap(struct group *g)
     }
 }
 
-static bool any_running(struct group *g)
+bool group_any_running(struct group *g)
 {
     group_reap(g);
     for (int i = 0; i < g->n; i++)
@@ -77,13 +77,13 @@ static bool any_running(struct group *g)
 
 void group_terminate(struct group *g, int grace_ms)
 {
-    if (!g->pgid || !any_running(g))
+    if (!g->pgid || !group_any_running(g))
         return;
     kill(-g->pgid, SIGTERM);
     struct timespec tick = { 0, 20 * 1000 * 1000 };
-    for (int waited = 0; waited < grace_ms && any_running(g); waited += 20)
+    for (int waited = 0; waited < grace_ms && group_any_running(g); waited += 20)
         nanosleep(&tick, NULL);
-    if (any_running(g))
+    if (group_any_running(g))
         kill(-g->pgid, SIGKILL);
     for (int i = 0; i < g->n; i++) {
         struct proc *p = &g->procs[i];

@@ -30,6 +30,8 @@ void group_reap(struct group *g);
 /* SIGTERM the group, wait up to grace_ms, then SIGKILL and reap all. */
 void group_terminate(struct group *g, int grace_ms);
 bool group_running(const struct group *g, int idx);
+/* Reap, then whether any child of the group is still running. */
+bool group_any_running(struct group *g);
 /* "exited 3", "killed by signal 9", "running" */
 const char *proc_describe(const struct proc *p, char *buf, unsigned size);
 

@@ -15,6 +15,7 @@
 #include "runner/outcome.h"
 #include "runner/proc.h"
 #include "runner/verdict.h"
+#include "tpm/alg.h"
 #include "util/err.h"
 #include "util/hex.h"
 #include "util/str.h"
@@ -30,6 +31,10 @@ struct run_ctx {
     const struct scenario *s;
     const struct run_opts *o;
     struct run_outcome out;
+    const char *kernel;       /* --kernel, else the script's, else 6.1 */
+    unsigned deadline_s;      /* --deadline, else the script's */
+    FILE *evidence;           /* the agent's capture, read as it grows */
+    bool booted, workload_done;
     char rundir[256];
     char report_dir[PATH_MAX];
     char kernel_path[PATH_MAX];
@@ -107,16 +112,16 @@ static int resolve_kernel(struct run_ctx *c, const char *k)
     return 0;
 }
 
+/* "sha1,sha256": the template directory's name for a bank set. */
 static void banks_string(unsigned mask, char *buf, size_t size)
 {
-    static const char *const names[] = { "sha1", "sha256", "sha384", "sha512" };
     buf[0] = '\0';
-    for (int i = 0; i < 4; i++) {
-        if (!(mask & (1u << i)))
+    for (int b = 0; b < BANK_COUNT; b++) {
+        if (!(mask & (1u << b)))
             continue;
         if (buf[0])
             strncat(buf, ",", size - strlen(buf) - 1);
-        strncat(buf, names[i], size - strlen(buf) - 1);
+        strncat(buf, alg_by_bank((enum bank)b)->name, size - strlen(buf) - 1);
     }
 }
 
@@ -137,9 +142,7 @@ static bool on_path(const char *prog)
 /* Everything a run needs must exist before anything starts. */
 static int check_requirements(struct run_ctx *c)
 {
-    const char *k = c->o->kernel ? c->o->kernel
-                    : c->s->run.kernel[0] ? c->s->run.kernel : "6.1";
-    if (resolve_kernel(c, k) < 0)
+    if (resolve_kernel(c, c->kernel) < 0)
         return -1;
     str_fmt(c->initramfs, sizeof(c->initramfs), "%s",
              c->o->initramfs ? c->o->initramfs : "");
@@ -156,12 +159,9 @@ static int check_requirements(struct run_ctx *c)
                             "%s not installed (run: make deps)", progs[i]), -1;
     char banks[64];
     banks_string(c->s->run.banks, banks, sizeof(banks));
+    /* A missing template is made on first use (ensure_template). */
     str_fmt(c->template_dir, sizeof(c->template_dir),
              "%s/cache/tpm-template/%s", c->o->root, banks);
-    if (c->s->run.tpm != SCN_TPM_ABSENT && !file_exists(c->template_dir))
-        return str_fmt(c->out.skip, sizeof(c->out.skip),
-                        "no TPM state for banks %s (run: scripts/tpm-template.sh "
-                        "cache/tpm-template %s)", banks, banks), -1;
     return 0;
 }
 
@@ -310,32 +310,43 @@ static int start_qemu(struct run_ctx *c)
     return c->qemu < 0 ? -1 : 0;
 }
 
-/* The phases the agent has announced so far, for the progress lines. */
-static void scan_phases(struct run_ctx *c, bool *booted, bool *workload)
+/* Announce the agent's phases as they arrive.  The capture is read from
+ * where the last look ended; a line still being written is left for the
+ * next look. */
+static void scan_phases(struct run_ctx *c)
 {
-    char path[PATH_MAX];
-    rpath(c, "evidence.txt", path, sizeof(path));
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return;
+    if (!c->evidence) {
+        char path[PATH_MAX];
+        rpath(c, "evidence.txt", path, sizeof(path));
+        if (!(c->evidence = fopen(path, "r")))
+            return;
+    }
     char line[512];
-    while (fgets(line, sizeof(line), f)) {
-        if (!*booted && strncmp(line, "TPMFAULT phase booted", 21) == 0) {
-            *booted = true;
+    for (;;) {
+        long start = ftell(c->evidence);
+        if (!fgets(line, sizeof(line), c->evidence))
+            break;
+        size_t n = strlen(line);
+        if (n && line[n - 1] != '\n' && n < sizeof(line) - 1) {
+            fseek(c->evidence, start, SEEK_SET);   /* partial: read it later */
+            break;
+        }
+        if (!c->booted && strncmp(line, "TPMFAULT phase booted", 21) == 0) {
+            c->booted = true;
             progress(c, "guest booted");
         }
-        if (!*workload && strncmp(line, "TPMFAULT phase workload-done", 28) == 0) {
-            *workload = true;
+        if (!c->workload_done &&
+            strncmp(line, "TPMFAULT phase workload-done", 28) == 0) {
+            c->workload_done = true;
             progress(c, "workload done (%u files)", c->s->run.files);
         }
     }
-    fclose(f);
+    clearerr(c->evidence);
 }
 
 /* Until QEMU exits, the deadline passes or a signal arrives. */
 static void wait_guest(struct run_ctx *c)
 {
-    bool booted = false, workload = false;
     while (group_running(&c->g, c->qemu)) {
         if (stop_signal) {
             c->out.signal = stop_signal;
@@ -346,14 +357,14 @@ static void wait_guest(struct run_ctx *c)
         if (past_deadline(c)) {
             c->out.deadline_hit = true;
             str_fmt(c->out.broken, sizeof(c->out.broken),
-                     "deadline of %u s passed (guest %s)", c->s->run.deadline_s,
-                     workload ? "finished its workload" :
-                     booted ? "booted" : "never booted");
+                     "deadline of %u s passed (guest %s)", c->deadline_s,
+                     c->workload_done ? "finished its workload" :
+                     c->booted ? "booted" : "never booted");
             return;
         }
         usleep(50000);
         group_reap(&c->g);
-        scan_phases(c, &booted, &workload);
+        scan_phases(c);
     }
     char buf[64];
     str_fmt(c->out.qemu_status, sizeof(c->out.qemu_status), "%s",
@@ -361,11 +372,7 @@ static void wait_guest(struct run_ctx *c)
     /* The shim and swtpm end on QEMU's CMD_SHUTDOWN: give them a moment to
      * write the TPM's truth and exit by themselves. */
     for (int ms = 0; ms < 5000 && remaining_ms(c) > 0; ms += 20) {
-        group_reap(&c->g);
-        bool others = false;
-        for (int i = 0; i < c->g.n; i++)
-            others |= c->g.procs[i].running;
-        if (!others)
+        if (!group_any_running(&c->g))
             break;
         usleep(20000);
     }
@@ -457,6 +464,8 @@ static void run_processes(struct run_ctx *c)
     wait_guest(c);
 end:
     group_terminate(&c->g, 1000);
+    if (c->evidence)
+        fclose(c->evidence);
     collect(c);
     if (!c->o->keep_rundir)
         tree_remove(c->rundir);
@@ -467,14 +476,14 @@ end:
 enum verdict run_scenario(const struct scenario *s, const struct run_opts *o)
 {
     struct run_ctx c = { .s = s, .o = o, .qemu = -1 };
+    c.kernel = o->kernel ? o->kernel : s->run.kernel[0] ? s->run.kernel : "6.1";
+    c.deadline_s = o->deadline_s ? o->deadline_s : s->run.deadline_s;
     c.t0 = now_s();
-    unsigned deadline = o->deadline_s ? o->deadline_s : s->run.deadline_s;
-    c.deadline = c.t0 + deadline;
+    c.deadline = c.t0 + c.deadline_s;
     install_signals();
     make_nonce_and_seed(&c);
     str_fmt(c.out.reproduce, sizeof(c.out.reproduce),
-             "bin/tpmfault run --kernel %s --seed %llu %s",
-             o->kernel ? o->kernel : s->run.kernel[0] ? s->run.kernel : "6.1",
+             "bin/tpmfault run --kernel %s --seed %llu %s", c.kernel,
              (unsigned long long)c.out.seed, s->path);
     if (prepare_report_dir(&c) < 0)
         return VERDICT_BROKEN;
