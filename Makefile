@@ -12,6 +12,8 @@ LDFLAGS += $(SAN)
 LDLIBS  += -lcrypto
 
 KERNEL  ?= 6.1
+# Only a KERNEL the user gave overrides a script's own `kernel =`.
+KERNEL_ARG = $(if $(filter command line environment,$(origin KERNEL)),--kernel "$(KERNEL)")
 NAME    ?= baseline
 
 # Every .c file below these folders goes into one static library; main.c
@@ -96,7 +98,7 @@ tpm-template: deps
 setup: deps all kernel initramfs tpm-template
 
 scenario: setup
-	bin/tpmfault run --kernel "$(KERNEL)" $(if $(SEED),--seed $(SEED)) scenarios/$(NAME).scn
+	bin/tpmfault run $(KERNEL_ARG) $(if $(SEED),--seed $(SEED)) scenarios/$(NAME).scn
 
 integration: setup itests
 	@tests/integration/run-all.sh
