@@ -3,88 +3,25 @@
 # Checks the trace: the PCR_Extends with their digests, and the pcr_truth
 # line against PCR 10 computed independently with openssl.
 # Exit 0 pass, 1 fail, 77 skip (swtpm, openssl or python3 missing).
-# SHIM and CLIENT may point at other builds (default: this tree's).
-set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-SHIM=${SHIM:-$ROOT/bin/tpmfault-shim}
-CLIENT=${CLIENT:-$ROOT/build/itests/shim_client}
-SWTPM=$(command -v swtpm) || { echo "SKIP: swtpm not installed"; exit 77; }
-SWTPM_SETUP=$(command -v swtpm_setup || true)
-OPENSSL=$(command -v openssl) || { echo "SKIP: openssl missing"; exit 77; }
-PY=$(command -v python3) || { echo "SKIP: python3 missing"; exit 77; }
-for f in "$SHIM" "$CLIENT"; do
-    [ -x "$f" ] || { echo "FAIL: $f not built"; exit 1; }
-done
+. "$(dirname "$0")/shim-lib.sh"
 
-T=$(mktemp -d /tmp/tpmfault-shim-XXXXXX)
-PIDS=()
-cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
-    rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-fail() { echo "FAIL: $*"; echo "--- trace"; cat "$T/trace.jsonl" 2>/dev/null
-         echo "--- swtpm log"; tail -20 "$T/swtpm.log" 2>/dev/null; exit 1; }
-
-# Wait for pid to exit within secs; its status in $WAITED.
-wait_pid() {
-    local pid=$1 secs=$2 i=0
-    while kill -0 "$pid" 2>/dev/null; do
-        i=$((i + 1)); [ $i -gt $((secs * 10)) ] && return 1
-        sleep 0.1
-    done
-    wait "$pid"; WAITED=$?
-}
-
-mkdir -p "$T/state"
-if [ -n "$SWTPM_SETUP" ]; then
-    timeout 60 "$SWTPM_SETUP" --tpm2 --tpmstate "$T/state" \
-        --pcr-banks sha1,sha256 --overwrite >"$T/setup.log" 2>&1 \
-        || { cat "$T/setup.log"; fail "swtpm_setup"; }
-fi
-
-"$SWTPM" socket --tpm2 --tpmstate dir="$T/state" \
-    --ctrl type=unixio,path="$T/swtpm.ctrl" \
-    --log file="$T/swtpm.log",level=1 &
-PIDS+=($!); SWTPM_PID=$!
-
-"$SHIM" --listen "$T/shim.sock" --swtpm-ctrl "$T/swtpm.ctrl" \
-    --trace "$T/trace.jsonl" --deadline 10 2>"$T/shim.err" &
-PIDS+=($!); SHIM_PID=$!
+start_swtpm
+start_shim
 
 # Three extends of PCR 10 with known digests (sha1/sha256 of file names).
-ARGS=()
-for n in boot_aggregate /etc/passwd /usr/bin/true; do
-    s1=$(printf %s "$n" | "$OPENSSL" dgst -sha1 -r | cut -d' ' -f1)
-    s2=$(printf %s "$n" | "$OPENSSL" dgst -sha256 -r | cut -d' ' -f1)
-    ARGS+=("$s1:$s2")
-done
+digest_args boot_aggregate /etc/passwd /usr/bin/true
 
-timeout 30 "$CLIENT" "$T/shim.sock" "${ARGS[@]}" || fail "shim_client"
-wait_pid "$SHIM_PID" 10 || fail "shim did not exit after CMD_SHUTDOWN"
-[ "$WAITED" -eq 0 ] || { cat "$T/shim.err"; fail "shim exit $WAITED"; }
-wait_pid "$SWTPM_PID" 10 || fail "swtpm did not exit after CMD_SHUTDOWN"
-[ ! -e "$T/shim.sock" ] || fail "listening socket not removed"
+timeout 30 "$CLIENT" "$T/shim.sock" "${ARGS[@]}" || die "shim_client"
+wait_exits
+[ ! -e "$T/shim.sock" ] || die "listening socket not removed"
 
 # PCR 10 from zeros: new = H(old || digest), per bank, with openssl.
-hex2bin() { printf "$(printf %s "$1" | sed 's/../\\x&/g')"; }
-chain() {   # chain ALG ZEROHEX DIGEST...
-    local alg=$1 v=$2; shift 2
-    for d in "$@"; do
-        v=$({ hex2bin "$v"; hex2bin "$d"; } | "$OPENSSL" dgst -"$alg" -r \
-            | cut -d' ' -f1)
-    done
-    echo "$v"
-}
 S1=(); S2=()
 for a in "${ARGS[@]}"; do S1+=("${a%%:*}"); S2+=("${a##*:}"); done
-WANT1=$(chain sha1 "$(printf '0%.0s' $(seq 40))" "${S1[@]}")
-WANT2=$(chain sha256 "$(printf '0%.0s' $(seq 64))" "${S2[@]}")
+WANT1=$(chain sha1 "${S1[@]}")
+WANT2=$(chain sha256 "${S2[@]}")
 
-"$PY" - "$T/trace.jsonl" "$WANT1" "$WANT2" "${ARGS[@]}" <<'PYEOF' || fail "trace check"
+"$PY" - "$T/trace.jsonl" "$WANT1" "$WANT2" "${ARGS[@]}" <<'PYEOF' || die "trace check"
 import json, sys
 path, want1, want2, args = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 lines = [json.loads(l) for l in open(path)]
