@@ -12,39 +12,45 @@
 #include "util/err.h"
 
 static const char *const tpm_names[] = { "present", "absent", NULL };
-static const char *const cmp_names[] = { "equal", "differ", NULL };
-static const char *const yesno_names[] = { "yes", "no", NULL };
-static const char *const quote_names[] = { "valid", "refused", NULL };
-static const char *const onoff_names[] = { "on", "off", NULL };
+const char *const scn_cmp_names[] = { "equal", "differ", NULL };
+const char *const scn_yesno_names[] = { "yes", "no", NULL };
+const char *const scn_quote_names[] = { "valid", "refused", NULL };
+const char *const scn_onoff_names[] = { "on", "off", NULL };
 
-/* "none" or "2,3,7": list indices, stored normalised as given. */
+/* "none" or "2, 3,7": list indices, stored normalised ("2,3,7") so the
+ * verdict compares strings. */
 static int parse_index_list(const struct kv_spec *sp, const char *value,
                             void *field, char **err)
 {
-    if (strcmp(value, "none") != 0) {
-        const char *p = value;
-        for (;;) {
-            char *end;
-            if (*p < '0' || *p > '9')
-                return err_set(err, "%s: '%s' is not 'none' or a comma list of "
-                               "entry indices", sp->key, value);
-            strtoul(p, &end, 10);
-            p = end;
-            while (*p == ' ')
-                p++;
-            if (*p == '\0')
-                break;
-            if (*p++ != ',')
-                return err_set(err, "%s: '%s' is not 'none' or a comma list of "
-                               "entry indices", sp->key, value);
-            while (*p == ' ')
-                p++;
-        }
+    char out[sizeof(((struct scn_expect *)0)->not_in_pcr)] = "";
+    const char *p = value;
+    if (strcmp(value, "none") == 0) {
+        strcpy(field, value);
+        return 0;
     }
-    if (strlen(value) >= sizeof(((struct scn_expect *)0)->not_in_pcr))
-        return err_set(err, "%s: list too long", sp->key);
-    strcpy(field, value);
-    return 0;
+    for (;;) {
+        char *end;
+        while (*p == ' ')
+            p++;
+        if (*p < '0' || *p > '9')
+            break;
+        unsigned long idx = strtoul(p, &end, 10);
+        char num[24];
+        snprintf(num, sizeof(num), "%s%lu", out[0] ? "," : "", idx);
+        if (strlen(out) + strlen(num) >= sizeof(out))
+            return err_set(err, "%s: list too long", sp->key);
+        strcat(out, num);
+        for (p = end; *p == ' '; p++)
+            ;
+        if (*p == '\0') {
+            strcpy(field, out);
+            return 0;
+        }
+        if (*p++ != ',')
+            break;
+    }
+    return err_set(err, "%s: '%s' is not 'none' or a comma list of entry "
+                   "indices", sp->key, value);
 }
 
 #define RUN(f) offsetof(struct scenario, run.f)
@@ -76,21 +82,21 @@ static const struct kv_spec run_keys[] = {
 };
 
 static const struct kv_spec expect_keys[] = {
-    { "list-complete", KV_ENUM, EXP(list_complete), 0, 0, 0, yesno_names, 0,
+    { "list-complete", KV_ENUM, EXP(list_complete), 0, 0, 0, scn_yesno_names, 0,
       "the list holds boot_aggregate and every workload file, in order", NULL },
-    { "trace-in-list", KV_ENUM, EXP(trace_in_list), 0, 0, 0, yesno_names, 0,
+    { "trace-in-list", KV_ENUM, EXP(trace_in_list), 0, 0, 0, scn_yesno_names, 0,
       "every PCR 10 extend the shim saw has its list entry, in order", NULL },
-    { "replay-vs-tpm", KV_ENUM, EXP(replay_vs_tpm), 0, 0, 0, cmp_names, 0,
+    { "replay-vs-tpm", KV_ENUM, EXP(replay_vs_tpm), 0, 0, 0, scn_cmp_names, 0,
       "the list's replay against the TPM's PCR 10, every bank", NULL },
-    { "replay-vs-quote", KV_ENUM, EXP(replay_vs_quote), 0, 0, 0, cmp_names, 0,
+    { "replay-vs-quote", KV_ENUM, EXP(replay_vs_quote), 0, 0, 0, scn_cmp_names, 0,
       "the list's replay against the quoted PCR 10, every bank", NULL },
-    { "quote", KV_ENUM, EXP(quote), 0, 0, 0, quote_names, 0,
+    { "quote", KV_ENUM, EXP(quote), 0, 0, 0, scn_quote_names, 0,
       "valid: a quote verifies; refused: the guest got no quote", NULL },
-    { "bypass", KV_ENUM, EXP(bypass), 0, 0, 0, onoff_names, 0,
+    { "bypass", KV_ENUM, EXP(bypass), 0, 0, 0, scn_onoff_names, 0,
       "IMA's TPM-bypass mode", NULL },
-    { "guest-alive", KV_ENUM, EXP(guest_alive), 0, 0, 0, yesno_names, 0,
+    { "guest-alive", KV_ENUM, EXP(guest_alive), 0, 0, 0, scn_yesno_names, 0,
       "the guest finished its agent and powered off", NULL },
-    { "explained", KV_ENUM, EXP(explained), 0, 0, 0, yesno_names, 0,
+    { "explained", KV_ENUM, EXP(explained), 0, 0, 0, scn_yesno_names, 0,
       "the applied extends explain the TPM's PCR 10 (entries missing or doubled)", NULL },
     { "not-in-pcr", KV_FUNC, EXP(not_in_pcr), 0, 0, 0, NULL, 0,
       "list entries never extended into PCR 10: none, or indices such as 2,3",

@@ -16,6 +16,12 @@ enum scn_yesno { SCN_UNSET, SCN_YES, SCN_NO };
 enum scn_quote { SCN_QUOTE_UNSET, SCN_QUOTE_VALID, SCN_QUOTE_REFUSED };
 enum scn_onoff { SCN_ONOFF_UNSET, SCN_ON, SCN_OFF };
 
+/* The script's names of those values, index = value - 1. */
+extern const char *const scn_cmp_names[];
+extern const char *const scn_yesno_names[];
+extern const char *const scn_quote_names[];
+extern const char *const scn_onoff_names[];
+
 struct scn_run {
     unsigned files;        /* measured workload files */
     unsigned pause_ms;     /* pause after each measured read */

@@ -7,7 +7,8 @@
 static struct exp_check *add(struct checks *cs, const char *name,
                              const char *expected)
 {
-    struct exp_check *c = &cs->c[cs->n++];
+    static struct exp_check overflow;   /* never reported: EXPECT_MAX is ample */
+    struct exp_check *c = cs->n < EXPECT_MAX ? &cs->c[cs->n++] : &overflow;
     memset(c, 0, sizeof(*c));
     c->name = name;
     snprintf(c->expected, sizeof(c->expected), "%s", expected);
@@ -26,15 +27,23 @@ static void unknown(struct exp_check *c, const char *why)
     snprintf(c->detail, sizeof(c->detail), "%s", why);
 }
 
-static void check_yesno(struct checks *cs, const char *name, int want,
-                        bool actual, const char *detail)
+/* A two-valued expectation (yes/no, on/off): want is 1 for the first name,
+ * 2 for the second, 0 when the script does not state it.  unknown_why, when
+ * not NULL, says why it cannot be evaluated. */
+static void check_flag(struct checks *cs, const char *name, int want,
+                       const char *const *names, bool actual,
+                       const char *detail, const char *unknown_why)
 {
     if (!want)
         return;
-    struct exp_check *c = add(cs, name, want == SCN_YES ? "yes" : "no");
-    snprintf(c->seen, sizeof(c->seen), "%s", actual ? "yes" : "no");
-    snprintf(c->detail, sizeof(c->detail), "%s", detail ? detail : "");
-    judge(c, (want == SCN_YES) == actual);
+    struct exp_check *c = add(cs, name, names[want - 1]);
+    if (unknown_why) {
+        unknown(c, unknown_why);
+        return;
+    }
+    snprintf(c->seen, sizeof(c->seen), "%s", names[actual ? 0 : 1]);
+    snprintf(c->detail, sizeof(c->detail), "%s", detail);
+    judge(c, (want == 1) == actual);
 }
 
 /* Per-bank comparison of the replay with the TPM's or the quote's PCR 10:
@@ -44,7 +53,7 @@ static void check_cmp(struct checks *cs, const char *name, int want,
 {
     if (!want)
         return;
-    struct exp_check *c = add(cs, name, want == SCN_CMP_EQUAL ? "equal" : "differ");
+    struct exp_check *c = add(cs, name, scn_cmp_names[want - 1]);
     int equal = 0, differ = 0;
     char detail[512] = "";
     for (int b = 0; b < BANK_COUNT; b++) {
@@ -85,22 +94,11 @@ static void check_quote(struct checks *cs, int want, const struct facts *f)
 {
     if (!want)
         return;
-    struct exp_check *c = add(cs, "quote", want == SCN_QUOTE_VALID ? "valid" : "refused");
+    struct exp_check *c = add(cs, "quote", scn_quote_names[want - 1]);
     const char *seen = !f->quote_present ? "refused" : f->quote_valid ? "valid" : "invalid";
     snprintf(c->seen, sizeof(c->seen), "%s", seen);
     snprintf(c->detail, sizeof(c->detail), "%s", f->quote_problem);
     judge(c, strcmp(seen, c->expected) == 0);
-}
-
-static void check_bypass(struct checks *cs, int want, const struct facts *f)
-{
-    if (!want)
-        return;
-    struct exp_check *c = add(cs, "bypass", want == SCN_ON ? "on" : "off");
-    snprintf(c->seen, sizeof(c->seen), "%s", f->bypass ? "on" : "off");
-    snprintf(c->detail, sizeof(c->detail), "boot_aggregate %s%s",
-             f->boot_aggregate, f->boot_aggregate_zero ? " (all zeros)" : "");
-    judge(c, (want == SCN_ON) == f->bypass);
 }
 
 /* The explanation's entries_not_in_pcr as "none" or "2,3". */
@@ -118,36 +116,17 @@ static void format_indices(const struct explanation *x, char *buf, size_t size)
     }
 }
 
-static void normalise(const char *in, char *out, size_t size)
-{
-    size_t n = 0;
-    for (; *in && n + 1 < size; in++)
-        if (*in != ' ')
-            out[n++] = *in;
-    out[n] = '\0';
-}
-
 static void check_explanation(struct checks *cs, const struct scn_expect *e,
                               const struct facts *f)
 {
     const struct explanation *x = &f->expl;
-    if (e->explained) {
-        struct exp_check *c = add(cs, "explained", e->explained == SCN_YES ? "yes" : "no");
-        if (!f->have_explanation) {
-            unknown(c, "no list or no TPM PCR 10 to explain");
-        } else {
-            snprintf(c->seen, sizeof(c->seen), "%s", x->found ? "yes" : "no");
-            snprintf(c->detail, sizeof(c->detail), "%s", x->found ?
-                     "replaying the list without the entries not in the PCR "
-                     "(and doubling those applied twice) gives the TPM's PCR 10"
-                     : x->why);
-            judge(c, (e->explained == SCN_YES) == x->found);
-        }
-    }
+    check_flag(cs, "explained", e->explained, scn_yesno_names, x->found,
+               x->found ? "replaying the list without the entries not in the "
+                          "PCR (and doubling those applied twice) gives the "
+                          "TPM's PCR 10" : x->why,
+               f->have_explanation ? NULL : "no list or no TPM PCR 10 to explain");
     if (e->not_in_pcr[0]) {
-        char want[128];
-        normalise(e->not_in_pcr, want, sizeof(want));
-        struct exp_check *c = add(cs, "not-in-pcr", want);
+        struct exp_check *c = add(cs, "not-in-pcr", e->not_in_pcr);
         if (!f->have_explanation || !x->found) {
             unknown(c, f->have_explanation ? x->why : "nothing to explain");
             return;
@@ -156,7 +135,7 @@ static void check_explanation(struct checks *cs, const struct scn_expect *e,
         if (x->first_divergent >= 0)
             snprintf(c->detail, sizeof(c->detail), "first divergent entry %lld (%s)",
                      (long long)x->first_divergent, x->first_file);
-        judge(c, strcmp(want, c->seen) == 0);
+        judge(c, strcmp(e->not_in_pcr, c->seen) == 0);
     }
 }
 
@@ -165,25 +144,24 @@ void expectations_check(const struct scenario *s, const struct facts *f,
 {
     const struct scn_expect *e = &s->expect;
     out->n = 0;
-    if (e->list_complete && !f->have_list)
-        unknown(add(out, "list-complete", e->list_complete == SCN_YES ? "yes" : "no"),
-                f->list_problem);
-    else
-        check_yesno(out, "list-complete", e->list_complete, f->list_complete,
-                    f->list_complete_detail);
-    if (e->trace_in_list && (!f->have_trace || !f->have_list))
-        unknown(add(out, "trace-in-list", e->trace_in_list == SCN_YES ? "yes" : "no"),
-                f->have_trace ? f->list_problem : f->trace_problem);
-    else
-        check_yesno(out, "trace-in-list", e->trace_in_list, f->trace_in_list,
-                    f->trace_in_list_detail);
+    check_flag(out, "list-complete", e->list_complete, scn_yesno_names,
+               f->list_complete, f->list_complete_detail,
+               f->have_list ? NULL : f->list_problem);
+    check_flag(out, "trace-in-list", e->trace_in_list, scn_yesno_names,
+               f->trace_in_list, f->trace_in_list_detail,
+               !f->have_trace ? f->trace_problem :
+               !f->have_list ? f->list_problem : NULL);
     check_cmp(out, "replay-vs-tpm", e->replay_vs_tpm, f, false);
     check_cmp(out, "replay-vs-quote", e->replay_vs_quote, f, true);
     check_quote(out, e->quote, f);
-    check_bypass(out, e->bypass, f);
-    check_yesno(out, "guest-alive", e->guest_alive, f->guest_alive,
-                f->guest_alive ? "the agent reported done" :
-                "the agent never reported done");
+    char aggregate[sizeof(f->boot_aggregate) + 32];
+    snprintf(aggregate, sizeof(aggregate), "boot_aggregate %s%s",
+             f->boot_aggregate, f->boot_aggregate_zero ? " (all zeros)" : "");
+    check_flag(out, "bypass", e->bypass, scn_onoff_names, f->bypass, aggregate,
+               NULL);
+    check_flag(out, "guest-alive", e->guest_alive, scn_yesno_names,
+               f->guest_alive, f->guest_alive ? "the agent reported done" :
+               "the agent never reported done", NULL);
     check_explanation(out, e, f);
     if (e->kernel_errors_set) {
         char want[16];
