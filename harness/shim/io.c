@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "shim/evloop.h"
+#include "tpm/frame.h"
 #include "util/err.h"
 
 static int fill_addr(struct sockaddr_un *a, const char *path)
@@ -175,6 +176,20 @@ int io_read_all(int fd, void *buf, size_t n, int timeout_ms, char **err)
         if (wait_fd(fd, POLLIN, deadline) < 0)
             return err_errno(err, "read (%zu of %zu bytes)", done, n);
     }
+    return 0;
+}
+
+int io_tpm_exchange(int fd, const void *cmd, size_t n, uint8_t *rsp,
+                    size_t cap, size_t *got, int timeout_ms, char **err)
+{
+    struct tpm_hdr h;
+    if (io_send_all(fd, cmd, n, -1, timeout_ms, err) < 0 ||
+        io_read_all(fd, rsp, TPM_HDR_SIZE, timeout_ms, err) < 0 ||
+        frame_hdr_parse(rsp, TPM_HDR_SIZE, (uint32_t)cap, &h, err) < 0 ||
+        io_read_all(fd, rsp + TPM_HDR_SIZE, h.size - TPM_HDR_SIZE,
+                    timeout_ms, err) < 0)
+        return -1;
+    *got = h.size;
     return 0;
 }
 

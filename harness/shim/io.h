@@ -7,6 +7,7 @@
 #define TPMFAULT_SHIM_IO_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Bind and listen on a unix stream socket.  Fails if path exists. */
@@ -28,6 +29,11 @@ int io_send_all(int fd, const void *buf, size_t n, int sendfd,
                 int timeout_ms, char **err);
 /* Read exactly n bytes within timeout_ms.  Returns 0 or -1 with *err. */
 int io_read_all(int fd, void *buf, size_t n, int timeout_ms, char **err);
+/* One TPM exchange: write the command frame, read the whole response
+ * (its size field at most cap), each step within timeout_ms.  *got is
+ * the response's length.  Returns 0 or -1 with *err. */
+int io_tpm_exchange(int fd, const void *cmd, size_t n, uint8_t *rsp,
+                    size_t cap, size_t *got, int timeout_ms, char **err);
 /* Discard what is readable right now; returns the byte count. */
 size_t io_drain(int fd);
 

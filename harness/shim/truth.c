@@ -9,22 +9,6 @@
 #include "shim/io.h"
 #include "util/err.h"
 #include "util/hex.h"
-#include "util/rd.h"
-
-static int exchange(struct shim *s, const uint8_t *cmd, size_t n,
-                    uint8_t *rsp, size_t cap, size_t *got, char **err)
-{
-    int fd = s->data.tpm_fd;
-    struct tpm_hdr h;
-    if (io_send_all(fd, cmd, n, -1, SHIM_IO_MS, err) < 0 ||
-        io_read_all(fd, rsp, TPM_HDR_SIZE, SHIM_IO_MS, err) < 0 ||
-        frame_hdr_parse(rsp, TPM_HDR_SIZE, (uint32_t)cap, &h, err) < 0 ||
-        io_read_all(fd, rsp + TPM_HDR_SIZE, h.size - TPM_HDR_SIZE,
-                    SHIM_IO_MS, err) < 0)
-        return -1;
-    *got = h.size;
-    return 0;
-}
 
 /* One PCR_Read of PCR 10 in the given banks.  *rc is the TPM's answer
  * (0 when the exchange itself failed). */
@@ -37,7 +21,8 @@ static int read_banks(struct shim *s, const enum bank *banks, unsigned n,
     *rc = 0;
     if (!len)
         return err_set(err, "cannot build PCR_Read");
-    if (exchange(s, cmd, len, rsp, sizeof(rsp), &got, err) < 0)
+    if (io_tpm_exchange(s->data.tpm_fd, cmd, len, rsp, sizeof(rsp), &got,
+                        SHIM_IO_MS, err) < 0)
         return -1;
     return frame_parse_pcr_read_rsp(rsp, got, SHIM_TRUTH_PCR, out, rc, err);
 }

@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "shim/io.h"
-#include "tpm/frame.h"
 #include "util/hex.h"
 #include "util/rd.h"
 
@@ -56,19 +55,15 @@ static int ctrl_ok(int fd, uint32_t code, const uint8_t *pl, size_t n,
     return 0;
 }
 
-/* A TPM command on the data socket; returns the response code. */
+/* A TPM command on the data socket; *rc is the response code. */
 static int tpm(int fd, const uint8_t *cmd, size_t n, uint32_t *rc)
 {
     uint8_t rsp[4096];
-    struct tpm_hdr h;
+    size_t got;
     char *err = NULL;
-    if (io_send_all(fd, cmd, n, -1, TMO, &err) < 0 ||
-        io_read_all(fd, rsp, TPM_HDR_SIZE, TMO, &err) < 0 ||
-        frame_hdr_parse(rsp, TPM_HDR_SIZE, sizeof(rsp), &h, &err) < 0 ||
-        io_read_all(fd, rsp + TPM_HDR_SIZE, h.size - TPM_HDR_SIZE, TMO,
-                    &err) < 0)
+    if (io_tpm_exchange(fd, cmd, n, rsp, sizeof(rsp), &got, TMO, &err) < 0)
         return fail("TPM command", err);
-    *rc = h.code;
+    *rc = be32_at(rsp + 6);
     return 0;
 }
 
