@@ -5,19 +5,16 @@
 #include <string.h>
 
 #include "util/err.h"
+#include "util/vec.h"
 #include "verify/replay.h"
 
 static int keep_step(const struct replay_step *s, void *ctx, char **err)
 {
     struct list_entries *le = ctx;
-    if (le->n == le->cap) {
-        size_t cap = le->cap ? le->cap * 2 : 64;
-        struct list_entry *g = realloc(le->v, cap * sizeof(*g));
-        if (!g)
-            return err_set(err, "out of memory");
-        le->v = g;
-        le->cap = cap;
-    }
+    struct list_entry *g = vec_room(le->v, le->n, &le->cap, sizeof(*g), 64);
+    if (!g)
+        return err_set(err, "out of memory");
+    le->v = g;
     struct list_entry *d = &le->v[le->n++];
     d->index = (int64_t)s->entry->index;
     snprintf(d->file, sizeof(d->file), "%s", s->entry->file_name);

@@ -7,6 +7,7 @@
 #include "util/err.h"
 #include "util/hex.h"
 #include "util/jsonread.h"
+#include "util/vec.h"
 
 /* Fill digest[bank] for each "name": "hex" member of obj; returns the mask. */
 static unsigned read_bank_object(const struct jv *obj,
@@ -50,14 +51,11 @@ static int add_fault(struct trace *t, const struct jv *line, char **err)
     const struct jv *fault = jv_get(line, "fault");
     if (!fault)
         return 0;
-    if (t->n_faults == t->faults_cap) {
-        size_t cap = t->faults_cap ? t->faults_cap * 2 : 16;
-        struct trace_fault *g = realloc(t->faults, cap * sizeof(*g));
-        if (!g)
-            return err_set(err, "out of memory");
-        t->faults = g;
-        t->faults_cap = cap;
-    }
+    struct trace_fault *g = vec_room(t->faults, t->n_faults, &t->faults_cap,
+                                     sizeof(*g), 16);
+    if (!g)
+        return err_set(err, "out of memory");
+    t->faults = g;
     struct trace_fault *f = &t->faults[t->n_faults++];
     memset(f, 0, sizeof(*f));
     f->ord = (unsigned)jv_get_num(line, "ord", 0);
@@ -81,14 +79,10 @@ static struct trace_fault *find_fault(struct trace *t, unsigned ord)
 
 static int add_extend(struct trace *t, const struct jv *line, char **err)
 {
-    if (t->n_ext == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 64;
-        struct trace_extend *grown = realloc(t->ext, cap * sizeof(*grown));
-        if (!grown)
-            return err_set(err, "out of memory");
-        t->ext = grown;
-        t->cap = cap;
-    }
+    struct trace_extend *g = vec_room(t->ext, t->n_ext, &t->cap, sizeof(*g), 64);
+    if (!g)
+        return err_set(err, "out of memory");
+    t->ext = g;
     struct trace_extend *e = &t->ext[t->n_ext++];
     memset(e, 0, sizeof(*e));
     e->ord = (unsigned)jv_get_num(line, "ord", 0);
