@@ -68,7 +68,8 @@ static int read_le32(struct parser *ps, uint32_t *v, const char *what,
     return rd_le32(&r, v);
 }
 
-enum ima_tmpl imalist_tmpl_by_name(const char *name)
+/* Name → enum (IMA_TMPL_OTHER when unknown). */
+static enum ima_tmpl tmpl_by_name(const char *name)
 {
     static const struct { const char *name; enum ima_tmpl t; } names[] = {
         { "ima", IMA_TMPL_IMA },       { "ima-ng", IMA_TMPL_NG },
@@ -118,7 +119,7 @@ static int read_head(struct parser *ps, struct ima_entry *e, char **err)
         if (ps->digest[i])
             e->violation = false;
     e->tmpl_name = ps->tmpl_name;
-    e->tmpl = imalist_tmpl_by_name(ps->tmpl_name);
+    e->tmpl = tmpl_by_name(ps->tmpl_name);
     return 0;
 }
 

@@ -76,7 +76,4 @@ int imalist_parse_file(FILE *f, size_t digest_len, imalist_cb cb, void *ctx,
 int imalist_parse_buf(const void *p, size_t n, size_t digest_len,
                       imalist_cb cb, void *ctx, char **err);
 
-/* Name → enum (IMA_TMPL_OTHER when unknown). */
-enum ima_tmpl imalist_tmpl_by_name(const char *name);
-
 #endif

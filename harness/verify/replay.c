@@ -31,7 +31,8 @@ static int hash_ima_tmpl(const struct ima_entry *e, enum bank b, uint8_t *out)
     return alg_hash_final(&h, out);
 }
 
-int replay_template_hash(const struct ima_entry *e, enum bank b, uint8_t *out)
+/* Hash of the template data in bank b, as the kernel computes it. */
+static int template_hash(const struct ima_entry *e, enum bank b, uint8_t *out)
 {
     if (e->tmpl == IMA_TMPL_IMA)
         return hash_ima_tmpl(e, b, out);
@@ -40,7 +41,8 @@ int replay_template_hash(const struct ima_entry *e, enum bank b, uint8_t *out)
     return alg_digest(b, e->data, e->data_len, out);
 }
 
-int replay_entry_digest(const struct ima_entry *e, enum bank b,
+/* The digest entry e extends into bank b (see the rules in replay.h). */
+static int entry_digest(const struct ima_entry *e, enum bank b,
                         enum bank list_bank, uint8_t *out, char **err)
 {
     const struct alg_info *a = alg_by_bank(b);
@@ -57,7 +59,7 @@ int replay_entry_digest(const struct ima_entry *e, enum bank b,
         memcpy(out, e->digest, a->size);
         return 0;
     }
-    if (replay_template_hash(e, b, out) < 0)
+    if (template_hash(e, b, out) < 0)
         return err_set(err, "hashing the template data with %s", a->name);
     return 0;
 }
@@ -75,7 +77,7 @@ static int check_list_digest(struct run *run, const struct ima_entry *e)
     const struct alg_info *a = alg_by_bank(run->list_bank);
     if (e->violation || !a || e->digest_len != a->size)
         return 0;
-    if (replay_template_hash(e, run->list_bank, h) < 0)
+    if (template_hash(e, run->list_bank, h) < 0)
         return -1;
     if (memcmp(h, e->digest, a->size) != 0) {
         if (run->r->digest_mismatches++ == 0)
@@ -102,7 +104,7 @@ static int on_entry(const struct ima_entry *e, void *ctx, char **err)
     for (int b = 0; b < BANK_COUNT; b++) {
         if (!(r->banks & (1u << b)))
             continue;
-        if (replay_entry_digest(e, (enum bank)b, run->list_bank, ext[b], err) < 0 ||
+        if (entry_digest(e, (enum bank)b, run->list_bank, ext[b], err) < 0 ||
             alg_extend((enum bank)b, r->pcr[b], ext[b]) < 0)
             return err_set(err, "extending the %s bank", alg_by_bank(b)->name);
     }

@@ -64,12 +64,6 @@ struct replay_result {
     int64_t first_mismatch;    /* its index, or -1 */
 };
 
-/* Hash of the template data in bank b, as the kernel computes it. */
-int replay_template_hash(const struct ima_entry *e, enum bank b, uint8_t *out);
-/* The digest entry e extends into bank b (see the rules above). */
-int replay_entry_digest(const struct ima_entry *e, enum bank b,
-                        enum bank list_bank, uint8_t *out, char **err);
-
 /* Replay the list (or its first opts->max_entries entries).  Returns 0 or
  * -1 with *err (a parse error names the offset). */
 int replay_run(const struct replay_src *src, const struct replay_opts *opts,
