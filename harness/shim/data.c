@@ -34,7 +34,6 @@
 #include <unistd.h>
 
 #include "shim/io.h"
-#include "util/hex.h"
 #include "util/rd.h"
 
 static void on_qemu(struct evloop *l, int fd, int mask, void *d);
@@ -185,20 +184,13 @@ static void trace_extend(struct json *j, const uint8_t *p, size_t n)
 {
     struct pcr_extend e;
     char *err = NULL;
-    char hex[2 * ALG_MAX_DIGEST + 1];
     if (frame_parse_pcr_extend(p, n, &e, &err) < 0) {
         json_str(j, "parse_error", err);
         free(err);
         return;
     }
     json_uint(j, "pcr", e.pcr);
-    json_obj_begin(j, "digests");
-    for (unsigned i = 0; i < e.digests.count; i++) {
-        const struct alg_info *a = alg_by_bank(e.digests.v[i].bank);
-        hex_encode(e.digests.v[i].d, a->size, hex);
-        json_str(j, a->name, hex);
-    }
-    json_obj_end(j);
+    trace_digests(j, "digests", &e.digests);
 }
 
 static void trace_cmd(struct shim *s, const struct relay_decision *dec)

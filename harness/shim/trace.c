@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "util/err.h"
+#include "util/hex.h"
 
 static double now_s(void)
 {
@@ -60,6 +61,19 @@ void trace_error(struct trace *tr, const char *fmt, ...)
     json_str(j, "what", msg ? msg : "(out of memory)");
     trace_end(tr);
     free(msg);
+}
+
+void trace_digests(struct json *j, const char *key,
+                   const struct pcr_digests *d)
+{
+    char hex[2 * ALG_MAX_DIGEST + 1];
+    json_obj_begin(j, key);
+    for (unsigned i = 0; i < d->count; i++) {
+        const struct alg_info *a = alg_by_bank(d->v[i].bank);
+        hex_encode(d->v[i].d, a->size, hex);
+        json_str(j, a->name, hex);
+    }
+    json_obj_end(j);
 }
 
 const char *trace_hex32(char *buf, uint32_t v)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "tpm/frame.h"
 #include "util/json.h"
 
 struct trace {
@@ -27,6 +28,10 @@ void trace_end(struct trace *tr);
 /* {"t":..,"event":"error","what":"..."} */
 void trace_error(struct trace *tr, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* key: {"sha1":"<hex>","sha256":..} with one member per digest. */
+void trace_digests(struct json *j, const char *key,
+                   const struct pcr_digests *d);
 
 /* "0x%08x" into buf[11]. */
 const char *trace_hex32(char *buf, uint32_t v);

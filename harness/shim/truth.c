@@ -8,7 +8,6 @@
 
 #include "shim/io.h"
 #include "util/err.h"
-#include "util/hex.h"
 
 /* One PCR_Read of PCR 10 in the given banks.  *rc is the TPM's answer
  * (0 when the exchange itself failed). */
@@ -29,18 +28,11 @@ static int read_banks(struct shim *s, const enum bank *banks, unsigned n,
 
 static void trace_truth(struct shim *s, const struct pcr_digests *d)
 {
-    char hex[2 * ALG_MAX_DIGEST + 1];
     struct json *j = trace_begin(&s->trace, 0);
     json_str(j, "event", "pcr_truth");
     json_uint(j, "pcr", SHIM_TRUTH_PCR);
     json_uint(j, "after_ord", s->data.book.last_ord);
-    json_obj_begin(j, "banks");
-    for (unsigned i = 0; i < d->count; i++) {
-        const struct alg_info *a = alg_by_bank(d->v[i].bank);
-        hex_encode(d->v[i].d, a->size, hex);
-        json_str(j, a->name, hex);
-    }
-    json_obj_end(j);
+    trace_digests(j, "banks", d);
     trace_end(&s->trace);
 }
 
