@@ -46,9 +46,8 @@ static void close_fd(int *fd)
 static void to_req(struct shim *s)
 {
     struct ctrl_relay *c = &s->ctrl;
-    evloop_cancel(s->loop, c->req_timer);
-    evloop_cancel(s->loop, c->rsp_timer);
-    c->req_timer = c->rsp_timer = 0;
+    shim_timer_off(s, &c->req_timer);
+    shim_timer_off(s, &c->rsp_timer);
     c->phase = CTRL_REQ;
     c->spec = NULL;
     c->req_have = c->rsp_have = 0;
@@ -144,8 +143,7 @@ static void set_datafd(struct shim *s)
 static void shutdown_proceed(struct shim *s)
 {
     struct ctrl_relay *c = &s->ctrl;
-    evloop_cancel(s->loop, c->idle_timer);
-    c->idle_timer = 0;
+    shim_timer_off(s, &c->idle_timer);
     if (s->data.tpm_fd >= 0 && !s->data.book.cur.active)
         shim_pcr_truth(s);
     else if (s->data.tpm_fd >= 0)
@@ -288,8 +286,7 @@ static void on_qemu(struct evloop *l, int fd, int mask, void *d)
         return;
     if (c->req_have < need)
         return;
-    evloop_cancel(s->loop, c->req_timer);
-    c->req_timer = 0;
+    shim_timer_off(s, &c->req_timer);
     dispatch(s);
 }
 

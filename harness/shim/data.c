@@ -39,19 +39,13 @@
 static void on_qemu(struct evloop *l, int fd, int mask, void *d);
 static void on_tpm(struct evloop *l, int fd, int mask, void *d);
 
-static void timer_off(struct shim *s, long long *t)
-{
-    evloop_cancel(s->loop, *t);
-    *t = 0;
-}
-
 /* Ready for the guest's next command. */
 static void next_cmd(struct shim *s)
 {
     struct data_relay *d = &s->data;
-    timer_off(s, &d->cmd_timer);
-    timer_off(s, &d->rsp_timer);
-    timer_off(s, &d->hold_timer);
+    shim_timer_off(s, &d->cmd_timer);
+    shim_timer_off(s, &d->rsp_timer);
+    shim_timer_off(s, &d->hold_timer);
     d->cmd_have = d->rsp_have = 0;
     if (d->book.cur.active)
         book_end(&d->book);
@@ -73,9 +67,9 @@ static void close_guest_fd(struct shim *s)
 void data_close(struct shim *s)
 {
     struct data_relay *d = &s->data;
-    timer_off(s, &d->cmd_timer);
-    timer_off(s, &d->rsp_timer);
-    timer_off(s, &d->hold_timer);
+    shim_timer_off(s, &d->cmd_timer);
+    shim_timer_off(s, &d->rsp_timer);
+    shim_timer_off(s, &d->hold_timer);
     close_guest_fd(s);
     if (d->tpm_fd >= 0) {
         evloop_unwatch(s->loop, d->tpm_fd);
@@ -103,12 +97,12 @@ static void guest_gone(struct shim *s)
 {
     struct data_relay *d = &s->data;
     close_guest_fd(s);
-    timer_off(s, &d->cmd_timer);
-    timer_off(s, &d->hold_timer);
+    shim_timer_off(s, &d->cmd_timer);
+    shim_timer_off(s, &d->hold_timer);
     d->cmd_have = 0;
     if (d->book.cur.at_tpm)
         return;   /* rsp_complete() drops the response, then idles */
-    timer_off(s, &d->rsp_timer);
+    shim_timer_off(s, &d->rsp_timer);
     if (d->book.cur.active)
         book_end(&d->book);
     ctrl_data_idle(s);
@@ -261,7 +255,7 @@ void data_release(struct shim *s, const char *why)
     struct inflight *f = &d->book.cur;
     if (!f->active || !f->held)
         return;
-    timer_off(s, &d->hold_timer);
+    shim_timer_off(s, &d->hold_timer);
     f->held = false;
     bool fwd = d->dec.applied_late;
     struct json *j = trace_begin(&s->trace, f->ord);
@@ -283,7 +277,7 @@ void data_settle(struct shim *s)
     if (f->held)
         return data_release(s, "shutdown");
     if (f->delaying) {
-        timer_off(s, &d->hold_timer);
+        shim_timer_off(s, &d->hold_timer);
         f->delaying = false;
         forward(s);
     }
@@ -292,7 +286,7 @@ void data_settle(struct shim *s)
 static void cmd_complete(struct shim *s, const struct tpm_hdr *h)
 {
     struct data_relay *d = &s->data;
-    timer_off(s, &d->cmd_timer);
+    shim_timer_off(s, &d->cmd_timer);
     book_begin(&d->book, h);
     d->dec = s->decide(s->decide_ctx, &d->book.cur, d->cmd, d->cmd_have);
     trace_cmd(s, &d->dec);
@@ -375,7 +369,7 @@ static void on_qemu(struct evloop *l, int fd, int mask, void *p)
 static void rsp_complete(struct shim *s, const struct tpm_hdr *h)
 {
     struct data_relay *d = &s->data;
-    timer_off(s, &d->rsp_timer);
+    shim_timer_off(s, &d->rsp_timer);
     if (d->qemu_fd < 0) {   /* QEMU went away meanwhile */
         trace_rsp(s, HAS_TPM, 0, h->code, "dropped");
         return next_cmd(s);

@@ -20,6 +20,12 @@ void shim_finish(struct shim *s, int code)
     evloop_stop(s->loop);
 }
 
+void shim_timer_off(struct shim *s, long long *t)
+{
+    evloop_cancel(s->loop, *t);
+    *t = 0;
+}
+
 static void on_start_deadline(struct evloop *l, long long id, void *d)
 {
     (void)l;
@@ -41,8 +47,7 @@ static void on_listen(struct evloop *l, int fd, int mask, void *d)
     if (q < 0)
         return;   /* spurious wake-up or a client that gave up: keep on */
     evloop_unwatch(l, fd);
-    evloop_cancel(l, s->start_timer);
-    s->start_timer = 0;
+    shim_timer_off(s, &s->start_timer);
     struct json *j = trace_begin(&s->trace, 0);
     json_str(j, "event", "connected");
     trace_end(&s->trace);

@@ -81,6 +81,8 @@ int shim_run(struct shim *s, const sigset_t *wait_mask,
 void shim_fini(struct shim *s);
 /* Stop the loop with this exit code (the first one set wins). */
 void shim_finish(struct shim *s, int code);
+/* Cancel the timer *t (if any) and clear it. */
+void shim_timer_off(struct shim *s, long long *t);
 
 /* ctrl.c */
 void ctrl_start(struct shim *s, int qemu_fd);
