@@ -8,15 +8,14 @@
 
 #include "tpm/frame.h"
 #include "util/err.h"
+#include "util/num.h"
 
 #define RULE(f) offsetof(struct fault_rule, f)
 
 static int parse_u32(const char *s, uint32_t *v)
 {
-    char *end;
-    errno = 0;
-    unsigned long n = strtoul(s, &end, 0);
-    if (errno || *s == '\0' || *s == '-' || *end != '\0' || n > UINT32_MAX)
+    uint64_t n;
+    if (num_parse(s, UINT32_MAX, &n) < 0)
         return -1;
     *v = (uint32_t)n;
     return 0;

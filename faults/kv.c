@@ -8,6 +8,7 @@
 
 #include "tpm/alg.h"
 #include "util/err.h"
+#include "util/num.h"
 
 const struct kv_spec *kv_find(const struct kv_spec *table, const char *key)
 {
@@ -17,26 +18,11 @@ const struct kv_spec *kv_find(const struct kv_spec *table, const char *key)
     return NULL;
 }
 
-/* Decimal, or hexadecimal with 0x (seeds); no octal: "010" is ten. */
-static int parse_u64(const char *s, uint64_t *v)
-{
-    char *end;
-    if (*s == '\0' || *s == '-' || *s == '+')
-        return -1;
-    errno = 0;
-    int base = (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? 16 : 10;
-    unsigned long long n = strtoull(s, &end, base);
-    if (errno || *end != '\0')
-        return -1;
-    *v = n;
-    return 0;
-}
-
 static int apply_number(const struct kv_spec *sp, const char *value,
                         void *field, char **err)
 {
     uint64_t v;
-    if (parse_u64(value, &v) < 0)
+    if (num_parse(value, UINT64_MAX, &v) < 0)
         return err_set(err, "%s: '%s' is not a number", sp->key, value);
     if (v < sp->min || v > sp->max)
         return err_set(err, "%s: %s is out of range %llu..%llu", sp->key, value,

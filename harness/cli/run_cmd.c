@@ -8,21 +8,17 @@
 #include "cli/cli.h"
 #include "faults/scenario.h"
 #include "runner/run.h"
+#include "util/num.h"
 
 #define EXIT_USAGE 2
 
 static int parse_u64(const char *opt, const char *s, uint64_t max, uint64_t *v)
 {
-    char *end;
-    errno = 0;
-    unsigned long long n = strtoull(s, &end, 0);
-    if (errno || *s == '\0' || *end != '\0' || *s == '-' || n > max) {
-        fprintf(stderr, "tpmfault run: --%s: '%s' is not a number in 0..%llu\n",
-                opt, s, (unsigned long long)max);
-        return -1;
-    }
-    *v = n;
-    return 0;
+    if (num_parse(s, max, v) == 0)
+        return 0;
+    fprintf(stderr, "tpmfault run: --%s: '%s' is not a number in 0..%llu\n",
+            opt, s, (unsigned long long)max);
+    return -1;
 }
 
 int cli_run(int argc, char **argv, const char *root)
