@@ -43,32 +43,24 @@ static const EVP_MD *md_of(enum bank b)
     return a ? md[b] : NULL;
 }
 
-int alg_digest(enum bank b, const void *data, size_t len, uint8_t *out)
+int alg_hash_new(struct alg_hash *h)
 {
-    const struct alg_info *a = alg_by_bank(b);
-    if (!a)
-        return -1;
-    const EVP_MD *md = md_of(b);
-    unsigned int n = 0;
-    if (!md || !EVP_Digest(data, len, out, &n, md, NULL) || n != a->size)
-        return -1;
-    return 0;
+    h->md_ctx = EVP_MD_CTX_new();
+    h->bank = BANK_COUNT;
+    return h->md_ctx ? 0 : -1;
 }
 
-int alg_hash_init(struct alg_hash *h, enum bank b)
+void alg_hash_free(struct alg_hash *h)
 {
+    EVP_MD_CTX_free(h->md_ctx);
     h->md_ctx = NULL;
-    h->bank = b;
+}
+
+int alg_hash_start(struct alg_hash *h, enum bank b)
+{
     const EVP_MD *md = md_of(b);
-    EVP_MD_CTX *c = md ? EVP_MD_CTX_new() : NULL;
-    if (!c)
-        return -1;
-    if (!EVP_DigestInit_ex(c, md, NULL)) {
-        EVP_MD_CTX_free(c);
-        return -1;
-    }
-    h->md_ctx = c;
-    return 0;
+    h->bank = b;
+    return md && h->md_ctx && EVP_DigestInit_ex(h->md_ctx, md, NULL) ? 0 : -1;
 }
 
 int alg_hash_update(struct alg_hash *h, const void *data, size_t len)
@@ -82,28 +74,34 @@ int alg_hash_final(struct alg_hash *h, uint8_t *out)
 {
     unsigned int n = 0;
     const struct alg_info *a = alg_by_bank(h->bank);
-    int ok = h->md_ctx && a && EVP_DigestFinal_ex(h->md_ctx, out, &n) &&
-             n == a->size;
-    alg_hash_free(h);
-    return ok ? 0 : -1;
+    return h->md_ctx && a && EVP_DigestFinal_ex(h->md_ctx, out, &n) &&
+           n == a->size ? 0 : -1;
 }
 
-void alg_hash_free(struct alg_hash *h)
+int alg_hash_digest(struct alg_hash *h, enum bank b, const void *data,
+                    size_t len, uint8_t *out)
 {
-    EVP_MD_CTX_free(h->md_ctx);
-    h->md_ctx = NULL;
+    if (alg_hash_start(h, b) < 0 || alg_hash_update(h, data, len) < 0)
+        return -1;
+    return alg_hash_final(h, out);
+}
+
+int alg_hash_extend(struct alg_hash *h, enum bank b, uint8_t *pcr,
+                    const uint8_t *digest)
+{
+    const struct alg_info *a = alg_by_bank(b);
+    if (!a || alg_hash_start(h, b) < 0 || alg_hash_update(h, pcr, a->size) < 0 ||
+        alg_hash_update(h, digest, a->size) < 0)
+        return -1;
+    return alg_hash_final(h, pcr);
 }
 
 int alg_extend(enum bank b, uint8_t *pcr, const uint8_t *digest)
 {
-    const struct alg_info *a = alg_by_bank(b);
     struct alg_hash h;
-    if (!a || alg_hash_init(&h, b) < 0)
+    if (alg_hash_new(&h) < 0)
         return -1;
-    if (alg_hash_update(&h, pcr, a->size) < 0 ||
-        alg_hash_update(&h, digest, a->size) < 0) {
-        alg_hash_free(&h);
-        return -1;
-    }
-    return alg_hash_final(&h, pcr);
+    int rc = alg_hash_extend(&h, b, pcr, digest);
+    alg_hash_free(&h);
+    return rc;
 }

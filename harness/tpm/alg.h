@@ -27,24 +27,29 @@ const struct alg_info *alg_by_bank(enum bank b);
 const struct alg_info *alg_by_tpm_id(uint16_t id);
 const struct alg_info *alg_by_name(const char *name);
 
-/* One-shot digest with OpenSSL; returns 0 or -1. out holds ALG_MAX_DIGEST. */
-int alg_digest(enum bank b, const void *data, size_t len, uint8_t *out);
-
-/* Incremental hashing, for data that arrives in pieces (template fields,
- * PCR concatenations).  init returns 0 or -1; after a successful init the
- * caller must end with alg_hash_final or alg_hash_free (both release the
- * OpenSSL context; calling either twice is harmless). */
+/* Hashing on one OpenSSL context that is allocated once and reused for any
+ * number of digests in any bank: a hot loop (the replay of 10^6 entries)
+ * keeps one for the whole list.  Each returns 0 or -1; a context from a
+ * successful alg_hash_new ends with alg_hash_free (harmless twice). */
 struct alg_hash {
     void *md_ctx;         /* EVP_MD_CTX *, opaque to callers */
-    enum bank bank;
+    enum bank bank;       /* of the digest in progress */
 };
-int alg_hash_init(struct alg_hash *h, enum bank b);
-int alg_hash_update(struct alg_hash *h, const void *data, size_t len);
-/* Write the digest (alg size bytes) to out and release the context. */
-int alg_hash_final(struct alg_hash *h, uint8_t *out);
+int alg_hash_new(struct alg_hash *h);
 void alg_hash_free(struct alg_hash *h);
+/* Begin a digest in bank b (dropping any unfinished one). */
+int alg_hash_start(struct alg_hash *h, enum bank b);
+int alg_hash_update(struct alg_hash *h, const void *data, size_t len);
+/* Write the digest (alg size bytes) to out; h is ready for the next start. */
+int alg_hash_final(struct alg_hash *h, uint8_t *out);
+/* start + update + final.  out holds ALG_MAX_DIGEST. */
+int alg_hash_digest(struct alg_hash *h, enum bank b, const void *data,
+                    size_t len, uint8_t *out);
+/* PCR extend in bank b on h: pcr = H(pcr || digest), both bank-sized. */
+int alg_hash_extend(struct alg_hash *h, enum bank b, uint8_t *pcr,
+                    const uint8_t *digest);
 
-/* PCR extend in bank b: pcr = H(pcr || digest), both bank-sized. */
+/* One PCR extend with a context of its own. */
 int alg_extend(enum bank b, uint8_t *pcr, const uint8_t *digest);
 
 #endif

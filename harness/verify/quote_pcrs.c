@@ -206,12 +206,15 @@ int quote_pcr_digest(const struct quote_attest *a, const struct quote_pcrs *v,
 {
     const struct alg_info *ai = alg_by_tpm_id(hash_alg);
     struct hashing hs = { .v = v, .err = err };
-    if (!ai || alg_hash_init(&hs.h, ai->bank) < 0)
-        return err_set(err, "unsupported hash 0x%04x", hash_alg);
-    if (each_selected(a->sel, a->nsel, hash_one, &hs) < 0) {
+    if (!ai || alg_hash_new(&hs.h) < 0 || alg_hash_start(&hs.h, ai->bank) < 0) {
         alg_hash_free(&hs.h);
-        return err_set(err, "hashing the PCR values");
+        return err_set(err, "unsupported hash 0x%04x", hash_alg);
     }
-    *out_len = ai->size;
-    return alg_hash_final(&hs.h, out);
+    int rc = each_selected(a->sel, a->nsel, hash_one, &hs) < 0
+                 ? err_set(err, "hashing the PCR values")
+                 : alg_hash_final(&hs.h, out);
+    alg_hash_free(&hs.h);
+    if (rc == 0)
+        *out_len = ai->size;
+    return rc;
 }

@@ -14,36 +14,35 @@ static unsigned default_banks(unsigned banks)
 
 /* The "ima" template is hashed without field lengths, with the name padded
  * to a fixed 256 bytes (ima_calc_field_array_hash_tfm). */
-static int hash_ima_tmpl(const struct ima_entry *e, enum bank b, uint8_t *out)
+static int hash_ima_tmpl(struct alg_hash *h, const struct ima_entry *e,
+                         enum bank b, uint8_t *out)
 {
     static const uint8_t zeros[IMA_HASHED_NAME];
-    struct alg_hash h;
     size_t nlen = e->file_name_len;
     if (e->data_len < IMALIST_IMA_DIGEST || nlen >= IMA_HASHED_NAME ||
-        alg_hash_init(&h, b) < 0)
+        alg_hash_start(h, b) < 0 ||
+        alg_hash_update(h, e->data, IMALIST_IMA_DIGEST) < 0 ||
+        alg_hash_update(h, e->file_name, nlen) < 0 ||
+        alg_hash_update(h, zeros, IMA_HASHED_NAME - nlen) < 0)
         return -1;
-    if (alg_hash_update(&h, e->data, IMALIST_IMA_DIGEST) < 0 ||
-        alg_hash_update(&h, e->file_name, nlen) < 0 ||
-        alg_hash_update(&h, zeros, IMA_HASHED_NAME - nlen) < 0) {
-        alg_hash_free(&h);
-        return -1;
-    }
-    return alg_hash_final(&h, out);
+    return alg_hash_final(h, out);
 }
 
 /* Hash of the template data in bank b, as the kernel computes it. */
-static int template_hash(const struct ima_entry *e, enum bank b, uint8_t *out)
+static int template_hash(struct alg_hash *h, const struct ima_entry *e,
+                         enum bank b, uint8_t *out)
 {
     if (e->tmpl == IMA_TMPL_IMA)
-        return hash_ima_tmpl(e, b, out);
+        return hash_ima_tmpl(h, e, b, out);
     /* Every other template: each field's u32 length + bytes, which is the
      * template data exactly as the binary list carries it. */
-    return alg_digest(b, e->data, e->data_len, out);
+    return alg_hash_digest(h, b, e->data, e->data_len, out);
 }
 
 /* The digest entry e extends into bank b (see the rules in replay.h). */
-static int entry_digest(const struct ima_entry *e, enum bank b,
-                        enum bank list_bank, uint8_t *out, char **err)
+static int entry_digest(struct alg_hash *h, const struct ima_entry *e,
+                        enum bank b, enum bank list_bank, uint8_t *out,
+                        char **err)
 {
     const struct alg_info *a = alg_by_bank(b);
     if (!a)
@@ -59,7 +58,7 @@ static int entry_digest(const struct ima_entry *e, enum bank b,
         memcpy(out, e->digest, a->size);
         return 0;
     }
-    if (template_hash(e, b, out) < 0)
+    if (template_hash(h, e, b, out) < 0)
         return err_set(err, "hashing the template data with %s", a->name);
     return 0;
 }
@@ -69,6 +68,7 @@ struct run {
     struct replay_result *r;
     uint32_t pcr;
     enum bank list_bank;
+    struct alg_hash h;       /* one context for every hash of the replay */
 };
 
 static int check_list_digest(struct run *run, const struct ima_entry *e)
@@ -77,7 +77,7 @@ static int check_list_digest(struct run *run, const struct ima_entry *e)
     const struct alg_info *a = alg_by_bank(run->list_bank);
     if (e->violation || !a || e->digest_len != a->size)
         return 0;
-    if (template_hash(e, run->list_bank, h) < 0)
+    if (template_hash(&run->h, e, run->list_bank, h) < 0)
         return -1;
     if (memcmp(h, e->digest, a->size) != 0) {
         if (run->r->digest_mismatches++ == 0)
@@ -104,8 +104,8 @@ static int on_entry(const struct ima_entry *e, void *ctx, char **err)
     for (int b = 0; b < BANK_COUNT; b++) {
         if (!(r->banks & (1u << b)))
             continue;
-        if (entry_digest(e, (enum bank)b, run->list_bank, ext[b], err) < 0 ||
-            alg_extend((enum bank)b, r->pcr[b], ext[b]) < 0)
+        if (entry_digest(&run->h, e, (enum bank)b, run->list_bank, ext[b], err) < 0 ||
+            alg_hash_extend(&run->h, (enum bank)b, r->pcr[b], ext[b]) < 0)
             return err_set(err, "extending the %s bank", alg_by_bank(b)->name);
     }
     r->violations += e->violation;
@@ -120,7 +120,8 @@ int replay_run(const struct replay_src *src, const struct replay_opts *opts,
 {
     static const struct replay_opts none;
     const struct replay_opts *o = opts ? opts : &none;
-    struct run run = { o, res, o->pcr ? o->pcr : 10, o->list_bank };
+    struct run run = { .o = o, .r = res, .pcr = o->pcr ? o->pcr : 10,
+                       .list_bank = o->list_bank };
     memset(res, 0, sizeof *res);
     res->banks = default_banks(o->banks);
     res->first_mismatch = -1;
@@ -130,7 +131,11 @@ int replay_run(const struct replay_src *src, const struct replay_opts *opts,
     if (dlen != alg_by_bank(run.list_bank)->size)
         return err_set(err, "replay: a %zu-byte list digest cannot be the %s bank's",
                        dlen, alg_by_bank(run.list_bank)->name);
-    if (src->f)
-        return imalist_parse_file(src->f, src->digest_len, on_entry, &run, err);
-    return imalist_parse_buf(src->p, src->n, src->digest_len, on_entry, &run, err);
+    if (alg_hash_new(&run.h) < 0)
+        return err_set(err, "out of memory");
+    int rc = src->f ? imalist_parse_file(src->f, src->digest_len, on_entry, &run, err)
+                    : imalist_parse_buf(src->p, src->n, src->digest_len, on_entry,
+                                        &run, err);
+    alg_hash_free(&run.h);
+    return rc;
 }
