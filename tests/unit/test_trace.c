@@ -532,6 +532,89 @@ static void write_trace_file(const char *path, void (*fill)(FILE *),
     assert_int_equal(fclose(f), 0);
 }
 
+/* A guest command under the fault engine's contract: explicit forwarded,
+ * and the rule that fired. */
+static void w_fault_cmd(FILE *f, unsigned ord, bool forwarded, const char *fate,
+                        const char *rule, const char *action)
+{
+    struct json j;
+    line_begin(&j, f, ord, ord / 10.0);
+    json_str(&j, "dir", "cmd");
+    json_str(&j, "cc", "0x00000182");
+    json_str(&j, "name", "PCR_Extend");
+    json_bool(&j, "forwarded", forwarded);
+    json_str(&j, "fate", fate);
+    json_uint(&j, "pcr", 10);
+    json_obj_begin(&j, "digests");
+    json_str(&j, "sha1", D1A);
+    json_obj_end(&j);
+    json_obj_begin(&j, "fault");
+    json_str(&j, "rule", rule);
+    json_str(&j, "action", action);
+    json_obj_end(&j);
+    line_end(&j);
+}
+
+static void w_release(FILE *f, unsigned ord, bool forwarded)
+{
+    struct json j;
+    line_begin(&j, f, ord, ord / 10.0 + 0.005);
+    json_str(&j, "event", "release");
+    json_bool(&j, "forwarded", forwarded);
+    json_str(&j, "why", "cancel");
+    line_end(&j);
+}
+
+/* One command per action class the shim reports. */
+static void write_fault_trace(FILE *f)
+{
+    w_fault_cmd(f, 1, false, "answered", "refuse", "error");
+    w_rsp(f, 1, "0x00000101", NULL, "synthesised");
+    w_fault_cmd(f, 2, true, "relayed", "lie", "applied-then-error");
+    w_rsp(f, 2, "0x00000101", "0x00000000", "replaced");
+    w_fault_cmd(f, 3, false, "held", "late", "timeout");
+    w_release(f, 3, true);
+    w_rsp(f, 3, "0x00000000", "0x00000000", "relayed");
+    w_fault_cmd(f, 4, false, "held", "never", "timeout");
+    w_release(f, 4, false);
+    w_rsp(f, 4, "0x00000909", NULL, "synthesised");
+    w_fault_cmd(f, 5, true, "relayed", "mute", "drop-response");
+    w_rsp(f, 5, NULL, "0x00000000", "dropped");
+    w_cmd(f, 6, "PCR_Read", "relayed", -1, NULL, NULL);
+}
+
+static void test_trace_fault_contract(void **state)
+{
+    struct tmp *tp = *state;
+    write_trace_file(tp->path, write_fault_trace, NULL);
+    struct trace t;
+    char *err = NULL;
+    if (trace_load(tp->path, &t, &err) != 0)
+        fail_msg("%s", err);
+    static const struct { const char *rule; bool forwarded; int applied; } want[] = {
+        { "refuse", false, 0 }, { "lie", true, 1 }, { "late", true, 1 },
+        { "never", false, 0 }, { "mute", true, 1 },
+    };
+    assert_int_equal(t.n_faults, 5);
+    assert_int_equal(t.n_ext, 5);
+    for (unsigned i = 0; i < 5; i++) {
+        assert_string_equal(t.faults[i].rule, want[i].rule);
+        assert_int_equal(t.faults[i].ord, i + 1);
+        assert_int_equal(t.faults[i].pcr, 10);
+        assert_string_equal(t.faults[i].command, "PCR_Extend");
+        assert_int_equal(t.faults[i].forwarded, want[i].forwarded);
+        assert_int_equal(t.ext[i].forwarded, want[i].forwarded);
+        assert_int_equal(trace_ord_applied(&t, i + 1), want[i].applied);
+    }
+    assert_string_equal(t.faults[1].action, "applied-then-error");
+    assert_int_equal(t.ext[1].guest_rc, 0x101);     /* the guest was lied to */
+    assert_int_equal(t.ext[1].tpm_rc, 0);
+    assert_int_equal(t.ext[4].guest_rc, 0xffffffffu);   /* never answered */
+    assert_int_equal(trace_ord_applied(&t, 6), -1);     /* not an extend */
+    assert_int_equal(trace_applied_count(&t), 3);
+    trace_free(&t);
+}
+
 static void assert_digest(const uint8_t *got, const char *hex, size_t n)
 {
     uint8_t want[ALG_MAX_DIGEST];
@@ -732,6 +815,7 @@ int main(void)
         TT(test_trace_cut_short_last_line),
         TT(test_trace_malformed_middle),
         TT(test_trace_missing),
+        TT(test_trace_fault_contract),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
