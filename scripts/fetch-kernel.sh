@@ -33,12 +33,14 @@ if [ -f "$dest/vmlinuz" ] && [ -f "$dest/package" ]; then
 fi
 
 # The image package the meta package depends on, e.g. linux-image-6.1.0-56-cloud-amd64.
-pkg=$(apt-cache depends "$meta" 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[^ ]*\)$/\1/p' | head -n1)
-if [ -z "$pkg" ]; then
-    if [ "$(id -u)" -eq 0 ]; then
-        apt-get update -q >/dev/null
-        pkg=$(apt-cache depends "$meta" | sed -n 's/^ *Depends: \(linux-image-[^ ]*\)$/\1/p' | head -n1)
-    fi
+image_package() {
+    apt-cache depends "$meta" 2>/dev/null |
+        sed -n 's/^ *Depends: \(linux-image-[^ ]*\)$/\1/p' | head -n1
+}
+pkg=$(image_package)
+if [ -z "$pkg" ] && [ "$(id -u)" -eq 0 ]; then
+    apt-get update -q >/dev/null    # package lists not fetched yet
+    pkg=$(image_package)
 fi
 if [ -z "$pkg" ]; then
     echo "kernel: cannot resolve $meta (run: apt-get update)" >&2
