@@ -24,6 +24,7 @@ struct parser {
     uint8_t digest[ALG_MAX_DIGEST];
     char tmpl_name[IMALIST_NAME_MAX + 1];
     char file_name[IMALIST_EVENT_NAME_MAX + 1];   /* "ima" template only */
+    char file_alg[32];     /* d-ng's "<alg>", NUL-terminated (cut to 31) */
     uint8_t *data;         /* IMALIST_DATA_MAX bytes, allocated once */
     uint64_t index;
     uint64_t entry_off;
@@ -189,8 +190,9 @@ static int split_fields(const struct parser *ps, const struct ima_entry *e,
     return 0;
 }
 
-/* d-ng: "<alg>:\0<digest>". */
-static int parse_dng(const struct parser *ps, const struct field *f,
+/* d-ng: "<alg>:\0<digest>".  The alg ends at ':', so callers get a
+ * NUL-terminated copy. */
+static int parse_dng(struct parser *ps, const struct field *f,
                      struct ima_entry *e, char **err)
 {
     const uint8_t *colon = f->len ? memchr(f->p, ':', f->len) : NULL;
@@ -199,7 +201,10 @@ static int parse_dng(const struct parser *ps, const struct field *f,
         memchr(f->p, 0, alen))
         return err_set(err, "offset %" PRIu64 " (entry %" PRIu64 "): d-ng field "
                        "is not \"<alg>:\\0<digest>\"", f->off, ps->index);
-    e->file_alg = (const char *)f->p;   /* ':' is followed by NUL, see below */
+    size_t n = alen < sizeof ps->file_alg ? alen : sizeof ps->file_alg - 1;
+    memcpy(ps->file_alg, f->p, n);
+    ps->file_alg[n] = '\0';
+    e->file_alg = ps->file_alg;
     e->file_digest = colon + 2;
     e->file_digest_len = f->len - alen - 2;
     return 0;
@@ -237,20 +242,6 @@ static int parse_fields(struct parser *ps, struct ima_entry *e,
         e->sig_len = f[2].len;
     }
     return 0;
-}
-
-/* The alg name in d-ng ends at ':'; hand callers a NUL-terminated copy. */
-static void fix_alg(struct ima_entry *e, char *alg, size_t cap)
-{
-    if (!e->file_digest || e->tmpl == IMA_TMPL_IMA)
-        return;
-    const char *colon = strchr(e->file_alg, ':');
-    size_t n = (size_t)(colon - e->file_alg);
-    if (n >= cap)
-        n = cap - 1;
-    memcpy(alg, e->file_alg, n);
-    alg[n] = '\0';
-    e->file_alg = alg;
 }
 
 static int read_data(struct parser *ps, struct ima_entry *e, char **err)
@@ -308,7 +299,6 @@ static int next_entry(struct parser *ps, struct ima_entry *e, char **err)
 
 static int run(struct parser *ps, imalist_cb cb, void *ctx, char **err)
 {
-    char alg[32];
     if (ps->digest_len == 0)
         ps->digest_len = 20;
     if (ps->digest_len > ALG_MAX_DIGEST)
@@ -323,7 +313,6 @@ static int run(struct parser *ps, imalist_cb cb, void *ctx, char **err)
         rc = next_entry(ps, &e, err);
         if (rc != 0)
             break;
-        fix_alg(&e, alg, sizeof alg);
         rc = cb(&e, ctx, err);
         if (rc < 0) {
             err_prefix(err, "entry %" PRIu64 " at offset %" PRIu64, e.index, e.offset);
