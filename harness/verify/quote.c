@@ -17,20 +17,18 @@ static int short_at(char **err, const struct rd *r, const char *what)
                    r->off, what, rd_left(r));
 }
 
-/* A TPM2B into a fixed array, bounded by cap. */
-static int tpm2b_into(struct rd *r, uint8_t *dst, uint16_t *len, size_t cap,
-                      const char *what, char **err)
+int quote_tpm2b(struct rd *r, const char *file, const char *what, uint8_t *dst,
+                uint16_t *len, size_t cap, char **err)
 {
     size_t at = r->off;
     const uint8_t *p;
     uint16_t n;
     if (rd_tpm2b(r, &p, &n) < 0)
-        return short_at(err, r, what);
-    if (n > cap) {
-        r->off = at;
-        return err_set(err, "quote.msg offset %zu: %s size %u exceeds %zu",
-                       at, what, n, cap);
-    }
+        return err_set(err, "%s offset %zu: %s truncated (%zu bytes left)",
+                       file, at, what, rd_left(r));
+    if (n > cap)
+        return err_set(err, "%s offset %zu: %s size %u exceeds %zu", file, at,
+                       what, n, cap);
     memcpy(dst, p, n);
     *len = n;
     return 0;
@@ -79,10 +77,10 @@ int quote_parse_attest(const uint8_t *p, size_t n, struct quote_attest *a,
     if (a->type != TPM_ST_ATTEST_QUOTE)
         return err_set(err, "quote.msg offset 4: type 0x%04x is not "
                        "TPM_ST_ATTEST_QUOTE", a->type);
-    if (tpm2b_into(&r, a->signer, &a->signer_len, sizeof a->signer,
-                   "qualifiedSigner", err) < 0 ||
-        tpm2b_into(&r, a->nonce, &a->nonce_len, sizeof a->nonce,
-                   "extraData", err) < 0)
+    if (quote_tpm2b(&r, "quote.msg", "qualifiedSigner", a->signer,
+                    &a->signer_len, sizeof a->signer, err) < 0 ||
+        quote_tpm2b(&r, "quote.msg", "extraData", a->nonce, &a->nonce_len,
+                    sizeof a->nonce, err) < 0)
         return -1;
     if (rd_be64(&r, &a->clock) < 0 || rd_be32(&r, &a->reset_count) < 0 ||
         rd_be32(&r, &a->restart_count) < 0 || rd_u8(&r, &a->safe) < 0)
@@ -90,8 +88,8 @@ int quote_parse_attest(const uint8_t *p, size_t n, struct quote_attest *a,
     if (rd_be64(&r, &a->firmware) < 0)
         return short_at(err, &r, "firmwareVersion");
     if (parse_selection(&r, &a->nsel, a->sel, err) < 0 ||
-        tpm2b_into(&r, a->pcr_digest, &a->pcr_digest_len,
-                   sizeof a->pcr_digest, "pcrDigest", err) < 0)
+        quote_tpm2b(&r, "quote.msg", "pcrDigest", a->pcr_digest,
+                    &a->pcr_digest_len, sizeof a->pcr_digest, err) < 0)
         return -1;
     if (rd_left(&r))
         return err_set(err, "quote.msg offset %zu: %zu trailing bytes", r.off,

@@ -85,6 +85,12 @@ int quote_parse_sig(const uint8_t *p, size_t n, struct quote_sig *s,
 int quote_parse_pcrs(const uint8_t *p, size_t n, const struct quote_attest *sel,
                      struct quote_pcrs *out, char **err);
 
+/* For the parsers in quote*.c: a TPM2B from r into dst (at most cap bytes),
+ * or -1 with *err "<file> offset N: <what> truncated|size ... exceeds ...". */
+struct rd;
+int quote_tpm2b(struct rd *r, const char *file, const char *what, uint8_t *dst,
+                uint16_t *len, size_t cap, char **err);
+
 /* Verify sig over msg with the PEM public key.  Returns -1 (with *err) only
  * when it cannot try (bad key, unknown algorithm); otherwise 0 and *valid. */
 int quote_verify_sig(const uint8_t *msg, size_t msg_len,

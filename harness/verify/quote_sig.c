@@ -14,23 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int sig_b(struct rd *r, uint8_t *dst, uint16_t *len, size_t cap,
-                 const char *what, char **err)
-{
-    size_t at = r->off;
-    const uint8_t *p;
-    uint16_t n;
-    if (rd_tpm2b(r, &p, &n) < 0)
-        return err_set(err, "quote.sig offset %zu: %s truncated (%zu bytes left)",
-                       at, what, rd_left(r));
-    if (n > cap)
-        return err_set(err, "quote.sig offset %zu: %s size %u exceeds %zu",
-                       at, what, n, cap);
-    memcpy(dst, p, n);
-    *len = n;
-    return 0;
-}
-
 int quote_parse_sig(const uint8_t *p, size_t n, struct quote_sig *s, char **err)
 {
     struct rd r = rd_init(p, n);
@@ -43,12 +26,15 @@ int quote_parse_sig(const uint8_t *p, size_t n, struct quote_sig *s, char **err)
     switch (s->sig_alg) {
     case TPM_ALG_RSASSA:
     case TPM_ALG_RSAPSS:
-        if (sig_b(&r, s->sig, &s->sig_len, sizeof s->sig, "signature", err) < 0)
+        if (quote_tpm2b(&r, "quote.sig", "signature", s->sig, &s->sig_len,
+                        sizeof s->sig, err) < 0)
             return -1;
         break;
     case TPM_ALG_ECDSA:
-        if (sig_b(&r, s->r, &s->r_len, sizeof s->r, "signatureR", err) < 0 ||
-            sig_b(&r, s->s, &s->s_len, sizeof s->s, "signatureS", err) < 0)
+        if (quote_tpm2b(&r, "quote.sig", "signatureR", s->r, &s->r_len,
+                        sizeof s->r, err) < 0 ||
+            quote_tpm2b(&r, "quote.sig", "signatureS", s->s, &s->s_len,
+                        sizeof s->s, err) < 0)
             return -1;
         break;
     default:
