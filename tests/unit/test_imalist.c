@@ -50,26 +50,51 @@ static int collect(const struct ima_entry *e, void *ctx, char **err)
     return s->stop_after && s->n == s->stop_after ? 1 : 0;
 }
 
-/* A list with one entry of each template, plus a violation. */
-static void build_mixed(struct lbuf *b, uint8_t fd256[32], uint8_t fd1[20])
+/* A list with one entry of each template, plus a violation, and the file
+ * digests it holds. */
+struct mixed {
+    struct lbuf b;
+    uint8_t fd256[32], fd1[20];
+};
+
+static void build_mixed(struct mixed *m)
 {
+    struct lbuf *b = &m->b;
     uint8_t ba[20], sig[5] = { 3, 2, 0, 0, 9 };
     md("sha1", "pcrs0-7", 7, ba);
-    md("sha256", "/etc/passwd contents", 20, fd256);
-    md("sha1", "/bin/sh contents", 16, fd1);
+    md("sha256", "/etc/passwd contents", 20, m->fd256);
+    md("sha1", "/bin/sh contents", 16, m->fd1);
     add_ng(b, 10, "ima-ng", "sha1", ba, 20, "boot_aggregate", NULL, 0, 0);
-    add_ng(b, 10, "ima-ng", "sha256", fd256, 32, "/etc/passwd", NULL, 0, 0);
-    add_ng(b, 10, "ima-sig", "sha256", fd256, 32, "/usr/bin/signed", sig, 5, 0);
-    add_ng(b, 10, "ima-sig", "sha256", fd256, 32, "/usr/bin/unsigned", NULL, 0, 0);
-    add_ima(b, fd1, "/bin/sh", 0);
+    add_ng(b, 10, "ima-ng", "sha256", m->fd256, 32, "/etc/passwd", NULL, 0, 0);
+    add_ng(b, 10, "ima-sig", "sha256", m->fd256, 32, "/usr/bin/signed", sig, 5, 0);
+    add_ng(b, 10, "ima-sig", "sha256", m->fd256, 32, "/usr/bin/unsigned", NULL, 0, 0);
+    add_ima(b, m->fd1, "/bin/sh", 0);
     uint8_t zero[20] = { 0 };
     add_ng(b, 10, "ima-ng", "sha256", zero, 20, "/tmp/violated", NULL, 0, 1);
-    add_ng(b, 11, "ima-ng", "sha256", fd256, 32, "/other/pcr", NULL, 0, 0);
+    add_ng(b, 11, "ima-ng", "sha256", m->fd256, 32, "/other/pcr", NULL, 0, 0);
 }
 
-static void check_mixed(const struct seen *s, const struct lbuf *b,
-                        const uint8_t fd256[32], const uint8_t fd1[20])
+static int mixed_setup(void **state)
 {
+    struct mixed *m = calloc(1, sizeof *m);
+    if (!m)
+        return -1;
+    build_mixed(m);
+    *state = m;
+    return 0;
+}
+
+static int mixed_teardown(void **state)
+{
+    struct mixed *m = *state;
+    free(m->b.p);
+    free(m);
+    return 0;
+}
+
+static void check_mixed(const struct seen *s, const struct mixed *m)
+{
+    const struct lbuf *b = &m->b;
     assert_int_equal(s->n, 7);
     for (size_t i = 0; i < 7; i++) {
         assert_int_equal(s->e[i].offset, b->offs[i]);
@@ -82,7 +107,7 @@ static void check_mixed(const struct seen *s, const struct lbuf *b,
     assert_string_equal(s->e[1].name, "/etc/passwd");
     assert_string_equal(s->e[1].alg, "sha256");
     assert_int_equal(s->e[1].fdlen, 32);
-    assert_memory_equal(s->e[1].fdig, fd256, 32);
+    assert_memory_equal(s->e[1].fdig, m->fd256, 32);
     assert_string_equal(s->e[2].tmpl, "ima-sig");
     assert_int_equal(s->e[2].siglen, 5);
     assert_int_equal(s->e[2].sig[4], 9);
@@ -91,7 +116,7 @@ static void check_mixed(const struct seen *s, const struct lbuf *b,
     assert_string_equal(s->e[4].tmpl, "ima");
     assert_string_equal(s->e[4].name, "/bin/sh");
     assert_string_equal(s->e[4].alg, "sha1");
-    assert_memory_equal(s->e[4].fdig, fd1, 20);
+    assert_memory_equal(s->e[4].fdig, m->fd1, 20);
     assert_int_equal(s->e[4].data_len, 20 + 4 + strlen("/bin/sh"));
     assert_false(s->e[4].violation);
     assert_true(s->e[5].violation);
@@ -101,38 +126,30 @@ static void check_mixed(const struct seen *s, const struct lbuf *b,
 
 static void test_good_buf(void **state)
 {
-    (void)state;
-    struct lbuf b = { 0 };
-    uint8_t fd256[32], fd1[20];
-    build_mixed(&b, fd256, fd1);
+    struct mixed *m = *state;
     struct seen s = { 0 };
     char *err = NULL;
-    assert_int_equal(imalist_parse_buf(b.p, b.n, 0, collect, &s, &err), 0);
+    assert_int_equal(imalist_parse_buf(m->b.p, m->b.n, 0, collect, &s, &err), 0);
     assert_null(err);
-    check_mixed(&s, &b, fd256, fd1);
-    free(b.p);
+    check_mixed(&s, m);
 }
 
 static void test_good_file_and_stop(void **state)
 {
-    (void)state;
-    struct lbuf b = { 0 };
-    uint8_t fd256[32], fd1[20];
-    build_mixed(&b, fd256, fd1);
+    struct mixed *m = *state;
     FILE *f = tmpfile();
     assert_non_null(f);
-    assert_int_equal(fwrite(b.p, 1, b.n, f), b.n);
+    assert_int_equal(fwrite(m->b.p, 1, m->b.n, f), m->b.n);
     rewind(f);
     struct seen s = { 0 };
     char *err = NULL;
     assert_int_equal(imalist_parse_file(f, 20, collect, &s, &err), 0);
-    check_mixed(&s, &b, fd256, fd1);
+    check_mixed(&s, m);
     rewind(f);
     struct seen s2 = { .stop_after = 3 };
     assert_int_equal(imalist_parse_file(f, 20, collect, &s2, &err), 0);
     assert_int_equal(s2.n, 3);
     fclose(f);
-    free(b.p);
 }
 
 static uint64_t err_offset(const char *err)
@@ -146,20 +163,17 @@ static uint64_t err_offset(const char *err)
  * cut fails with an offset inside the cut entry. */
 static void test_truncated_everywhere(void **state)
 {
-    (void)state;
-    struct lbuf b = { 0 };
-    uint8_t fd256[32], fd1[20];
-    build_mixed(&b, fd256, fd1);
-    for (size_t cut = 0; cut < b.n; cut++) {
+    struct mixed *m = *state;
+    for (size_t cut = 0; cut < m->b.n; cut++) {
         size_t whole = 0;
-        while (whole < b.count && b.offs[whole] < cut)
+        while (whole < m->b.count && m->b.offs[whole] < cut)
             whole++;
-        int boundary = whole == b.count ? 0 : b.offs[whole] == cut;
+        int boundary = whole == m->b.count ? 0 : m->b.offs[whole] == cut;
         if (cut == 0)
             boundary = 1;
         struct seen s = { 0 };
         char *err = NULL;
-        int rc = imalist_parse_buf(b.p, cut, 0, collect, &s, &err);
+        int rc = imalist_parse_buf(m->b.p, cut, 0, collect, &s, &err);
         if (boundary) {
             assert_int_equal(rc, 0);
             assert_null(err);
@@ -168,12 +182,11 @@ static void test_truncated_everywhere(void **state)
             assert_int_equal(rc, -1);
             assert_non_null(err);
             uint64_t off = err_offset(err);
-            assert_true(off >= b.offs[whole - 1] && off <= cut);
+            assert_true(off >= m->b.offs[whole - 1] && off <= cut);
             assert_int_equal(s.n, whole - 1);
             free(err);
         }
     }
-    free(b.p);
 }
 
 static void put_le32_at(uint8_t *p, uint32_t v)
@@ -343,9 +356,12 @@ static void test_per_bank_digest(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_good_buf),
-        cmocka_unit_test(test_good_file_and_stop),
-        cmocka_unit_test(test_truncated_everywhere),
+        cmocka_unit_test_setup_teardown(test_good_buf, mixed_setup,
+                                        mixed_teardown),
+        cmocka_unit_test_setup_teardown(test_good_file_and_stop, mixed_setup,
+                                        mixed_teardown),
+        cmocka_unit_test_setup_teardown(test_truncated_everywhere, mixed_setup,
+                                        mixed_teardown),
         cmocka_unit_test(test_corrupt_lengths),
         cmocka_unit_test(test_name_bounds),
         cmocka_unit_test(test_bad_fields),

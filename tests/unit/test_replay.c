@@ -80,6 +80,24 @@ static void build(struct fixture *fx)
         }
 }
 
+static int fx_setup(void **state)
+{
+    struct fixture *fx = malloc(sizeof *fx);
+    if (!fx)
+        return -1;
+    build(fx);
+    *state = fx;
+    return 0;
+}
+
+static int fx_teardown(void **state)
+{
+    struct fixture *fx = *state;
+    free(fx->b.p);
+    free(fx);
+    return 0;
+}
+
 static struct replay_src src_of(const struct fixture *fx)
 {
     return (struct replay_src){ .p = fx->b.p, .n = fx->b.n };
@@ -95,16 +113,14 @@ static void assert_chain(const struct replay_result *r, const struct fixture *fx
 
 static void test_full_replay(void **state)
 {
-    (void)state;
-    struct fixture fx;
-    build(&fx);
-    struct replay_src src = src_of(&fx);
+    struct fixture *fx = *state;
+    struct replay_src src = src_of(fx);
     struct replay_opts o = { .banks = ALL_BANKS };
     struct replay_result r;
     char *err = NULL;
     assert_int_equal(replay_run(&src, &o, &r, &err), 0);
     assert_null(err);
-    assert_chain(&r, &fx, NE);
+    assert_chain(&r, fx, NE);
     assert_int_equal(r.entries, NE);
     assert_int_equal(r.extends, NE - 1);
     assert_int_equal(r.other_pcr, 1);
@@ -115,14 +131,13 @@ static void test_full_replay(void **state)
     /* default banks: sha1 + sha256; same values from a FILE */
     FILE *f = tmpfile();
     assert_non_null(f);
-    assert_int_equal(fwrite(fx.b.p, 1, fx.b.n, f), fx.b.n);
+    assert_int_equal(fwrite(fx->b.p, 1, fx->b.n, f), fx->b.n);
     rewind(f);
     struct replay_src fsrc = { .f = f };
     assert_int_equal(replay_run(&fsrc, NULL, &r, &err), 0);
     assert_int_equal(r.banks, (1u << BANK_SHA1) | (1u << BANK_SHA256));
-    assert_chain(&r, &fx, NE);
+    assert_chain(&r, fx, NE);
     fclose(f);
-    free(fx.b.p);
 }
 
 static void test_violation_only(void **state)
@@ -168,31 +183,26 @@ static int step_check(const struct replay_step *s, void *ctx, char **err)
 
 static void test_prefix_and_steps(void **state)
 {
-    (void)state;
-    struct fixture fx;
-    build(&fx);
-    struct replay_src src = src_of(&fx);
+    struct fixture *fx = *state;
+    struct replay_src src = src_of(fx);
     struct replay_result r;
     char *err = NULL;
     for (size_t k = 1; k <= NE; k++) {
         struct replay_opts o = { .banks = ALL_BANKS, .max_entries = k };
         assert_int_equal(replay_run(&src, &o, &r, &err), 0);
         assert_int_equal(r.entries, k);
-        assert_chain(&r, &fx, k);
+        assert_chain(&r, fx, k);
     }
-    struct steps st = { &fx, 0 };
+    struct steps st = { fx, 0 };
     struct replay_opts o = { .banks = ALL_BANKS, .on_step = step_check, .ctx = &st };
     assert_int_equal(replay_run(&src, &o, &r, &err), 0);
     assert_int_equal(st.seen, NE - 1);
-    free(fx.b.p);
 }
 
 static void test_compare_pcr(void **state)
 {
-    (void)state;
-    struct fixture fx;
-    build(&fx);
-    struct replay_src src = src_of(&fx);
+    struct fixture *fx = *state;
+    struct replay_src src = src_of(fx);
     struct replay_opts o = { .banks = ALL_BANKS };
     struct replay_vs_pcr m;
     struct replay_result r;
@@ -200,7 +210,7 @@ static void test_compare_pcr(void **state)
     uint8_t target[BANK_COUNT][ALG_MAX_DIGEST];
 
     /* the PCR lags: it reflects entries 0..2 only */
-    memcpy(target, fx.chain[3], sizeof target);
+    memcpy(target, fx->chain[3], sizeof target);
     assert_int_equal(replay_compare_pcr(&src, &o, target, &m, &r, &err), 0);
     for (int b = 0; b < BANK_COUNT; b++) {
         assert_false(m.equal[b]);
@@ -210,7 +220,7 @@ static void test_compare_pcr(void **state)
         assert_string_equal(m.diverge[b].file_name, "/bin/old");
     }
     /* the whole list */
-    memcpy(target, fx.chain[NE], sizeof target);
+    memcpy(target, fx->chain[NE], sizeof target);
     assert_int_equal(replay_compare_pcr(&src, &o, target, &m, &r, &err), 0);
     for (int b = 0; b < BANK_COUNT; b++) {
         assert_true(m.equal[b]);
@@ -225,20 +235,17 @@ static void test_compare_pcr(void **state)
     assert_string_equal(m.diverge[BANK_SHA256].file_name, "boot_aggregate");
     /* a value no prefix reaches (sha256 of the full chain value) */
     for (int b = 0; b < BANK_COUNT; b++)
-        md(bank_md[b], fx.chain[NE][b], bank_len[b], target[b]);
+        md(bank_md[b], fx->chain[NE][b], bank_len[b], target[b]);
     assert_int_equal(replay_compare_pcr(&src, &o, target, &m, &r, &err), 0);
     assert_false(m.equal[BANK_SHA1]);
     assert_int_equal(m.first_match[BANK_SHA1], -1);
     assert_int_equal(m.diverge[BANK_SHA1].index, -1);
-    free(fx.b.p);
 }
 
 static void test_compare_extends(void **state)
 {
-    (void)state;
-    struct fixture fx;
-    build(&fx);
-    struct replay_src src = src_of(&fx);
+    struct fixture *fx = *state;
+    struct replay_src src = src_of(fx);
     struct replay_opts o = { .banks = ALL_BANKS };
     struct replay_vs_extends d;
     struct replay_result r;
@@ -246,8 +253,8 @@ static void test_compare_extends(void **state)
     uint8_t ext[NE][BANK_COUNT][ALG_MAX_DIGEST];
     size_t n = 0;
     for (size_t i = 0; i < NE; i++)
-        if (fx.pcr[i] == 10)
-            memcpy(ext[n++], fx.ext[i], sizeof ext[0]);
+        if (fx->pcr[i] == 10)
+            memcpy(ext[n++], fx->ext[i], sizeof ext[0]);
 
     assert_int_equal(replay_compare_extends(&src, &o, (const void *)ext, n, &d, &r, &err), 0);
     assert_int_equal(d.kind, REPLAY_DIV_NONE);
@@ -282,41 +289,35 @@ static void test_compare_extends(void **state)
     assert_int_equal(replay_compare_extends(&src, &p, (const void *)ext, n, &d, &r, &err), 0);
     assert_int_equal(d.kind, REPLAY_DIV_TPM_LONGER);
     assert_int_equal(d.extend_no, 3);
-    free(fx.b.p);
 }
 
 static void test_tampered_data(void **state)
 {
-    (void)state;
-    struct fixture fx;
-    build(&fx);
+    struct fixture *fx = *state;
     /* change one byte of entry 6's file name: its list digest no longer
      * matches its data, and the sha256 bank changes while sha1 does not */
-    size_t at = fx.b.offs[7] - 3;     /* inside "/etc/b\0" */
-    fx.b.p[at] ^= 0x20;
-    struct replay_src src = src_of(&fx);
+    size_t at = fx->b.offs[7] - 3;     /* inside "/etc/b\0" */
+    fx->b.p[at] ^= 0x20;
+    struct replay_src src = src_of(fx);
     struct replay_opts o = { .banks = ALL_BANKS };
     struct replay_result r;
     char *err = NULL;
     assert_int_equal(replay_run(&src, &o, &r, &err), 0);
     assert_int_equal(r.digest_mismatches, 1);
     assert_int_equal(r.first_mismatch, 6);
-    assert_memory_equal(r.pcr[BANK_SHA1], fx.chain[NE][BANK_SHA1], 20);
-    assert_memory_not_equal(r.pcr[BANK_SHA256], fx.chain[NE][BANK_SHA256], 32);
-    free(fx.b.p);
+    assert_memory_equal(r.pcr[BANK_SHA1], fx->chain[NE][BANK_SHA1], 20);
+    assert_memory_not_equal(r.pcr[BANK_SHA256], fx->chain[NE][BANK_SHA256], 32);
 }
 
 static void test_per_bank_list(void **state)
 {
-    (void)state;
     /* binary_runtime_measurements_sha256: the digest field is the sha256
      * template hash; replaying it must give the classic list's sha256 value */
-    struct fixture fx;
-    build(&fx);
+    struct fixture *fx = *state;
     struct lbuf pb = { 0 };
     struct replay_result r;
     char *err = NULL;
-    struct replay_src src = src_of(&fx);
+    struct replay_src src = src_of(fx);
     struct replay_opts o = { .banks = ALL_BANKS };
     assert_int_equal(replay_run(&src, &o, &r, &err), 0);
     uint8_t want[32];
@@ -324,13 +325,13 @@ static void test_per_bank_list(void **state)
     for (size_t i = 0; i < NE; i++) {
         if (i == 3)
             continue;                       /* rebuild ima-ng/sig entries only */
-        size_t s = fx.b.offs[i], e = i + 1 < NE ? fx.b.offs[i + 1] : fx.b.n;
-        lb_put(&pb, fx.b.p + s, 4);
+        size_t s = fx->b.offs[i], e = i + 1 < NE ? fx->b.offs[i + 1] : fx->b.n;
+        lb_put(&pb, fx->b.p + s, 4);
         uint8_t d[32] = { 0 };
-        if (!fx.violation[i])
-            memcpy(d, fx.ext[i][BANK_SHA256], 32);
+        if (!fx->violation[i])
+            memcpy(d, fx->ext[i][BANK_SHA256], 32);
         lb_put(&pb, d, 32);
-        lb_put(&pb, fx.b.p + s + 24, e - s - 24);
+        lb_put(&pb, fx->b.p + s + 24, e - s - 24);
     }
     struct replay_src ps = { .p = pb.p, .n = pb.n, .digest_len = 32 };
     struct replay_opts po = { .banks = 1u << BANK_SHA256, .list_bank = BANK_SHA256 };
@@ -339,10 +340,10 @@ static void test_per_bank_list(void **state)
     /* same as the chain without entry 3 */
     uint8_t v[32] = { 0 }, cat[64];
     for (size_t i = 0; i < NE; i++) {
-        if (i == 3 || fx.pcr[i] != 10)
+        if (i == 3 || fx->pcr[i] != 10)
             continue;
         memcpy(cat, v, 32);
-        memcpy(cat + 32, fx.ext[i][BANK_SHA256], 32);
+        memcpy(cat + 32, fx->ext[i][BANK_SHA256], 32);
         md("sha256", cat, 64, v);
     }
     assert_memory_equal(r.pcr[BANK_SHA256], v, 32);
@@ -353,19 +354,21 @@ static void test_per_bank_list(void **state)
     assert_non_null(err);
     free(err);
     free(pb.p);
-    free(fx.b.p);
 }
+
+/* A test on a freshly built fixture (teardown frees it even after a failed assert). */
+#define FX(t) cmocka_unit_test_setup_teardown(t, fx_setup, fx_teardown)
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_full_replay),
+        FX(test_full_replay),
         cmocka_unit_test(test_violation_only),
-        cmocka_unit_test(test_prefix_and_steps),
-        cmocka_unit_test(test_compare_pcr),
-        cmocka_unit_test(test_compare_extends),
-        cmocka_unit_test(test_tampered_data),
-        cmocka_unit_test(test_per_bank_list),
+        FX(test_prefix_and_steps),
+        FX(test_compare_pcr),
+        FX(test_compare_extends),
+        FX(test_tampered_data),
+        FX(test_per_bank_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
