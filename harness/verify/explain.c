@@ -38,26 +38,27 @@ static int align(const struct list_entries *c, const struct trace *t, unsigned b
     return 0;
 }
 
-/* Replay with the alignment's multiplicities; true when it gives the TPM's
- * PCR 10 in every bank. */
-static bool replays_to_truth(const struct list_entries *c, const unsigned *times,
-                             const struct trace *t, unsigned banks)
+/* Replay with the alignment's multiplicities: 1 when it gives the TPM's
+ * PCR 10 in every bank, 0 when not, -1 when hashing failed. */
+static int replays_to_truth(const struct list_entries *c, const unsigned *times,
+                            const struct trace *t, unsigned banks)
 {
     uint8_t pcr[BANK_COUNT][ALG_MAX_DIGEST];
     memset(pcr, 0, sizeof(pcr));
     for (size_t i = 0; i < c->n; i++)
         for (unsigned k = 0; k < times[i]; k++)
             for (int b = 0; b < BANK_COUNT; b++)
-                if (banks & (1u << b))
-                    alg_extend((enum bank)b, pcr[b], c->v[i].ext[b]);
+                if ((banks & (1u << b)) &&
+                    alg_extend((enum bank)b, pcr[b], c->v[i].ext[b]) < 0)
+                    return -1;
     for (int b = 0; b < BANK_COUNT; b++) {
         if (!(banks & (1u << b)))
             continue;
         if (!(t->truth_mask & (1u << b)) ||
             memcmp(pcr[b], t->truth[b], alg_by_bank((enum bank)b)->size))
-            return false;
+            return 0;
     }
-    return true;
+    return 1;
 }
 
 static void describe(const struct list_entries *c, const unsigned *times,
@@ -94,10 +95,13 @@ void explain_run(const struct list_entries *le, const struct trace *t,
     }
     if (align(le, t, le->banks, times, x) == 0) {
         describe(le, times, x);
-        x->found = replays_to_truth(le, times, t, le->banks);
+        int replayed = replays_to_truth(le, times, t, le->banks);
+        x->found = replayed == 1;
         if (!x->found)
-            snprintf(x->why, sizeof(x->why), "replaying the list with these "
-                     "changes does not give the TPM's PCR 10");
+            snprintf(x->why, sizeof(x->why), "%s", replayed < 0 ?
+                     "hashing the adjusted replay failed" :
+                     "replaying the list with these changes does not give "
+                     "the TPM's PCR 10");
     }
     free(times);
 }
