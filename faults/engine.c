@@ -22,8 +22,11 @@ const char *fault_action_name(enum fault_action a)
                ? action_names[a] : "?";
 }
 
-bool fault_action_forwards(enum fault_action a, bool applied_late)
+bool fault_action_forwards(enum fault_action a, bool applied_late,
+                           bool on_response)
 {
+    if (on_response)
+        return true;
     switch (a) {
     case FA_NONE:
     case FA_APPLIED_ERROR:
@@ -80,17 +83,22 @@ static bool count_and_trigger(const struct fault_rule *r,
     return true;
 }
 
+/* on_response: the rule's direction, or false for the commands after a
+ * failure-mode rule fired (a TPM in failure mode executes nothing). */
 static void set_decision(struct fault_decision *d, const struct fault_rule *r,
-                         int idx)
+                         int idx, bool on_response)
 {
     d->action = r->action;
     d->rule = idx;
     d->rc = r->rc;
     d->delay_ms = r->delay_ms;
-    d->applied_late = r->applied_late;
+    d->on_response = on_response;
+    d->applied_late = r->applied_late ||
+                      (on_response && r->action == FA_TIMEOUT);
     if (r->action == FA_FAILURE_MODE)
         d->rc = TPM_RC_FAILURE;
-    d->forwarded = fault_action_forwards(r->action, r->applied_late);
+    d->forwarded = fault_action_forwards(r->action, d->applied_late,
+                                         on_response);
 }
 
 void fault_decide(struct fault_engine *e, const struct fault_frame *f,
@@ -109,13 +117,14 @@ void fault_decide(struct fault_engine *e, const struct fault_frame *f,
             winner = i;
     }
     if (e->failure_mode) {   /* a TPM in failure mode answers everything so */
-        set_decision(d, &e->rules[e->failure_rule], e->failure_rule);
+        set_decision(d, &e->rules[e->failure_rule], e->failure_rule, false);
         return;
     }
     if (winner < 0)
         return;
     e->state[winner].fired++;
-    set_decision(d, &e->rules[winner], winner);
+    set_decision(d, &e->rules[winner], winner,
+                 e->rules[winner].direction == FD_RESPONSE);
     if (e->rules[winner].action == FA_FAILURE_MODE) {
         e->failure_mode = true;
         e->failure_rule = winner;

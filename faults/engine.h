@@ -3,7 +3,11 @@
  *
  * Evaluation, for each rule in script order, on each guest command:
  *   1. match: command code (or any), PCR index (PCR_Extend only);
- *      a frame that does not match leaves the rule untouched;
+ *      a frame that does not match leaves the rule untouched.  The
+ *      direction (command or response) is a match key too, but every guest
+ *      command has both frames, so it never changes whether a rule matches
+ *      or counts: it is carried into the decision (on_response), which
+ *      says which frame of the exchange the action acts on;
  *   2. count: the rule's matched-frame count k becomes k+1 (1-based);
  *   3. draw: when the rule has a probability, its stream gives one draw for
  *      every matched frame, whatever the other triggers say, so the k-th
@@ -14,7 +18,9 @@
  *   5. the first rule that fires decides the frame; later rules still count
  *      the frame (steps 1-3) but do not fire on it.
  * A failure-mode rule that fired stays in force: every later command is
- * answered TPM_RC_FAILURE. */
+ * answered TPM_RC_FAILURE without being forwarded, whatever the rule's
+ * direction (with direction = response only the command it fired on was
+ * applied). */
 #ifndef TPMFAULT_ENGINE_H
 #define TPMFAULT_ENGINE_H
 
@@ -39,12 +45,21 @@ enum fault_action {
     FA_CLOSE,           /* the data channel closes, as if swtpm died */
 };
 
+/* Which frame of the exchange a rule's action acts on.  Stored as a
+ * script's enumerated value (kv.h): index + 1 of its name, 0 = not given. */
+enum fault_direction {
+    FD_UNSET,           /* not given: FD_COMMAND */
+    FD_COMMAND,         /* the guest's command, before it reaches swtpm */
+    FD_RESPONSE,        /* swtpm's response: the command is always applied */
+};
+
 struct fault_rule {
     char name[32];
     int line;                  /* where the script defines it */
     /* match */
     uint32_t cc;               /* FAULT_CC_ANY or a command code */
     int pcr;                   /* FAULT_PCR_ANY or an index */
+    int direction;             /* enum fault_direction */
     /* triggers: 0 = not set */
     unsigned nth, after, every, times, from, to;
     unsigned ppm;              /* 0 = not set; 1..1000000 */
@@ -85,7 +100,8 @@ struct fault_decision {
     int rule;                  /* index, or -1 */
     uint32_t rc;
     unsigned delay_ms;
-    bool applied_late;
+    bool applied_late;         /* FA_TIMEOUT: implied when on_response */
+    bool on_response;          /* the action acts on swtpm's response */
     bool forwarded;            /* whether the command reaches swtpm */
 };
 
@@ -95,7 +111,9 @@ void fault_decide(struct fault_engine *e, const struct fault_frame *f,
                   struct fault_decision *d);
 
 const char *fault_action_name(enum fault_action a);
-/* Whether a command under this action reaches swtpm. */
-bool fault_action_forwards(enum fault_action a, bool applied_late);
+/* Whether a command under this action reaches swtpm: always when the
+ * action acts on the response. */
+bool fault_action_forwards(enum fault_action a, bool applied_late,
+                           bool on_response);
 
 #endif

@@ -131,15 +131,21 @@ static int parse_ppm(const struct kv_spec *sp, const char *value, void *field,
     return 0;
 }
 
+/* enum fault_direction: index + 1 */
+static const char *const direction_names[] = { "command", "response", NULL };
+
 #define U(key, f, lo, hi, help) \
     { key, KV_UINT, RULE(f), 0, lo, hi, NULL, 0, help, NULL }
 #define F(key, f, fn, set, help) \
     { key, KV_FUNC, RULE(f), 0, 0, 0, NULL, set, help, fn }
+#define E(key, f, names, help) \
+    { key, KV_ENUM, RULE(f), 0, 0, 0, names, 0, help, NULL }
 
 const struct kv_spec fault_keys[] = {
     F("name", name, parse_name, 0, "the rule's name: its random stream and its report label"),
     F("command", cc, parse_command, 0, "match: command name or number, or any"),
     F("pcr", pcr, parse_pcr, 0, "match: PCR index of a PCR_Extend, or any"),
+    E("direction", direction, direction_names, "the frame the action acts on: the command (before swtpm) or swtpm's response"),
     U("nth", nth, 1, 1000000, "fire on the nth matched frame"),
     U("after", after, 0, 1000000, "fire only after N matched frames"),
     U("every", every, 1, 1000000, "fire on every Kth matched frame"),
@@ -203,6 +209,9 @@ int fault_rule_check(const struct fault_rule *r, const char *path, char **err)
         what = "delay_ms applies only to delay and timeout";
     else if (r->has_applied && r->action != FA_TIMEOUT)
         what = "applied applies only to timeout";
+    else if (r->has_applied && !r->applied_late && r->direction == FD_RESPONSE)
+        what = "contradiction: applied = no, but with direction = response "
+               "the command always reaches swtpm (applied = yes is implied)";
     else if (r->pcr != FAULT_PCR_ANY && r->cc != FAULT_CC_ANY && r->cc != 0x182)
         what = "pcr matches PCR_Extend only";
     if (what)

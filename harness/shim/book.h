@@ -13,8 +13,10 @@ struct inflight {
     bool active;
     bool at_tpm;          /* forwarded to swtpm, response not yet back */
     bool cancel_seen;     /* CMD_CANCEL_TPM_CMD arrived meanwhile */
-    bool delaying;        /* waiting out a delay before forwarding */
-    bool held;            /* held by a fault, not forwarded */
+    bool delaying;        /* waiting out a delay before forwarding, or
+                           * (ACT_DELAY_RSP) before relaying the response */
+    bool held;            /* held by a fault: the command, not forwarded,
+                           * or (ACT_HOLD_RSP) swtpm's response */
     uint64_t ord;         /* 1-based; the response carries the same */
     struct tpm_hdr hdr;   /* the command's header */
     const char *name;

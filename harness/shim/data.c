@@ -13,7 +13,11 @@
  *            waits on the data fd, so every hold ends with a response;
  *   drop     forward, read swtpm's response, answer nothing;
  *   close    close the data socket towards QEMU (QEMU then answers guest
- *            commands itself); the shim keeps its swtpm end for the truth.
+ *            commands itself); the shim keeps its swtpm end for the truth;
+ *   delay-rsp, hold-rsp, close-rsp  (a rule with direction = response)
+ *            forward at once; swtpm's response is relayed late, held like
+ *            a command (data_release), or the data socket towards QEMU
+ *            closes instead (rsp_fault.c).
  * A frame whose size field is below the header or above the negotiated
  * buffer size, or that stays incomplete past its deadline, is traced as
  * an error and answered with a TPM error response (TPM_RC_COMMAND_SIZE,
@@ -22,11 +26,15 @@
  *
  * Trace: each command line has "forwarded" (reached swtpm at once or
  * after a delay), "fate" (relay_fate) and, when a rule fired,
- * "fault": {"rule", "action"}; a hold's end is an "event":"release" line
- * with "forwarded" and "why"; each response line has "rc" (what the guest
- * received; absent when nothing), "tpm_rc" (swtpm's answer; present when
- * the command was forwarded and swtpm's header arrived) and "fate"
- * ("relayed", "replaced", "synthesised", "dropped"). */
+ * "fault": {"rule", "action"}, plus "direction": "response" when the rule
+ * acts on swtpm's response; a hold's end is an "event":"release" line
+ * with "forwarded" and "why" (and "direction": "response" when a response
+ * was held: "forwarded" is then true, the command went at once); each
+ * response line has "rc" (what the guest received; absent when nothing),
+ * "tpm_rc" (swtpm's answer; present when the command was forwarded and
+ * swtpm's header arrived) and "fate" ("relayed", "replaced",
+ * "synthesised", "dropped"; for a response a rule acted on, "delayed" or
+ * "held" when relayed late, "closed" when the channel closed instead). */
 #include "shim/shim.h"
 
 #include <errno.h>
@@ -208,6 +216,8 @@ static void trace_cmd(struct shim *s, const struct relay_decision *dec)
             json_uint(j, "delay_ms", dec->delay_ms);
         if (dec->action == ACT_HOLD)
             json_bool(j, "applied_late", dec->applied_late);
+        if (dec->on_response)
+            json_str(j, "direction", "response");
         json_obj_end(j);
     }
     if (f->hdr.code == TPM2_CC_PCR_EXTEND && !frame_tag_is_tpm12(f->hdr.tag))
@@ -257,12 +267,17 @@ void data_release(struct shim *s, const char *why)
         return;
     shim_timer_off(s, &d->hold_timer);
     f->held = false;
-    bool fwd = d->dec.applied_late;
+    bool rsp = d->dec.action == ACT_HOLD_RSP;   /* forwarded long ago */
+    bool fwd = rsp || d->dec.applied_late;
     struct json *j = trace_begin(&s->trace, f->ord);
     json_str(j, "event", "release");
     json_bool(j, "forwarded", fwd);
     json_str(j, "why", why);
+    if (rsp)
+        json_str(j, "direction", "response");
     trace_end(&s->trace);
+    if (rsp)
+        return data_relay_rsp(s, "held");
     if (fwd)
         return forward(s);
     synthesise(s, TPM2_RC_CANCELED, TPM2_RC_CANCELED);
@@ -279,6 +294,8 @@ void data_settle(struct shim *s)
     if (f->delaying) {
         shim_timer_off(s, &d->hold_timer);
         f->delaying = false;
+        if (d->dec.action == ACT_DELAY_RSP)
+            return data_relay_rsp(s, "delayed");
         forward(s);
     }
 }
@@ -320,6 +337,9 @@ static void cmd_complete(struct shim *s, const struct tpm_hdr *h)
     case ACT_RELAY:
     case ACT_REPLACE:
     case ACT_DROP:
+    case ACT_DELAY_RSP:
+    case ACT_HOLD_RSP:
+    case ACT_CLOSE_RSP:
         return forward(s);
     }
 }
@@ -365,7 +385,23 @@ static void on_qemu(struct evloop *l, int fd, int mask, void *p)
         cmd_complete(s, &h);
 }
 
-/* swtpm's response is complete: trace it, and relay, replace or drop. */
+void data_relay_rsp(struct shim *s, const char *fate)
+{
+    struct data_relay *d = &s->data;
+    uint32_t rc = d->rsp_have >= TPM_HDR_SIZE ? be32_at(d->rsp + 6) : 0;
+    trace_rsp(s, HAS_RC | HAS_TPM, rc, rc, fate);
+    send_guest(s, d->rsp, d->rsp_have);
+}
+
+void data_close_for_rsp(struct shim *s, bool has_tpm, uint32_t tpm_rc)
+{
+    s->data.book.cur.at_tpm = false;   /* nothing more to wait for */
+    trace_rsp(s, has_tpm ? HAS_TPM : 0, 0, tpm_rc, "closed");
+    guest_gone(s);
+}
+
+/* swtpm's response is complete: trace it, and relay, replace or drop it,
+ * or hand it to a response fault (rsp_fault.c). */
 static void rsp_complete(struct shim *s, const struct tpm_hdr *h)
 {
     struct data_relay *d = &s->data;
@@ -381,14 +417,18 @@ static void rsp_complete(struct shim *s, const struct tpm_hdr *h)
     case ACT_DROP:
         trace_rsp(s, HAS_TPM, 0, h->code, "dropped");
         return next_cmd(s);
+    case ACT_DELAY_RSP:
+    case ACT_HOLD_RSP:
+    case ACT_CLOSE_RSP:
+        return rsp_fault_take(s, h->code);
     default:
-        trace_rsp(s, HAS_RC | HAS_TPM, h->code, h->code, "relayed");
-        return send_guest(s, d->rsp, d->rsp_have);
+        return data_relay_rsp(s, "relayed");
     }
 }
 
 /* swtpm's answer never became a frame: TPM_RC_FAILURE to the guest (or
- * nothing, when QEMU is gone or the rule drops responses). */
+ * nothing, when QEMU is gone or the rule drops responses; a close on the
+ * response still closes).  A delayed or held response is not waited for. */
 static void rsp_failed(struct shim *s)
 {
     struct data_relay *d = &s->data;
@@ -398,6 +438,8 @@ static void rsp_failed(struct shim *s)
         trace_rsp(s, has, 0, tpm_rc, "dropped");
         return next_cmd(s);
     }
+    if (d->dec.action == ACT_CLOSE_RSP)
+        return data_close_for_rsp(s, has, tpm_rc);
     answer_guest(s, TPM2_RC_FAILURE, TPM12_FAIL, has, tpm_rc, "synthesised");
 }
 

@@ -23,6 +23,44 @@ int fault_frame_pcr(const struct inflight *cmd, const uint8_t *frame,
     return FAULT_PCR_ANY;
 }
 
+/* A rule acting on swtpm's response: the command is always forwarded. */
+static enum relay_action on_response(enum fault_action a)
+{
+    switch (a) {
+    case FA_DELAY:
+        return ACT_DELAY_RSP;
+    case FA_TIMEOUT:
+        return ACT_HOLD_RSP;
+    case FA_DROP_RESPONSE:
+        return ACT_DROP;
+    case FA_CLOSE:
+        return ACT_CLOSE_RSP;
+    default:   /* error, applied-then-error, cancel, failure-mode: rc */
+        return ACT_REPLACE;
+    }
+}
+
+/* A rule acting on the guest's command. */
+static enum relay_action on_command(enum fault_action a)
+{
+    switch (a) {
+    case FA_APPLIED_ERROR:
+        return ACT_REPLACE;
+    case FA_DELAY:
+        return ACT_DELAY;
+    case FA_TIMEOUT:
+        return ACT_HOLD;
+    case FA_DROP_RESPONSE:
+        return ACT_DROP;
+    case FA_CLOSE:
+        return ACT_CLOSE;
+    case FA_NONE:
+        return ACT_RELAY;
+    default:   /* error, cancel, failure-mode: the shim answers rc */
+        return ACT_ANSWER;
+    }
+}
+
 struct relay_decision fault_to_relay(const struct fault_engine *e,
                                      const struct fault_decision *fd)
 {
@@ -34,36 +72,14 @@ struct relay_decision fault_to_relay(const struct fault_engine *e,
     r.rc = r.rc12 = fd->rc;
     r.delay_ms = fd->delay_ms;
     r.applied_late = fd->applied_late;
-    switch (fd->action) {
-    case FA_NONE:
-        break;
-    case FA_ERROR:
-        r.action = ACT_ANSWER;
-        break;
-    case FA_APPLIED_ERROR:
-        r.action = ACT_REPLACE;
-        break;
-    case FA_DELAY:
-        r.action = ACT_DELAY;
-        break;
-    case FA_TIMEOUT:
-        r.action = ACT_HOLD;
-        break;
-    case FA_CANCEL:
-        r.action = ACT_ANSWER;
+    r.on_response = fd->on_response;
+    r.action = fd->on_response ? on_response(fd->action)
+                               : on_command(fd->action);
+    if (fd->action == FA_CANCEL) {
         r.rc = r.rc12 = TPM2_RC_CANCELED;
-        break;
-    case FA_DROP_RESPONSE:
-        r.action = ACT_DROP;
-        break;
-    case FA_FAILURE_MODE:
-        r.action = ACT_ANSWER;
+    } else if (fd->action == FA_FAILURE_MODE) {
         r.rc = TPM2_RC_FAILURE;
         r.rc12 = TPM12_FAIL;
-        break;
-    case FA_CLOSE:
-        r.action = ACT_CLOSE;
-        break;
     }
     return r;
 }
@@ -97,6 +113,8 @@ void shim_use_faults(struct shim *s, struct fault_engine *e)
         json_obj_begin(j, NULL);
         json_str(j, "name", e->rules[i].name);
         json_str(j, "action", fault_action_name(e->rules[i].action));
+        if (e->rules[i].direction == FD_RESPONSE)
+            json_str(j, "direction", "response");
         json_obj_end(j);
     }
     json_arr_end(j);

@@ -10,7 +10,8 @@
 struct shim;
 
 /* Decide s's guest commands with e (started, outliving s); traces
- * {"event":"faults","seed":"N","rules":[{"name","action"}..]}. */
+ * {"event":"faults","seed":"N","rules":[{"name","action"}..]}, a rule
+ * with "direction":"response" when it acts on swtpm's response. */
 void shim_use_faults(struct shim *s, struct fault_engine *e);
 
 /* ctx is a struct fault_engine * on which fault_engine_start() ran. */
@@ -21,7 +22,10 @@ relay_decide_fn relay_decide_faults;
 int fault_frame_pcr(const struct inflight *cmd, const uint8_t *frame,
                     size_t len);
 
-/* The relay's form of one engine decision (rule names come from e). */
+/* The relay's form of one engine decision (rule names come from e).  On
+ * the response, error, applied-then-error, cancel and failure-mode replace
+ * swtpm's answer (ACT_REPLACE), delay, timeout and close become
+ * ACT_DELAY_RSP, ACT_HOLD_RSP, ACT_CLOSE_RSP. */
 struct relay_decision fault_to_relay(const struct fault_engine *e,
                                      const struct fault_decision *fd);
 

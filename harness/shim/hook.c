@@ -17,6 +17,9 @@ const char *relay_fate(enum relay_action a)
     case ACT_RELAY:
     case ACT_REPLACE:
     case ACT_DROP:
+    case ACT_DELAY_RSP:
+    case ACT_HOLD_RSP:
+    case ACT_CLOSE_RSP:
         return "relayed";
     case ACT_ANSWER:
         return "answered";
@@ -37,6 +40,9 @@ bool relay_forwards(enum relay_action a)
     case ACT_REPLACE:
     case ACT_DELAY:
     case ACT_DROP:
+    case ACT_DELAY_RSP:
+    case ACT_HOLD_RSP:
+    case ACT_CLOSE_RSP:
         return true;
     default:
         return false;

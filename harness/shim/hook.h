@@ -21,14 +21,24 @@ enum relay_action {
                    * applied_late, else answer TPM_RC_CANCELED */
     ACT_DROP,     /* forward; read swtpm's response, answer nothing */
     ACT_CLOSE,    /* do not forward; close the data channel to QEMU */
+    /* Acting on swtpm's response (a rule's direction = response): the
+     * command is forwarded at once and applied. */
+    ACT_DELAY_RSP,  /* relay swtpm's response delay_ms after it came */
+    ACT_HOLD_RSP,   /* hold swtpm's response until a cancel, delay_ms (when
+                     * non-zero) or shutdown; then relay it */
+    ACT_CLOSE_RSP,  /* read swtpm's response, then close the data channel
+                     * to QEMU instead of answering */
 };
 
 struct relay_decision {
     enum relay_action action;
     uint32_t rc;          /* ACT_ANSWER, ACT_REPLACE: TPM 2.0 answer */
     uint32_t rc12;        /* the same for a TPM 1.2 command */
-    unsigned delay_ms;    /* ACT_DELAY: wait; ACT_HOLD: limit, 0 = none */
+    unsigned delay_ms;    /* ACT_DELAY(_RSP): wait; ACT_HOLD(_RSP): limit,
+                           * 0 = none */
     bool applied_late;    /* ACT_HOLD: forwarded when the hold ends */
+    bool on_response;     /* the rule acts on swtpm's response (ACT_*_RSP,
+                           * or ACT_REPLACE / ACT_DROP) */
     const char *rule;     /* the fault rule that decided, or NULL */
     const char *fault;    /* its action's name, e.g. "error" */
 };
@@ -42,10 +52,12 @@ typedef struct relay_decision relay_decide_fn(void *ctx,
 relay_decide_fn relay_decide_default;
 
 /* The command line's fate: "relayed", "answered", "delayed", "held",
- * "closed". */
+ * "closed".  A command whose response a fault acts on is "relayed": the
+ * response line says what became of the response. */
 const char *relay_fate(enum relay_action a);
 /* Whether the command reaches swtpm when it is decided (ACT_DELAY: after
- * its delay; ACT_HOLD: never at once, its release says). */
+ * its delay; ACT_HOLD: never at once, its release says; ACT_*_RSP:
+ * always). */
 bool relay_forwards(enum relay_action a);
 
 #endif

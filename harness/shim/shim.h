@@ -5,6 +5,7 @@
 #define TPMFAULT_SHIM_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,7 +37,8 @@ struct data_relay {
     uint8_t rsp[SHIM_MAX_BUFSIZE];
     size_t rsp_have;
     long long cmd_timer, rsp_timer;
-    long long hold_timer;   /* ACT_DELAY's wait or ACT_HOLD's limit */
+    long long hold_timer;   /* ACT_DELAY(_RSP)'s wait or ACT_HOLD(_RSP)'s
+                             * limit */
     struct relay_decision dec;   /* the in-flight command's */
     struct frame_book book;
 };
@@ -94,10 +96,23 @@ void ctrl_close(struct shim *s);
 int data_start(struct shim *s, int qemu_fd, int tpm_fd);
 void data_close(struct shim *s);
 /* End a held command (why: "cancel", "hold-limit", "shutdown"): forward
- * it when its rule applies it late, else answer TPM_RC_CANCELED. */
+ * it when its rule applies it late, else answer TPM_RC_CANCELED; a held
+ * response (ACT_HOLD_RSP) is relayed. */
 void data_release(struct shim *s, const char *why);
-/* Before shutdown: end a hold, forward a delayed command now. */
+/* Before shutdown: end a hold, forward a delayed command or relay a
+ * delayed response now. */
 void data_settle(struct shim *s);
+/* For rsp_fault.c: relay swtpm's response (in data.rsp) to the guest, its
+ * line with this fate; or close the data socket to QEMU instead of
+ * answering (the response line says "closed", with swtpm's rc when
+ * has_tpm). */
+void data_relay_rsp(struct shim *s, const char *fate);
+void data_close_for_rsp(struct shim *s, bool has_tpm, uint32_t tpm_rc);
+
+/* rsp_fault.c: swtpm answered a command whose rule acts on the response
+ * (ACT_DELAY_RSP, ACT_HOLD_RSP, ACT_CLOSE_RSP); its response is complete
+ * in data.rsp with rc tpm_rc. */
+void rsp_fault_take(struct shim *s, uint32_t tpm_rc);
 
 /* truth.c: read PCR 10 from swtpm over the shim's data socket and trace
  * it as the TPM's truth.  0, or -1 (an error line is traced). */

@@ -66,6 +66,8 @@ static int add_fault(struct trace *t, const struct jv *line, char **err)
     snprintf(f->command, sizeof(f->command), "%s", name ? name : "?");
     f->pcr = (int)jv_get_num(line, "pcr", -1);
     f->forwarded = line_forwarded(line);
+    const char *dir = jv_get_str(fault, "direction");
+    f->on_response = dir && strcmp(dir, "response") == 0;
     return 0;
 }
 

@@ -29,6 +29,8 @@ struct trace_fault {
     char command[32];
     int pcr;                      /* -1 when not a PCR_Extend */
     bool forwarded;               /* the command reached swtpm */
+    bool on_response;             /* the rule acted on swtpm's response
+                                   * ("direction": "response"): forwarded */
 };
 
 struct trace {
@@ -47,7 +49,8 @@ struct trace {
 };
 
 /* True when swtpm executed the extend: it reached swtpm and swtpm answered
- * TPM_RC_SUCCESS (whatever the guest was told). */
+ * TPM_RC_SUCCESS (whatever the guest was told: a response a fault replaced,
+ * delayed, held, dropped or closed the channel on still carries tpm_rc). */
 static inline bool trace_extend_applied(const struct trace_extend *e)
 {
     return e->forwarded && e->answered && e->tpm_rc == 0;

@@ -232,6 +232,32 @@ static const struct spec sp_script = { .script =
     "[expect]\nlist-complete = yes\n" };
 static const struct spec sp_none = { .n = 0 };
 
+/* direction = response: the command always reaches swtpm at once. */
+#define RSP10(nm, ...) EXT10(nm, .direction = FD_RESPONSE, __VA_ARGS__)
+static const struct spec sp_rsp_error = { .n = 1, .rules = {
+    RSP10("r-err", .nth = 1, .action = FA_ERROR, .rc = RC_RETRY) } };
+static const struct spec sp_rsp_applied = { .n = 1, .rules = {
+    RSP10("r-app", .nth = 1, .action = FA_APPLIED_ERROR, .rc = RC_FAILURE) } };
+static const struct spec sp_rsp_delay = { .n = 1, .rules = {
+    RSP10("r-slow", .nth = 1, .action = FA_DELAY, .delay_ms = 300) } };
+static const struct spec sp_rsp_hold = { .n = 1, .rules = {
+    RSP10("r-hold", .nth = 1, .action = FA_TIMEOUT) } };
+static const struct spec sp_rsp_hold_limit = { .n = 1, .rules = {
+    RSP10("r-hold-300", .nth = 1, .action = FA_TIMEOUT, .delay_ms = 300) } };
+static const struct spec sp_rsp_cancel = { .n = 1, .rules = {
+    RSP10("r-cxl", .nth = 1, .action = FA_CANCEL) } };
+static const struct spec sp_rsp_drop = { .n = 1, .rules = {
+    RSP10("r-drop", .nth = 1, .action = FA_DROP_RESPONSE) } };
+static const struct spec sp_rsp_failure = { .n = 1, .rules = {
+    { .name = "r-fm", .cc = FAULT_CC_ANY, .pcr = FAULT_PCR_ANY, .nth = 2,
+      .direction = FD_RESPONSE, .action = FA_FAILURE_MODE } } };
+static const struct spec sp_rsp_close = { .n = 1, .rules = {
+    RSP10("r-close", .nth = 1, .action = FA_CLOSE) } };
+static const struct spec sp_rsp_script = { .script =
+    "[fault]\nname = late\ncommand = PCR_Extend\npcr = 10\nnth = 2\n"
+    "direction = response\naction = timeout\ndelay_ms = 300\n"
+    "[expect]\nlist-complete = yes\n" };
+
 /* --- tests --------------------------------------------------------------- */
 
 static void test_no_rules_relays(void **state)
@@ -536,6 +562,309 @@ static void test_script_rule(void **state)
     truth_traced(e);
 }
 
+/* --- direction = response ------------------------------------------------- */
+
+/* The faulted extend's command line: forwarded at once, relayed, the
+ * rule with its direction. */
+static void rsp_cmd_line(struct shim_session *e, unsigned ord,
+                         const char *rule_action)
+{
+    char l[4096];
+    trace_line(e, ord, CMD, l, sizeof(l));
+    has(l, "\"forwarded\":true,\"fate\":\"relayed\"");
+    has(l, rule_action);
+    has(l, "\"direction\":\"response\"");
+}
+
+/* The response line: what the guest got (rc, or NULL: nothing), swtpm's
+ * success, the fate. */
+static void rsp_rsp_line(struct shim_session *e, unsigned ord, const char *rc,
+                         const char *fate)
+{
+    char l[4096], want[64];
+    trace_line(e, ord, RSP, l, sizeof(l));
+    if (rc) {
+        snprintf(want, sizeof(want), "\"rc\":\"%s\"", rc);
+        has(l, want);
+    } else {
+        lacks(l, "\"rc\"");
+    }
+    has(l, "\"tpm_rc\":\"0x00000000\"");
+    snprintf(want, sizeof(want), "\"fate\":\"%s\"", fate);
+    has(l, want);
+}
+
+static void test_rsp_error(void **state)
+{
+    struct shim_session *e = *state;
+    send_extend(e, 10, 1);
+    assert_int_equal(guest_rc(e, TMO), RC_RETRY);
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 1);   /* applied */
+    rsp_cmd_line(e, 1, "\"fault\":{\"rule\":\"r-err\",\"action\":\"error\","
+                 "\"rc\":\"0x00000922\"");
+    rsp_rsp_line(e, 1, "0x00000922", "replaced");
+    has(session_trace(e), "\"rules\":[{\"name\":\"r-err\",\"action\":\"error\","
+        "\"direction\":\"response\"}]");
+    send_startup(e);                             /* the channel is in step */
+    assert_int_equal(guest_rc(e, TMO), FAKE_RC);
+    shutdown_ok(e);
+    truth_traced(e);
+}
+
+static void test_rsp_applied_then_error(void **state)
+{
+    struct shim_session *e = *state;
+    send_extend(e, 10, 1);
+    assert_int_equal(guest_rc(e, TMO), RC_FAILURE);
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 1);
+    rsp_cmd_line(e, 1, "\"action\":\"applied-then-error\"");
+    rsp_rsp_line(e, 1, "0x00000101", "replaced");
+    shutdown_ok(e);
+    truth_traced(e);
+}
+
+/* The extend reaches swtpm at once; its response reaches the guest
+ * delay_ms after swtpm answered, not before. */
+static void test_rsp_delay(void **state)
+{
+    struct shim_session *e = *state;
+    send_extend(e, 10, 1);
+    assert_int_equal(guest_rc(e, 150), -1);            /* not yet */
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 1);  /* but applied */
+    uint64_t answered = fake_answered_ms(&e->fk, CC_EXTEND);
+    assert_true(answered > 0);
+    assert_int_equal(guest_rc(e, TMO), FAKE_RC);
+    assert_true(evloop_now_ms() - answered >= 290);
+    rsp_cmd_line(e, 1, "\"action\":\"delay\",\"delay_ms\":300");
+    rsp_rsp_line(e, 1, "0x00000000", "delayed");
+    shutdown_ok(e);
+    truth_traced(e);
+}
+
+/* A cancel while the response waits is answered by the shim at once and
+ * does not shorten the delay. */
+static void test_rsp_delay_cancel(void **state)
+{
+    struct shim_session *e = *state;
+    send_extend(e, 10, 1);
+    assert_int_equal(guest_rc(e, 50), -1);
+    uint64_t answered = fake_answered_ms(&e->fk, CC_EXTEND);
+    int before = fake_nctrl(&e->fk);
+    assert_int_equal(ctrl(e, 0x09, -1), 0);
+    assert_int_equal(fake_nctrl(&e->fk), before);      /* not forwarded */
+    assert_int_equal(guest_rc(e, TMO), FAKE_RC);
+    assert_true(evloop_now_ms() - answered >= 290);
+    rsp_rsp_line(e, 1, "0x00000000", "delayed");
+    shutdown_ok(e);
+    truth_traced(e);
+}
+
+/* Shutdown while the response waits out its delay: relayed first. */
+static void test_rsp_delay_shutdown(void **state)
+{
+    struct shim_session *e = *state;
+    send_extend(e, 10, 1);
+    assert_int_equal(guest_rc(e, 50), -1);
+    shutdown_ok(e);
+    assert_int_equal(guest_rc(e, TMO), FAKE_RC);
+    rsp_rsp_line(e, 1, "0x00000000", "delayed");
+    truth_traced(e);
+}
+
+static void test_rsp_hold_cancel(void **state)
+{
+    struct shim_session *e = *state;
+    char l[4096];
+    send_extend(e, 10, 1);
+    assert_int_equal(guest_rc(e, 300), -1);            /* held */
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 1);  /* applied at once */
+    int before = fake_nctrl(&e->fk);
+    uint64_t t0 = evloop_now_ms();
+    assert_int_equal(ctrl(e, 0x09, -1), 0);            /* answered at once */
+    assert_true(evloop_now_ms() - t0 < 1000);
+    assert_int_equal(fake_nctrl(&e->fk), before);
+    assert_int_equal(guest_rc(e, TMO), FAKE_RC);       /* the real response */
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 1);  /* not sent again */
+    assert_int_equal(ctrl(e, 0x09, -1), 0);            /* a second cancel */
+    rsp_cmd_line(e, 1, "\"action\":\"timeout\"");
+    trace_line(e, 1, CMD, l, sizeof(l));
+    lacks(l, "applied_late");
+    trace_line(e, 1, REL, l, sizeof(l));
+    has(l, "\"forwarded\":true,\"why\":\"cancel\",\"direction\":\"response\"");
+    rsp_rsp_line(e, 1, "0x00000000", "held");
+    send_startup(e);
+    assert_int_equal(guest_rc(e, TMO), FAKE_RC);
+    shutdown_ok(e);
+    truth_traced(e);
+}
+
+/* The guest cancels while swtpm is still at work: the response, when it
+ * comes, is relayed at once. */
+static void test_rsp_hold_cancel_early(void **state)
+{
+    struct shim_session *e = *state;
+    char l[4096];
+    fake_set_rsp_delay(&e->fk, 400);
+    send_extend(e, 10, 1);
+    usleep(100000);
+    int before = fake_nctrl(&e->fk);
+    assert_int_equal(ctrl(e, 0x09, -1), 0);
+    assert_int_equal(fake_nctrl(&e->fk), before);
+    assert_int_equal(guest_rc(e, TMO), FAKE_RC);
+    uint64_t answered = fake_answered_ms(&e->fk, CC_EXTEND);
+    assert_true(answered > 0 && evloop_now_ms() - answered < 1000);
+    fake_set_rsp_delay(&e->fk, 0);
+    trace_line(e, 1, REL, l, sizeof(l));
+    has(l, "\"forwarded\":true,\"why\":\"cancel\"");
+    rsp_rsp_line(e, 1, "0x00000000", "held");
+    shutdown_ok(e);
+    truth_traced(e);
+}
+
+static void test_rsp_hold_limit(void **state)
+{
+    struct shim_session *e = *state;
+    char l[4096];
+    send_extend(e, 10, 1);
+    assert_int_equal(guest_rc(e, 100), -1);
+    uint64_t answered = fake_answered_ms(&e->fk, CC_EXTEND);
+    assert_true(answered > 0);
+    assert_int_equal(guest_rc(e, TMO), FAKE_RC);
+    assert_true(evloop_now_ms() - answered >= 290);
+    trace_line(e, 1, REL, l, sizeof(l));
+    has(l, "\"forwarded\":true,\"why\":\"hold-limit\"");
+    rsp_rsp_line(e, 1, "0x00000000", "held");
+    shutdown_ok(e);
+    truth_traced(e);
+}
+
+/* CMD_SHUTDOWN releases the held response before the truth is read. */
+static void test_rsp_hold_shutdown(void **state)
+{
+    struct shim_session *e = *state;
+    char l[4096];
+    send_extend(e, 10, 1);
+    assert_int_equal(guest_rc(e, 200), -1);
+    shutdown_ok(e);
+    assert_int_equal(guest_rc(e, TMO), FAKE_RC);
+    assert_int_equal(fake_frame(&e->fk, -2), CC_EXTEND);
+    trace_line(e, 1, REL, l, sizeof(l));
+    has(l, "\"forwarded\":true,\"why\":\"shutdown\"");
+    rsp_rsp_line(e, 1, "0x00000000", "held");
+    const char *t = session_trace(e);
+    assert_true(strstr(t, "\"fate\":\"held\"") < strstr(t, "pcr_truth"));
+    truth_traced(e);
+}
+
+/* Shutdown while swtpm is still at work: the response is released as soon
+ * as it comes, and the truth is read after it. */
+static void test_rsp_hold_shutdown_early(void **state)
+{
+    struct shim_session *e = *state;
+    char l[4096];
+    fake_set_rsp_delay(&e->fk, 300);
+    send_extend(e, 10, 1);
+    usleep(100000);
+    assert_int_equal(ctrl(e, 0x03, -1), 0);
+    assert_int_equal(guest_rc(e, TMO), FAKE_RC);
+    fake_set_rsp_delay(&e->fk, 0);
+    assert_int_equal(session_wait_exit(e, TMO), 0);
+    assert_int_equal(fake_frame(&e->fk, -1), CC_PCR_READ);
+    trace_line(e, 1, REL, l, sizeof(l));
+    has(l, "\"forwarded\":true,\"why\":\"shutdown\"");
+    rsp_rsp_line(e, 1, "0x00000000", "held");
+    truth_traced(e);
+}
+
+static void test_rsp_cancel(void **state)
+{
+    struct shim_session *e = *state;
+    send_extend(e, 10, 1);
+    assert_int_equal(guest_rc(e, TMO), RC_CANCELED);
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 1);
+    rsp_cmd_line(e, 1, "\"action\":\"cancel\",\"rc\":\"0x00000909\"");
+    rsp_rsp_line(e, 1, "0x00000909", "replaced");
+    shutdown_ok(e);
+    truth_traced(e);
+}
+
+static void test_rsp_drop(void **state)
+{
+    struct shim_session *e = *state;
+    send_extend(e, 10, 1);
+    assert_int_equal(guest_rc(e, 400), -1);
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 1);
+    rsp_cmd_line(e, 1, "\"action\":\"drop-response\"");
+    rsp_rsp_line(e, 1, NULL, "dropped");
+    shutdown_ok(e);
+    assert_true(guest_rc(e, 100) < 0);
+    truth_traced(e);
+}
+
+/* The command the rule fires on is applied; every later one is answered
+ * TPM_RC_FAILURE without reaching swtpm. */
+static void test_rsp_failure_mode(void **state)
+{
+    struct shim_session *e = *state;
+    char l[4096];
+    send_startup(e);                              /* k = 1 */
+    assert_int_equal(guest_rc(e, TMO), FAKE_RC);
+    send_extend(e, 10, 1);                        /* k = 2: fires */
+    assert_int_equal(guest_rc(e, TMO), RC_FAILURE);
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 1);
+    send_extend(e, 10, 2);
+    assert_int_equal(guest_rc(e, TMO), RC_FAILURE);
+    send_startup(e);
+    assert_int_equal(guest_rc(e, TMO), RC_FAILURE);
+    assert_int_equal(fake_nframes(&e->fk), 2);
+    rsp_cmd_line(e, 2, "\"fault\":{\"rule\":\"r-fm\",\"action\":\"failure-mode\"");
+    rsp_rsp_line(e, 2, "0x00000101", "replaced");
+    for (unsigned o = 3; o <= 4; o++) {
+        trace_line(e, o, CMD, l, sizeof(l));
+        has(l, "\"forwarded\":false,\"fate\":\"answered\"");
+        lacks(l, "direction");
+        trace_line(e, o, RSP, l, sizeof(l));
+        has(l, "\"fate\":\"synthesised\"");
+        lacks(l, "tpm_rc");
+    }
+    shutdown_ok(e);
+    truth_traced(e);
+}
+
+/* The extend is applied, then the data channel closes instead of the
+ * response. */
+static void test_rsp_close(void **state)
+{
+    struct shim_session *e = *state;
+    send_extend(e, 10, 1);
+    assert_int_equal(guest_rc(e, TMO), -2);       /* EOF on the data fd */
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 1);
+    rsp_cmd_line(e, 1, "\"action\":\"close\"");
+    rsp_rsp_line(e, 1, NULL, "closed");
+    int before = fake_nctrl(&e->fk);
+    assert_int_equal(ctrl(e, 0x04, -1), 0);
+    assert_int_equal(fake_nctrl(&e->fk), before + 1);
+    shutdown_ok(e);
+    assert_int_equal(fake_frame(&e->fk, -2), CC_EXTEND);
+    truth_traced(e);
+}
+
+/* direction from a script's [fault] section, through scenario_parse. */
+static void test_rsp_script_rule(void **state)
+{
+    struct shim_session *e = *state;
+    send_extend(e, 10, 1);
+    assert_int_equal(guest_rc(e, TMO), FAKE_RC);
+    send_extend(e, 10, 2);                        /* k = 2: held 300 ms */
+    assert_int_equal(guest_rc(e, 100), -1);
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 2);
+    assert_int_equal(guest_rc(e, TMO), FAKE_RC);
+    rsp_cmd_line(e, 2, "\"fault\":{\"rule\":\"late\",\"action\":\"timeout\"");
+    rsp_rsp_line(e, 2, "0x00000000", "held");
+    shutdown_ok(e);
+    truth_traced(e);
+}
+
 #define T(fn, sp) cmocka_unit_test_prestate_setup_teardown(fn, setup, \
                       teardown, (void *)&(sp))
 
@@ -557,6 +886,21 @@ int main(void)
         T(test_failure_mode, sp_failure),
         T(test_close, sp_close),
         T(test_script_rule, sp_script),
+        T(test_rsp_error, sp_rsp_error),
+        T(test_rsp_applied_then_error, sp_rsp_applied),
+        T(test_rsp_delay, sp_rsp_delay),
+        T(test_rsp_delay_cancel, sp_rsp_delay),
+        T(test_rsp_delay_shutdown, sp_rsp_delay),
+        T(test_rsp_hold_cancel, sp_rsp_hold),
+        T(test_rsp_hold_cancel_early, sp_rsp_hold),
+        T(test_rsp_hold_limit, sp_rsp_hold_limit),
+        T(test_rsp_hold_shutdown, sp_rsp_hold),
+        T(test_rsp_hold_shutdown_early, sp_rsp_hold),
+        T(test_rsp_cancel, sp_rsp_cancel),
+        T(test_rsp_drop, sp_rsp_drop),
+        T(test_rsp_failure_mode, sp_rsp_failure),
+        T(test_rsp_close, sp_rsp_close),
+        T(test_rsp_script_rule, sp_rsp_script),
     };
     signal(SIGPIPE, SIG_IGN);
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -425,6 +425,139 @@ static void test_contradiction(void **state)
     assert_int_equal(s.run.tpm, SCN_TPM_PRESENT);
 }
 
+/* --- the [fault] direction key -------------------------------------------- */
+
+#define EXTEND10 "[fault]\nname = r\ncommand = PCR_Extend\npcr = 10\n"
+
+static void test_fault_direction(void **state)
+{
+    (void)state;
+    struct scenario s;
+    /* Not given: the command (today's behaviour). */
+    parse_ok(EXTEND10 "action = cancel\n" MIN_EXPECT, "t.scn", &s);
+    assert_int_equal(s.faults.n, 1);
+    assert_int_equal(s.faults.rules[0].direction, FD_UNSET);
+    parse_ok(EXTEND10 "direction = command\naction = cancel\n" MIN_EXPECT,
+             "t.scn", &s);
+    assert_int_equal(s.faults.rules[0].direction, FD_COMMAND);
+    parse_ok(EXTEND10 "direction = response\naction = timeout\n"
+             "delay_ms = 500\n" MIN_EXPECT, "t.scn", &s);
+    assert_int_equal(s.faults.rules[0].direction, FD_RESPONSE);
+    assert_int_equal(s.faults.rules[0].delay_ms, 500);
+    /* applied = yes is what direction = response implies: allowed. */
+    parse_ok(EXTEND10 "direction = response\naction = timeout\n"
+             "applied = yes\n" MIN_EXPECT, "t.scn", &s);
+    assert_true(s.faults.rules[0].applied_late);
+    /* Every action takes a direction. */
+    static const char *const actions[] = {
+        "action = error\nrc = TPM_RC_RETRY", "action = applied-then-error\n"
+        "rc = 0x101", "action = delay\ndelay_ms = 10", "action = timeout",
+        "action = cancel", "action = drop-response", "action = failure-mode",
+        "action = close",
+    };
+    for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
+        char text[256];
+        snprintf(text, sizeof(text), EXTEND10 "direction = response\n%s\n"
+                 MIN_EXPECT, actions[i]);
+        parse_ok(text, "t.scn", &s);
+        assert_int_equal(s.faults.rules[0].direction, FD_RESPONSE);
+    }
+}
+
+static void test_fault_direction_rejects(void **state)
+{
+    (void)state;
+    expect_reject(EXTEND10 "direction = both\naction = cancel\n" MIN_EXPECT,
+                  "t.scn:5: ", "direction: 'both' is not one of "
+                  "command|response", NULL);
+    expect_reject(EXTEND10 "direction = Response\naction = cancel\n"
+                  MIN_EXPECT, "t.scn:5: ", "direction: 'Response'", NULL);
+    expect_reject(EXTEND10 "direction = response\ndirection = command\n"
+                  "action = cancel\n" MIN_EXPECT, "t.scn:6: ",
+                  "'direction' given twice in [fault]", NULL);
+    /* The contradiction names the rule's line (its [fault] header). */
+    expect_reject(MIN_EXPECT "\n" EXTEND10 "direction = response\n"
+                  "action = timeout\napplied = no\n", "t.scn:4: ",
+                  "fault r: contradiction: applied = no", "direction = response",
+                  NULL);
+    /* applied still belongs to timeout alone, whatever the direction. */
+    expect_reject(EXTEND10 "direction = response\naction = delay\n"
+                  "delay_ms = 5\napplied = yes\n" MIN_EXPECT, "t.scn:1: ",
+                  "applied applies only to timeout", NULL);
+    /* The unknown-key message lists it. */
+    expect_reject(EXTEND10 "way = in\n" MIN_EXPECT, "t.scn:5: ",
+                  "unknown key 'way' in [fault]", "direction", NULL);
+}
+
+/* The engine carries the direction into its decision; it changes neither
+ * matching nor counting. */
+static void test_fault_direction_decision(void **state)
+{
+    (void)state;
+    struct scenario s;
+    struct fault_decision d;
+    struct fault_frame ext10 = { .cc = 0x182, .pcr = 10, .ordinal = 1 };
+    struct fault_frame other = { .cc = 0x144, .pcr = FAULT_PCR_ANY };
+    parse_ok("[fault]\nname = rsp\npcr = 10\nnth = 2\ndirection = response\n"
+             "action = timeout\n"
+             "[fault]\nname = cmd\npcr = 10\nnth = 3\naction = timeout\n"
+             "[fault]\nname = cnt\npcr = 10\nnth = 2\ndirection = command\n"
+             "action = cancel\n" MIN_EXPECT, "t.scn", &s);
+    fault_engine_start(&s.faults, 1);
+    fault_decide(&s.faults, &ext10, &d);          /* k = 1 everywhere */
+    assert_int_equal(d.action, FA_NONE);
+    assert_false(d.on_response);
+    assert_true(d.forwarded);
+    fault_decide(&s.faults, &other, &d);          /* matches no rule */
+    assert_int_equal(d.rule, -1);
+    fault_decide(&s.faults, &ext10, &d);          /* k = 2: rsp fires */
+    assert_int_equal(d.rule, 0);
+    assert_int_equal(d.action, FA_TIMEOUT);
+    assert_true(d.on_response);
+    assert_true(d.applied_late);                  /* implied */
+    assert_true(d.forwarded);
+    /* cnt matched the same frames as rsp: counted k = 2 without firing */
+    assert_int_equal(s.faults.state[0].matched, 2);
+    assert_int_equal(s.faults.state[2].matched, 2);
+    fault_decide(&s.faults, &ext10, &d);          /* k = 3: cmd fires */
+    assert_int_equal(d.rule, 1);
+    assert_false(d.on_response);
+    assert_false(d.applied_late);
+    assert_false(d.forwarded);
+    for (int a = FA_NONE; a <= FA_CLOSE; a++) {
+        assert_true(fault_action_forwards((enum fault_action)a, false, true));
+        assert_true(fault_action_forwards((enum fault_action)a, true, true));
+    }
+    assert_false(fault_action_forwards(FA_ERROR, false, false));
+    assert_false(fault_action_forwards(FA_CLOSE, false, false));
+    assert_true(fault_action_forwards(FA_TIMEOUT, true, false));
+}
+
+/* failure-mode on the response: the command it fires on is applied, every
+ * later one is answered without reaching swtpm. */
+static void test_fault_direction_failure_mode(void **state)
+{
+    (void)state;
+    struct scenario s;
+    struct fault_decision d;
+    struct fault_frame f = { .cc = 0x182, .pcr = 10 };
+    parse_ok("[fault]\nname = fm\nnth = 1\ndirection = response\n"
+             "action = failure-mode\n" MIN_EXPECT, "t.scn", &s);
+    fault_engine_start(&s.faults, 1);
+    fault_decide(&s.faults, &f, &d);
+    assert_int_equal(d.action, FA_FAILURE_MODE);
+    assert_int_equal(d.rc, 0x101);
+    assert_true(d.on_response);
+    assert_true(d.forwarded);
+    for (int i = 0; i < 3; i++) {
+        fault_decide(&s.faults, &f, &d);
+        assert_int_equal(d.action, FA_FAILURE_MODE);
+        assert_int_equal(d.rc, 0x101);
+        assert_false(d.on_response);
+        assert_false(d.forwarded);
+    }
+}
+
 static void test_banks(void **state)
 {
     (void)state;
@@ -571,6 +704,10 @@ int main(void)
         cmocka_unit_test(test_line_without_equals),
         cmocka_unit_test(test_no_expectations),
         cmocka_unit_test(test_contradiction),
+        cmocka_unit_test(test_fault_direction),
+        cmocka_unit_test(test_fault_direction_rejects),
+        cmocka_unit_test(test_fault_direction_decision),
+        cmocka_unit_test(test_fault_direction_failure_mode),
         cmocka_unit_test(test_banks),
         cmocka_unit_test(test_text_too_long),
         cmocka_unit_test(test_first_error_wins),

@@ -615,6 +615,86 @@ static void test_trace_fault_contract(void **state)
     trace_free(&t);
 }
 
+/* A fault on swtpm's response ("direction": "response"), as the shim
+ * writes it: the command line says forwarded and relayed. */
+static void w_rsp_fault_cmd(FILE *f, unsigned ord, const char *rule,
+                            const char *action)
+{
+    struct json j;
+    line_begin(&j, f, ord, ord / 10.0);
+    json_str(&j, "dir", "cmd");
+    json_str(&j, "cc", "0x00000182");
+    json_str(&j, "name", "PCR_Extend");
+    json_bool(&j, "forwarded", true);
+    json_str(&j, "fate", "relayed");
+    json_obj_begin(&j, "fault");
+    json_str(&j, "rule", rule);
+    json_str(&j, "action", action);
+    json_str(&j, "direction", "response");
+    json_obj_end(&j);
+    json_uint(&j, "pcr", 10);
+    json_obj_begin(&j, "digests");
+    json_str(&j, "sha1", D1A);
+    json_obj_end(&j);
+    line_end(&j);
+}
+
+static void write_rsp_fault_trace(FILE *f)
+{
+    w_rsp_fault_cmd(f, 1, "r-err", "error");
+    w_rsp(f, 1, "0x00000922", "0x00000000", "replaced");
+    w_rsp_fault_cmd(f, 2, "r-slow", "delay");
+    w_rsp(f, 2, "0x00000000", "0x00000000", "delayed");
+    w_rsp_fault_cmd(f, 3, "r-hold", "timeout");
+    struct json j;                       /* the held response's release */
+    line_begin(&j, f, 3, 0.35);
+    json_str(&j, "event", "release");
+    json_bool(&j, "forwarded", true);
+    json_str(&j, "why", "cancel");
+    json_str(&j, "direction", "response");
+    line_end(&j);
+    w_rsp(f, 3, "0x00000000", "0x00000000", "held");
+    w_rsp_fault_cmd(f, 4, "r-cxl", "cancel");
+    w_rsp(f, 4, "0x00000909", "0x00000000", "replaced");
+    w_rsp_fault_cmd(f, 5, "r-close", "close");
+    w_rsp(f, 5, NULL, "0x00000000", "closed");
+    /* swtpm itself refused one: forwarded, not applied */
+    w_rsp_fault_cmd(f, 6, "r-slow2", "delay");
+    w_rsp(f, 6, "0x00000922", "0x00000922", "delayed");
+}
+
+/* A fault on the response leaves the extend applied: it was forwarded and
+ * swtpm answered success, whatever the guest got and when. */
+static void test_trace_response_faults(void **state)
+{
+    struct tmp *tp = *state;
+    write_trace_file(tp->path, write_rsp_fault_trace, NULL);
+    struct trace t;
+    char *err = NULL;
+    if (trace_load(tp->path, &t, &err) != 0)
+        fail_msg("%s", err);
+    static const uint32_t guest[] = { 0x922, 0, 0, 0x909, 0xffffffffu, 0x922 };
+    assert_int_equal(t.n_faults, 6);
+    assert_int_equal(t.n_ext, 6);
+    for (unsigned i = 0; i < 6; i++) {
+        assert_true(t.faults[i].on_response);
+        assert_true(t.faults[i].forwarded);
+        assert_true(t.ext[i].forwarded);
+        assert_true(t.ext[i].answered);
+        assert_int_equal(t.ext[i].guest_rc, guest[i]);
+        assert_int_equal(trace_ord_applied(&t, i + 1), i < 5 ? 1 : 0);
+    }
+    assert_int_equal(trace_applied_count(&t), 5);
+    trace_free(&t);
+    /* A command-direction fault says nothing about a direction. */
+    write_trace_file(tp->path, write_fault_trace, NULL);
+    if (trace_load(tp->path, &t, &err) != 0)
+        fail_msg("%s", err);
+    for (size_t i = 0; i < t.n_faults; i++)
+        assert_false(t.faults[i].on_response);
+    trace_free(&t);
+}
+
 static void assert_digest(const uint8_t *got, const char *hex, size_t n)
 {
     uint8_t want[ALG_MAX_DIGEST];
@@ -816,6 +896,7 @@ int main(void)
         TT(test_trace_malformed_middle),
         TT(test_trace_missing),
         TT(test_trace_fault_contract),
+        TT(test_trace_response_faults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "runner/fsutil.h"
+#include "shim/evloop.h"
 #include "shim/faulthook.h"
 #include "shim/io.h"
 #include "shim/shim.h"
@@ -91,6 +92,24 @@ int fake_saw(struct fake_swtpm *f, uint32_t cc)
     return k;
 }
 
+uint64_t fake_answered_ms(struct fake_swtpm *f, uint32_t cc)
+{
+    uint64_t t = 0;
+    pthread_mutex_lock(&f->mu);
+    for (int i = 0; i < f->nframes; i++)
+        if (f->frames[i] == cc)
+            t = f->frame_ms[i];
+    pthread_mutex_unlock(&f->mu);
+    return t;
+}
+
+void fake_set_rsp_delay(struct fake_swtpm *f, int ms)
+{
+    pthread_mutex_lock(&f->mu);
+    f->rsp_delay_ms = ms;
+    pthread_mutex_unlock(&f->mu);
+}
+
 /* Data side: PCR_Read gets sha256 = aa.., anything else a 10-byte
  * success. */
 static void *fake_data(void *arg)
@@ -110,10 +129,18 @@ static void *fake_data(void *arg)
             io_read_all(f->data_fd, buf + 10, size - 10, FAKE_TMO, NULL) < 0)
             return NULL;
         pthread_mutex_lock(&f->mu);
-        if (f->nframes < FAKE_LOG_MAX) {
-            f->frames[f->nframes] = cc;
+        int delay = f->rsp_delay_ms, i = f->nframes;
+        if (i < FAKE_LOG_MAX) {
+            f->frames[i] = cc;
+            f->frame_ms[i] = 0;
             f->frame_lens[f->nframes++] = size;
         }
+        pthread_mutex_unlock(&f->mu);
+        if (delay > 0)
+            usleep((useconds_t)delay * 1000);
+        pthread_mutex_lock(&f->mu);
+        if (i < FAKE_LOG_MAX)
+            f->frame_ms[i] = evloop_now_ms();
         pthread_mutex_unlock(&f->mu);
         size_t n = sizeof(ok);
         memcpy(rsp, ok, n);

@@ -9,7 +9,8 @@
  * GET_CAPABILITY, the established bit for GET_TPMESTABLISHED, 4096 for
  * SET_BUFFERSIZE and a 5-byte blob "BLOB!" for GET_STATEBLOB.  Its data
  * side answers PCR_Read with sha256 = aa.. and anything else with a
- * 10-byte success.  Both sides log what they received. */
+ * 10-byte success (after rsp_delay_ms, when set).  Both sides log what
+ * they received. */
 #ifndef TPMFAULT_TEST_FAKE_SWTPM_H
 #define TPMFAULT_TEST_FAKE_SWTPM_H
 
@@ -36,7 +37,9 @@ struct fake_swtpm {
     int n;
     uint32_t frames[FAKE_LOG_MAX];    /* data frames: command codes */
     size_t frame_lens[FAKE_LOG_MAX];
+    uint64_t frame_ms[FAKE_LOG_MAX];  /* when each was answered (evloop ms) */
     int nframes;
+    int rsp_delay_ms;                 /* work this long before answering */
 };
 
 struct shim_session {
@@ -58,6 +61,10 @@ int fake_nctrl(struct fake_swtpm *f);
 int fake_nframes(struct fake_swtpm *f);
 uint32_t fake_frame(struct fake_swtpm *f, int i);
 int fake_saw(struct fake_swtpm *f, uint32_t cc);
+/* When the last data frame with code cc was answered (evloop_now_ms), or
+ * 0 when none was; make the data side take ms before each answer. */
+uint64_t fake_answered_ms(struct fake_swtpm *f, uint32_t cc);
+void fake_set_rsp_delay(struct fake_swtpm *f, int ms);
 
 /* Whether fd becomes readable within ms. */
 int fd_readable(int fd, int ms);
