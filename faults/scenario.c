@@ -17,12 +17,40 @@ const char *const scn_yesno_names[] = { "yes", "no", NULL };
 const char *const scn_quote_names[] = { "valid", "refused", NULL };
 const char *const scn_onoff_names[] = { "on", "off", NULL };
 
-/* "none" or "2, 3,7": list indices, stored normalised ("2,3,7") so the
- * verdict compares strings. */
+#define INDEX_LIST_MAX 64
+
+static int by_value(const void *a, const void *b)
+{
+    unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Sorted, without repeats, as "2,3,7": the verdict compares strings. */
+static int format_index_list(const struct kv_spec *sp, unsigned long *v,
+                             size_t n, char *field, char **err)
+{
+    char out[SCN_INDEX_LIST_LEN] = "";
+    qsort(v, n, sizeof(*v), by_value);
+    for (size_t i = 0; i < n; i++) {
+        if (i && v[i] == v[i - 1])
+            continue;
+        char num[24];
+        snprintf(num, sizeof(num), "%s%lu", out[0] ? "," : "", v[i]);
+        if (strlen(out) + strlen(num) >= sizeof(out))
+            return err_set(err, "%s: list too long", sp->key);
+        strcat(out, num);
+    }
+    strcpy(field, out);
+    return 0;
+}
+
+/* "none" or "2, 3,7": list indices (entry 0 is boot_aggregate, entry k the
+ * k-th workload file). */
 static int parse_index_list(const struct kv_spec *sp, const char *value,
                             void *field, char **err)
 {
-    char out[sizeof(((struct scn_expect *)0)->not_in_pcr)] = "";
+    unsigned long v[INDEX_LIST_MAX];
+    size_t n = 0;
     const char *p = value;
     if (strcmp(value, "none") == 0) {
         strcpy(field, value);
@@ -32,25 +60,18 @@ static int parse_index_list(const struct kv_spec *sp, const char *value,
         char *end;
         while (*p == ' ')
             p++;
-        if (*p < '0' || *p > '9')
+        if (*p < '0' || *p > '9' || n == INDEX_LIST_MAX)
             break;
-        unsigned long idx = strtoul(p, &end, 10);
-        char num[24];
-        snprintf(num, sizeof(num), "%s%lu", out[0] ? "," : "", idx);
-        if (strlen(out) + strlen(num) >= sizeof(out))
-            return err_set(err, "%s: list too long", sp->key);
-        strcat(out, num);
+        v[n++] = strtoul(p, &end, 10);
         for (p = end; *p == ' '; p++)
             ;
-        if (*p == '\0') {
-            strcpy(field, out);
-            return 0;
-        }
+        if (*p == '\0')
+            return format_index_list(sp, v, n, field, err);
         if (*p++ != ',')
             break;
     }
-    return err_set(err, "%s: '%s' is not 'none' or a comma list of entry "
-                   "indices", sp->key, value);
+    return err_set(err, "%s: '%s' is not 'none' or a comma list of at most "
+                   "%d entry indices", sp->key, value, INDEX_LIST_MAX);
 }
 
 #define RUN(f) offsetof(struct scenario, run.f)
@@ -104,6 +125,9 @@ static const struct kv_spec expect_keys[] = {
     { "kernel-errors", KV_UINT, EXP(kernel_errors), 0, 0, 100000, NULL,
       EXP(kernel_errors_set),
       "'ima: Error Communicating to TPM chip' lines in the guest's dmesg", NULL },
+    { "kernel-errors-for", KV_FUNC, EXP(kernel_errors_for), 0, 0, 0, NULL, 0,
+      "list entries whose measurement logged 'Error Communicating to TPM "
+      "chip': none, or indices such as 3", parse_index_list },
     { NULL, 0, 0, 0, 0, 0, NULL, 0, NULL, NULL },
 };
 
@@ -253,7 +277,8 @@ int scenario_expectation_count(const struct scenario *s)
     const struct scn_expect *e = &s->expect;
     return !!e->list_complete + !!e->trace_in_list + !!e->replay_vs_tpm +
            !!e->replay_vs_quote + !!e->quote + !!e->bypass + !!e->guest_alive +
-           !!e->explained + !!e->not_in_pcr[0] + e->kernel_errors_set;
+           !!e->explained + !!e->not_in_pcr[0] + e->kernel_errors_set +
+           !!e->kernel_errors_for[0];
 }
 
 static int check_faults(const struct scenario *s, char **err)

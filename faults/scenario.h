@@ -33,6 +33,8 @@ struct scn_run {
     bool seed_set;
 };
 
+#define SCN_INDEX_LIST_LEN 128
+
 struct scn_expect {
     int list_complete;     /* enum scn_yesno */
     int trace_in_list;     /* enum scn_yesno */
@@ -42,9 +44,11 @@ struct scn_expect {
     int bypass;            /* enum scn_onoff */
     int guest_alive;       /* enum scn_yesno */
     int explained;         /* enum scn_yesno */
-    char not_in_pcr[128];  /* "none" or comma list of list indices; "" unset */
+    char not_in_pcr[SCN_INDEX_LIST_LEN];  /* "none" or "2,3" (sorted); "" unset */
     unsigned kernel_errors;        /* "Error Communicating to TPM chip" lines */
     bool kernel_errors_set;
+    /* entries whose measurement logged that line, as not_in_pcr */
+    char kernel_errors_for[SCN_INDEX_LIST_LEN];
 };
 
 struct scenario {

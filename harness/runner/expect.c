@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "runner/verdict.h"
@@ -101,17 +102,20 @@ static void check_quote(struct checks *cs, int want, const struct facts *f)
     judge(c, strcmp(seen, c->expected) == 0);
 }
 
-/* The explanation's entries_not_in_pcr as "none" or "2,3". */
-static void format_indices(const struct explanation *x, char *buf, size_t size)
+/* Ascending list indices as the scripts write them: "none" or "2,3";
+ * repeats are written once. */
+static void format_indices(const int64_t *v, size_t n, char *buf, size_t size)
 {
     buf[0] = '\0';
-    if (x->n_not_in_pcr == 0) {
+    if (n == 0) {
         snprintf(buf, size, "none");
         return;
     }
-    for (size_t i = 0; i < x->n_not_in_pcr; i++) {
+    for (size_t i = 0; i < n; i++) {
+        if (i && v[i] == v[i - 1])
+            continue;
         char num[24];
-        snprintf(num, sizeof(num), "%s%lld", i ? "," : "", (long long)x->not_in_pcr[i]);
+        snprintf(num, sizeof(num), "%s%lld", buf[0] ? "," : "", (long long)v[i]);
         strncat(buf, num, size - strlen(buf) - 1);
     }
 }
@@ -131,12 +135,50 @@ static void check_explanation(struct checks *cs, const struct scn_expect *e,
             unknown(c, f->have_explanation ? x->why : "nothing to explain");
             return;
         }
-        format_indices(x, c->seen, sizeof(c->seen));
+        format_indices(x->not_in_pcr, x->n_not_in_pcr, c->seen, sizeof(c->seen));
         if (x->first_divergent >= 0)
             snprintf(c->detail, sizeof(c->detail), "first divergent entry %lld (%s)",
                      (long long)x->first_divergent, x->first_file);
         judge(c, strcmp(e->not_in_pcr, c->seen) == 0);
     }
+}
+
+static int by_value(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Which entries' measurements logged an IMA TPM error (errors after the
+ * workload belong to no entry and are only named in the detail). */
+static void check_kernel_errors_for(struct checks *cs, const char *want,
+                                    const struct facts *f)
+{
+    if (!want[0])
+        return;
+    struct exp_check *c = add(cs, "kernel-errors-for", want);
+    int64_t v[DMESG_MAX_ERRORS];
+    size_t n = 0;
+    for (unsigned i = 0; i < f->dmesg.n_err; i++) {
+        const struct kernel_error *k = &f->dmesg.err[i];
+        char one[64];
+        if (k->entry >= 0)
+            v[n++] = k->entry;
+        if (k->entry > 0)
+            snprintf(one, sizeof(one), "%s/work/file%d: result %ld",
+                     i ? "; " : "", k->entry, k->result);
+        else
+            snprintf(one, sizeof(one), "%s%s: result %ld", i ? "; " : "",
+                     k->entry ? "after the workload" : "before the workload",
+                     k->result);
+        strncat(c->detail, one, sizeof(c->detail) - strlen(c->detail) - 1);
+    }
+    qsort(v, n, sizeof(*v), by_value);
+    format_indices(v, n, c->seen, sizeof(c->seen));
+    if (!f->dmesg.n_err)
+        snprintf(c->detail, sizeof(c->detail), "no 'ima: Error Communicating "
+                 "to TPM chip' line in dmesg.txt");
+    judge(c, strcmp(want, c->seen) == 0);
 }
 
 void expectations_check(const struct scenario *s, const struct facts *f,
@@ -157,7 +199,7 @@ void expectations_check(const struct scenario *s, const struct facts *f,
     char aggregate[sizeof(f->boot_aggregate) + 32];
     snprintf(aggregate, sizeof(aggregate), "boot_aggregate %s%s",
              f->boot_aggregate, f->boot_aggregate_zero ? " (all zeros)" : "");
-    check_flag(out, "bypass", e->bypass, scn_onoff_names, f->bypass, aggregate,
+    check_flag(out, "bypass", e->bypass, scn_onoff_names, f->dmesg.bypass, aggregate,
                NULL);
     check_flag(out, "guest-alive", e->guest_alive, scn_yesno_names,
                f->guest_alive, f->guest_alive ? "the agent reported done" :
@@ -167,9 +209,10 @@ void expectations_check(const struct scenario *s, const struct facts *f,
         char want[16];
         snprintf(want, sizeof(want), "%u", e->kernel_errors);
         struct exp_check *c = add(out, "kernel-errors", want);
-        snprintf(c->seen, sizeof(c->seen), "%u", f->tpm_errors);
+        snprintf(c->seen, sizeof(c->seen), "%u", f->dmesg.tpm_errors);
         snprintf(c->detail, sizeof(c->detail), "'ima: Error Communicating to "
                  "TPM chip' lines in dmesg.txt");
-        judge(c, f->tpm_errors == e->kernel_errors);
+        judge(c, f->dmesg.tpm_errors == e->kernel_errors);
     }
+    check_kernel_errors_for(out, e->kernel_errors_for, f);
 }

@@ -59,6 +59,27 @@ static void json_index_list(struct json *j, const char *key,
     json_arr_end(j);
 }
 
+/* Each IMA TPM error line with the entry being measured (null: after the
+ * workload). */
+static void json_kernel_errors(struct json *j, const struct facts *f)
+{
+    json_arr_begin(j, "kernel_errors");
+    for (unsigned i = 0; i < f->dmesg.n_err; i++) {
+        char file[32];
+        const struct kernel_error *k = &f->dmesg.err[i];
+        json_obj_begin(j, NULL);
+        if (k->entry >= 0)
+            json_int(j, "entry", k->entry);
+        else
+            json_null(j, "entry");
+        snprintf(file, sizeof(file), "/work/file%d", k->entry);
+        json_str(j, "file", k->entry > 0 ? file : NULL);
+        json_int(j, "result", k->result);
+        json_obj_end(j);
+    }
+    json_arr_end(j);
+}
+
 static void json_faults(struct json *j, const struct facts *f)
 {
     json_arr_begin(j, "faults_injected");
@@ -113,14 +134,15 @@ static void json_facts(struct json *j, const struct facts *f)
     json_uint(j, "violations", f->violations);
     json_bool(j, "list_complete", f->list_complete);
     json_bool(j, "trace_in_list", f->trace_in_list);
-    json_bool(j, "bypass", f->bypass);
+    json_bool(j, "bypass", f->dmesg.bypass);
     json_str(j, "boot_aggregate", f->boot_aggregate);
     json_bool(j, "quote_present", f->quote_present);
     json_bool(j, "quote_valid", f->quote_valid);
     json_str(j, "quote_problem", f->quote_problem[0] ? f->quote_problem : NULL);
     json_str(j, "list_problem", f->list_problem[0] ? f->list_problem : NULL);
     json_str(j, "trace_problem", f->trace_problem[0] ? f->trace_problem : NULL);
-    json_uint(j, "tpm_errors_logged", f->tpm_errors);
+    json_uint(j, "tpm_errors_logged", f->dmesg.tpm_errors);
+    json_kernel_errors(j, f);
     json_bool(j, "guest_alive", f->guest_alive);
     json_faults(j, f);
     json_explanation(j, f);

@@ -6,6 +6,7 @@
 
 #include "util/hex.h"
 #include "util/str.h"
+#include "verify/dmesg.h"
 #include "verify/entries.h"
 #include "verify/facts_quote.h"
 #include "verify/trace.h"
@@ -192,13 +193,7 @@ static void collect_dmesg(const char *dir, struct facts *f)
     FILE *in = open_evidence(dir, "dmesg.txt");
     if (!in)
         return;
-    char line[1024];
-    while (fgets(line, sizeof(line), in)) {
-        if (strstr(line, "TPM-bypass"))
-            f->bypass = true;
-        if (strstr(line, "Error Communicating to TPM chip"))
-            f->tpm_errors++;
-    }
+    dmesg_scan(in, &f->dmesg);
     fclose(in);
 }
 

@@ -10,6 +10,7 @@
 #include "faults/scenario.h"
 #include "runner/outcome.h"
 #include "tpm/alg.h"
+#include "verify/dmesg.h"
 #include "verify/explain.h"
 #include "verify/replay.h"
 #include "verify/trace.h"
@@ -49,8 +50,7 @@ struct facts {
     bool quote_valid;
     char quote_problem[256];
     /* dmesg */
-    bool bypass;
-    unsigned tpm_errors;            /* "Error Communicating to TPM chip" lines */
+    struct dmesg_facts dmesg;
     bool guest_alive;
     struct bank_facts bank[BANK_COUNT];
 };

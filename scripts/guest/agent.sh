@@ -60,11 +60,16 @@ while [ "$i" -le "$FILES" ]; do
 done
 i=1
 while [ "$i" -le "$FILES" ]; do
+    # A marker in the kernel log, so the host can tell which file an
+    # "ima: Error Communicating to TPM chip" line that follows belongs to
+    # (the audit lines naming the file are rate-limited and can be lost).
+    echo "tpmfault: measure /work/file$i" > /dev/kmsg
     cat /work/file$i > /dev/null
     say "read /work/file$i $?"
     [ "$PAUSE_MS" -gt 0 ] && usleep $((PAUSE_MS * 1000))
     i=$((i + 1))
 done
+echo "tpmfault: workload done" > /dev/kmsg
 say "phase workload-done"
 
 mkdir -p /tmp/ev && cd /tmp/ev || exit 1

@@ -1,0 +1,31 @@
+/* What the guest's kernel log says about IMA and the TPM: bypass mode and
+ * the "ima: Error Communicating to TPM chip, result: N" lines, each given
+ * to the list entry the workload was measuring when it was logged. */
+#ifndef TPMFAULT_DMESG_H
+#define TPMFAULT_DMESG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* The guest agent writes "tpmfault: measure /work/fileK" to the kernel
+ * log before reading file K, and "tpmfault: workload done" after the last:
+ * an error line is given to entry K (0: before the workload, i.e.
+ * boot_aggregate; -1: after it).  That pr_err line is never rate-limited,
+ * unlike the audit lines that name the file. */
+struct kernel_error {
+    int entry;
+    long result;
+};
+#define DMESG_MAX_ERRORS 64
+
+struct dmesg_facts {
+    bool bypass;                 /* "TPM-bypass" */
+    unsigned tpm_errors;         /* every error line */
+    struct kernel_error err[DMESG_MAX_ERRORS];   /* the first of them */
+    unsigned n_err;
+};
+
+/* Read a dmesg text; d starts zeroed. */
+void dmesg_scan(FILE *in, struct dmesg_facts *d);
+
+#endif
