@@ -148,7 +148,12 @@ static void test_baseline_file(void **state)
     assert_int_equal(s.expect.quote, SCN_QUOTE_VALID);
     assert_int_equal(s.expect.bypass, SCN_OFF);
     assert_int_equal(s.expect.guest_alive, SCN_YES);
-    assert_int_equal(scenario_expectation_count(&s), 7);
+    assert_int_equal(s.expect.explained, SCN_YES);
+    assert_string_equal(s.expect.not_in_pcr, "none");
+    assert_true(s.expect.kernel_errors_set);
+    assert_int_equal(s.expect.kernel_errors, 0);
+    assert_string_equal(s.expect.kernel_errors_for, "none");
+    assert_int_equal(scenario_expectation_count(&s), 11);
 }
 
 static void test_defaults_and_name(void **state)
