@@ -170,51 +170,78 @@ void fault_rule_init(struct fault_rule *r, int n, int line)
     r->action = FA_NONE;
 }
 
-static int check_triggers(const struct fault_rule *r, const char *path,
-                          char **err)
+/* The line a key was given on, else the rule's [fault] header. */
+static int line_of(const struct fault_rule *r, const int *key_line,
+                   const char *key)
 {
-    const char *what = NULL;
-    if (r->from && r->to && r->from > r->to)
-        what = "from is after to";
-    else if (r->nth && r->from && r->nth < r->from)
-        what = "nth is before the from..to window";
-    else if (r->nth && r->to && r->nth > r->to)
-        what = "nth is after the from..to window";
-    else if (r->nth && r->after && r->nth <= r->after)
-        what = "nth is not after 'after'";
-    else if (r->nth && r->every && r->nth % r->every)
-        what = "nth is not a multiple of every";
-    else if (r->after && r->to && r->to <= r->after)
-        what = "the window ends before 'after'";
-    if (what)
-        return err_set(err, "%s:%d: fault %s: contradiction: %s", path, r->line,
-                       r->name, what);
-    return 0;
+    const struct kv_spec *sp = key ? kv_find(fault_keys, key) : NULL;
+    int line = sp && key_line ? key_line[sp - fault_keys] : 0;
+    return line ? line : r->line;
 }
 
-int fault_rule_check(const struct fault_rule *r, const char *path, char **err)
+/* One contradiction: what is wrong and the key whose line is named. */
+struct finding {
+    const char *what;
+    const char *key;
+};
+
+static struct finding check_triggers(const struct fault_rule *r)
 {
-    const char *what = NULL;
+    if (r->from && r->to && r->from > r->to)
+        return (struct finding){ "contradiction: from is after to", "to" };
+    if (r->nth && r->from && r->nth < r->from)
+        return (struct finding){ "contradiction: nth is before the from..to "
+                                 "window", "nth" };
+    if (r->nth && r->to && r->nth > r->to)
+        return (struct finding){ "contradiction: nth is after the from..to "
+                                 "window", "nth" };
+    if (r->nth && r->after && r->nth <= r->after)
+        return (struct finding){ "contradiction: nth is not after 'after'", "nth" };
+    if (r->nth && r->every && r->nth % r->every)
+        return (struct finding){ "contradiction: nth is not a multiple of "
+                                 "every", "nth" };
+    if (r->after && r->to && r->to <= r->after)
+        return (struct finding){ "contradiction: the window ends before "
+                                 "'after'", "to" };
+    return (struct finding){ NULL, NULL };
+}
+
+static struct finding check_action(const struct fault_rule *r)
+{
     bool needs_rc = r->action == FA_ERROR || r->action == FA_APPLIED_ERROR;
     if (r->action == FA_NONE)
-        what = "no action (action = error, applied-then-error, delay, timeout, "
-               "cancel, drop-response, failure-mode or close)";
-    else if (needs_rc && !r->has_rc)
-        what = "this action needs rc = (a response code)";
-    else if (!needs_rc && r->has_rc)
-        what = "rc applies only to error and applied-then-error";
-    else if (r->action == FA_DELAY && !r->delay_ms)
-        what = "delay needs delay_ms =";
-    else if (r->delay_ms && r->action != FA_DELAY && r->action != FA_TIMEOUT)
-        what = "delay_ms applies only to delay and timeout";
-    else if (r->has_applied && r->action != FA_TIMEOUT)
-        what = "applied applies only to timeout";
-    else if (r->has_applied && !r->applied_late && r->direction == FD_RESPONSE)
-        what = "contradiction: applied = no, but with direction = response "
-               "the command always reaches swtpm (applied = yes is implied)";
-    else if (r->pcr != FAULT_PCR_ANY && r->cc != FAULT_CC_ANY && r->cc != 0x182)
-        what = "pcr matches PCR_Extend only";
-    if (what)
-        return err_set(err, "%s:%d: fault %s: %s", path, r->line, r->name, what);
-    return check_triggers(r, path, err);
+        return (struct finding){ "no action (action = error, applied-then-error, "
+                                 "delay, timeout, cancel, drop-response, "
+                                 "failure-mode or close)", NULL };
+    if (needs_rc && !r->has_rc)
+        return (struct finding){ "this action needs rc = (a response code)",
+                                 "action" };
+    if (!needs_rc && r->has_rc)
+        return (struct finding){ "rc applies only to error and "
+                                 "applied-then-error", "rc" };
+    if (r->action == FA_DELAY && !r->delay_ms)
+        return (struct finding){ "delay needs delay_ms =", "action" };
+    if (r->delay_ms && r->action != FA_DELAY && r->action != FA_TIMEOUT)
+        return (struct finding){ "delay_ms applies only to delay and timeout",
+                                 "delay_ms" };
+    if (r->has_applied && r->action != FA_TIMEOUT)
+        return (struct finding){ "applied applies only to timeout", "applied" };
+    if (r->has_applied && !r->applied_late && r->direction == FD_RESPONSE)
+        return (struct finding){ "contradiction: applied = no, but with "
+                                 "direction = response the command always "
+                                 "reaches swtpm (applied = yes is implied)",
+                                 "applied" };
+    if (r->pcr != FAULT_PCR_ANY && r->cc != FAULT_CC_ANY && r->cc != 0x182)
+        return (struct finding){ "pcr matches PCR_Extend only", "pcr" };
+    return check_triggers(r);
+}
+
+int fault_rule_check(const struct fault_rule *r, const char *path,
+                     const int *key_line, char **err)
+{
+    struct finding f = check_action(r);
+    if (!f.what)
+        return 0;
+    return err_set(err, "%s:%d: fault %s: %s", path, line_of(r, key_line, f.key),
+                   r->name, f.what);
 }

@@ -6,10 +6,14 @@
 #include "faults/kv.h"
 
 extern const struct kv_spec fault_keys[];
+#define FAULT_KEY_MAX 32   /* entries in fault_keys[], room to spare */
 
 /* Defaults for a new rule named "faultN" (N 1-based) defined at line. */
 void fault_rule_init(struct fault_rule *r, int n, int line);
-/* Checks across one rule's keys; *err names path and the rule's line. */
-int fault_rule_check(const struct fault_rule *r, const char *path, char **err);
+/* Checks across one rule's keys.  key_line (may be NULL) holds, for each
+ * fault_keys[] entry, the line it was given on (0: not given); *err names
+ * the line of the key at fault, else the rule's [fault] header line. */
+int fault_rule_check(const struct fault_rule *r, const char *path,
+                     const int *key_line, char **err);
 
 #endif

@@ -252,6 +252,8 @@ static int parse_key_value(struct parse_state *st, char *line,
         return err_set(err, "%s:%d: '%s' given twice in [%s] (first on line %d)",
                        st->path, st->line, key, st->sec->name, st->seen[si][ki]);
     st->seen[si][ki] = st->line;
+    if (st->sec->keys == fault_keys && ki < FAULT_KEY_MAX)
+        s->fault_key_line[s->faults.n - 1][ki] = st->line;
     char *why = NULL;
     if (kv_apply(sp, value, st->sec->target(s), &why) < 0) {
         err_set(err, "%s:%d: %s", st->path, st->line, why ? why : "bad value");
@@ -285,7 +287,7 @@ static int check_faults(const struct scenario *s, char **err)
 {
     const struct fault_engine *e = &s->faults;
     for (int i = 0; i < e->n; i++) {
-        if (fault_rule_check(&e->rules[i], s->path, err) < 0)
+        if (fault_rule_check(&e->rules[i], s->path, s->fault_key_line[i], err) < 0)
             return -1;
         for (int j = 0; j < i; j++)
             if (strcmp(e->rules[i].name, e->rules[j].name) == 0)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "faults/engine.h"
+#include "faults/fault_keys.h"
 
 /* Enumerated values are stored as index + 1 of their name table; 0 = unset. */
 enum scn_tpm { SCN_TPM_UNSET, SCN_TPM_PRESENT, SCN_TPM_ABSENT };
@@ -58,6 +59,9 @@ struct scenario {
     struct scn_run run;
     struct scn_expect expect;
     struct fault_engine faults;   /* the [fault] rules, in script order */
+    /* where each rule's keys were given (fault_keys[] order; 0: not given),
+     * so a contradiction names the line of the key at fault */
+    int fault_key_line[FAULT_MAX_RULES][FAULT_KEY_MAX];
 };
 
 /* Parse a script from memory; path is used for the name and in messages

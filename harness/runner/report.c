@@ -93,6 +93,7 @@ static void json_faults(struct json *j, const struct facts *f)
         if (tf->pcr >= 0)
             json_int(j, "pcr", tf->pcr);
         json_str(j, "action", tf->action);
+        json_str(j, "direction", tf->on_response ? "response" : "command");
         json_bool(j, "forwarded", tf->forwarded);
         if (applied >= 0)
             json_bool(j, "applied", applied);

@@ -480,14 +480,14 @@ static void test_fault_direction_rejects(void **state)
     expect_reject(EXTEND10 "direction = response\ndirection = command\n"
                   "action = cancel\n" MIN_EXPECT, "t.scn:6: ",
                   "'direction' given twice in [fault]", NULL);
-    /* The contradiction names the rule's line (its [fault] header). */
+    /* The contradiction names the line of the key at fault. */
     expect_reject(MIN_EXPECT "\n" EXTEND10 "direction = response\n"
-                  "action = timeout\napplied = no\n", "t.scn:4: ",
+                  "action = timeout\napplied = no\n", "t.scn:10: ",
                   "fault r: contradiction: applied = no", "direction = response",
                   NULL);
     /* applied still belongs to timeout alone, whatever the direction. */
     expect_reject(EXTEND10 "direction = response\naction = delay\n"
-                  "delay_ms = 5\napplied = yes\n" MIN_EXPECT, "t.scn:1: ",
+                  "delay_ms = 5\napplied = yes\n" MIN_EXPECT, "t.scn:8: ",
                   "applied applies only to timeout", NULL);
     /* The unknown-key message lists it. */
     expect_reject(EXTEND10 "way = in\n" MIN_EXPECT, "t.scn:5: ",

@@ -1,0 +1,63 @@
+#!/bin/sh
+# Malformed scripts (tests/data/bad-scenarios) are rejected by `check` and
+# by `run` with exit 2 and a message naming file and line; `run` starts
+# nothing and writes no report.  Each row: file, the line it must name
+# (- for a whole-file error), a fragment of the message.
+. "$(dirname "$0")/lib.sh"
+BAD="$ROOT/tests/data/bad-scenarios"
+TPMFAULT="$ROOT/bin/tpmfault"
+
+rejected() {   # rejected NAME LINE FRAGMENT
+    f="$BAD/$1.scn"
+    where="$f:$2:"
+    [ "$2" = - ] && where="$f:"
+    "$TPMFAULT" check "$f" >"$T/out" 2>"$T/err"
+    rc=$?
+    if [ "$rc" -ne 2 ] || ! grep -qF "$where" "$T/err" || ! grep -qF "$3" "$T/err"; then
+        fail "check $1: exit $rc, wanted 2 and '$where ... $3'"
+        sed 's/^/    | /' "$T/err"
+        return
+    fi
+    "$TPMFAULT" run --reports "$T/reports" "$f" >/dev/null 2>"$T/err"
+    rc=$?
+    if [ "$rc" -ne 2 ] || ! grep -qF "$where" "$T/err" || [ -e "$T/reports" ]; then
+        fail "run $1: exit $rc, wanted 2, the same message and no report"
+        return
+    fi
+    say "ok: $1 rejected: $(head -1 "$T/err")"
+}
+
+while IFS='|' read -r name line fragment; do
+    [ -n "$name" ] && rejected "$name" "$line" "$fragment"
+done <<'TABLE'
+unknown-key|2|unknown key 'filez' in [run] (known: files,
+unknown-section|1|unknown section [runn]
+bad-number|2|files: 'many' is not a number
+out-of-range|3|deadline: 2 is out of range 5..3600
+key-twice|3|'files' given twice in [run] (first on line 2)
+no-equals|2|expected 'key = value'
+no-expectations|-|no expectations
+bad-bank|2|unknown bank 'md5'
+bad-index-list|2|not-in-pcr: '3,,4'
+unknown-command|2|unknown TPM command 'PCR_Extendd'
+unknown-rc|5|unknown response code 'TPM_RC_BOGUS'
+ppm-too-big|3|ppm: '2000000'
+bad-direction|3|direction: 'sideways'
+rc-on-cancel|5|rc applies only to error and applied-then-error
+error-without-rc|4|this action needs rc =
+nth-outside-window|5|nth is before the from..to window
+pcr-on-quote|3|pcr matches PCR_Extend only
+applied-no-on-response|5|applied = no, but with direction = response
+same-rule-name|5|fault name 'a' already used on line 1
+TABLE
+
+count=$(ls "$BAD"/*.scn | wc -l)
+check "every bad script is in the table ($count)" [ "$count" -eq 19 ]
+# A good script next to bad ones: check reports each, exits 2.
+"$TPMFAULT" check "$ROOT/scenarios/baseline.scn" "$BAD/unknown-key.scn" >"$T/out" 2>"$T/err"
+check "check of a good and a bad script exits 2" [ $? -eq 2 ]
+check "the good one is reported ok" grep -q 'baseline.scn: ok' "$T/out"
+"$TPMFAULT" check "$T/no-such.scn" 2>"$T/err"
+check "a missing file exits 2" [ $? -eq 2 ]
+check "a missing file is named" grep -qF "$T/no-such.scn" "$T/err"
+finish
