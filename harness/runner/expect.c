@@ -4,6 +4,7 @@
 
 #include "runner/verdict.h"
 #include "util/hex.h"
+#include "util/str.h"
 
 static struct exp_check *add(struct checks *cs, const char *name,
                              const char *expected)
@@ -137,8 +138,9 @@ static void check_explanation(struct checks *cs, const struct scn_expect *e,
         }
         format_indices(x->not_in_pcr, x->n_not_in_pcr, c->seen, sizeof(c->seen));
         if (x->first_divergent >= 0)
-            snprintf(c->detail, sizeof(c->detail), "first divergent entry %lld (%s)",
-                     (long long)x->first_divergent, x->first_file);
+            str_fmt(c->detail, sizeof(c->detail), "first divergent entry %lld "
+                    "(%s): %s", (long long)x->first_divergent, x->first_file,
+                    x->first_why);   /* a truncated detail is still useful */
         judge(c, strcmp(e->not_in_pcr, c->seen) == 0);
     }
 }

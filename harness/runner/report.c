@@ -120,6 +120,7 @@ static void json_explanation(struct json *j, const struct facts *f)
     if (x->first_divergent >= 0) {
         json_int(j, "first_divergent_entry", x->first_divergent);
         json_str(j, "first_divergent_file", x->first_file);
+        json_str(j, "first_divergent_why", x->first_why);
     } else {
         json_null(j, "first_divergent_entry");
     }

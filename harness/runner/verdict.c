@@ -44,11 +44,28 @@ static enum verdict decide(const struct scenario *s, const struct run_outcome *o
     return VERDICT_PASS;
 }
 
+/* Where the list and PCR 10 part ways, whatever the verdict: the first
+ * divergent entry, its file and why. */
+static void print_divergence(const struct facts *f)
+{
+    const struct explanation *x = &f->expl;
+    if (!f->have_explanation)
+        return;
+    if (!x->found) {
+        fprintf(stderr, "  no explanation: %s\n", x->why);
+        return;
+    }
+    if (x->first_divergent >= 0)
+        fprintf(stderr, "  first divergent entry %lld (%s): %s\n",
+                (long long)x->first_divergent, x->first_file, x->first_why);
+}
+
 static void print_summary(const struct scenario *s, const struct run_outcome *o,
-                          const struct checks *cs, enum verdict v,
-                          const char *reason)
+                          const struct facts *f, const struct checks *cs,
+                          enum verdict v, const char *reason)
 {
     fprintf(stderr, "%s: %s — %s\n", s->name, verdict_name(v), reason);
+    print_divergence(f);
     for (int i = 0; i < cs->n; i++) {
         const struct exp_check *c = &cs->c[i];
         if (c->result == EXP_PASS)
@@ -75,7 +92,7 @@ enum verdict verdict_report(const struct scenario *s,
     char reason[512];
     enum verdict v = decide(s, o, &f, &cs, reason, sizeof(reason));
     report_write(report_dir, s, o, &f, &cs, v, reason);
-    print_summary(s, o, &cs, v, reason);
+    print_summary(s, o, &f, &cs, v, reason);
     facts_free(&f);
     return v;
 }

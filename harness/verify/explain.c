@@ -62,7 +62,7 @@ static int replays_to_truth(const struct list_entries *c, const unsigned *times,
 }
 
 static void describe(const struct list_entries *c, const unsigned *times,
-                     struct explanation *x)
+                     const struct trace *t, struct explanation *x)
 {
     x->first_divergent = -1;
     for (size_t i = 0; i < c->n; i++) {
@@ -71,6 +71,8 @@ static void describe(const struct list_entries *c, const unsigned *times,
         if (x->first_divergent < 0) {
             x->first_divergent = c->v[i].index;
             snprintf(x->first_file, sizeof(x->first_file), "%s", c->v[i].file);
+            explain_entry_fate(&c->v[i], times[i], t, c->banks, x->first_why,
+                               sizeof(x->first_why));
         }
         if (times[i] == 0)
             note(x->not_in_pcr, &x->n_not_in_pcr, &x->more, c->v[i].index);
@@ -94,7 +96,7 @@ void explain_run(const struct list_entries *le, const struct trace *t,
         return;
     }
     if (align(le, t, le->banks, times, x) == 0) {
-        describe(le, times, x);
+        describe(le, times, t, x);
         int replayed = replays_to_truth(le, times, t, le->banks);
         x->found = replayed == 1;
         if (!x->found)

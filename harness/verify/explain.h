@@ -27,10 +27,17 @@ struct explanation {
     size_t more;                   /* indices beyond the arrays' room */
     int64_t first_divergent;       /* first entry not applied exactly once, or -1 */
     char first_file[256];
+    char first_why[320];           /* why it diverges, from its frames */
 };
 
 /* Align the trace's applied extends with le (in le's banks). */
 void explain_run(const struct list_entries *le, const struct trace *t,
                  struct explanation *x);
+
+/* In words, why entry (which swtpm applied `times` times) diverges:
+ * the trace frames that carried it and what decided their fate. */
+void explain_entry_fate(const struct list_entry *entry, unsigned times,
+                        const struct trace *t, unsigned banks, char *buf,
+                        size_t n);
 
 #endif

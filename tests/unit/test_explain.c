@@ -89,7 +89,7 @@ static void make_trace(const struct fixture *fx, const int *sent,
         struct trace_extend *e = &t->ext[t->n_ext++];
         e->ord = (unsigned)(100 + k);
         e->forwarded = e->answered = true;
-        e->tpm_rc = applied[k] ? 0 : 0x101;
+        e->tpm_rc = e->guest_rc = applied[k] ? 0 : 0x101;
         e->bank_mask = BANKS;
         memcpy(e->digest[BANK_SHA1], fx->ext[sent[k]][0], 20);
         memcpy(e->digest[BANK_SHA256], fx->ext[sent[k]][1], 32);
@@ -151,6 +151,37 @@ static void test_one_refused(void **state)
     assert_int_equal(x.not_in_pcr[0], 3);
     assert_int_equal(x.first_divergent, 3);
     assert_string_equal(x.first_file, "/work/file3");
+    assert_string_equal(x.first_why, "its extend, frame 103, was not applied: "
+                        "swtpm answered 0x101, the guest got "
+                        "TPM_RC_FAILURE (0x101)");
+    trace_free(&t);
+}
+
+/* The why names the fault that decided the entry's frames. */
+static void test_why_names_the_fault(void **state)
+{
+    struct fixture *fx = *state;
+    const int sent[] = { 0, 1, 2, 3, 3, 3, 4 };
+    const bool ok[] = { 1, 1, 1, 0, 0, 0, 1 };
+    struct trace t;
+    make_trace(fx, sent, ok, 7, &t);
+    for (size_t k = 3; k < 6; k++) {   /* answered by the shim: never forwarded */
+        t.ext[k].forwarded = false;
+        t.ext[k].guest_rc = 0x922;
+    }
+    struct trace_fault f = { .ord = 105, .rule = "retry-forever",
+                             .action = "error", .command = "PCR_Extend",
+                             .pcr = 10 };
+    t.faults = &f;
+    t.n_faults = 1;
+    struct explanation x;
+    explain_run(&fx->le, &t, &x);
+    assert_true(x.found);
+    assert_int_equal(x.first_divergent, 3);
+    assert_string_equal(x.first_why, "3 extend frames (103..105), none applied; "
+                        "the last: fault retry-forever (error) kept it from "
+                        "swtpm; the guest got TPM_RC_RETRY (0x922)");
+    t.faults = NULL;
     trace_free(&t);
 }
 
@@ -168,6 +199,8 @@ static void test_applied_twice(void **state)
     assert_int_equal(x.n_applied_twice, 1);
     assert_int_equal(x.applied_twice[0], 2);
     assert_int_equal(x.n_not_in_pcr, 0);
+    assert_string_equal(x.first_why, "swtpm applied it 2 times in 2 frames "
+                        "(102..103)");
     trace_free(&t);
 }
 
@@ -185,6 +218,7 @@ static void test_list_longer(void **state)
     assert_int_equal(x.n_not_in_pcr, 2);
     assert_int_equal(x.not_in_pcr[0], 3);
     assert_int_equal(x.not_in_pcr[1], 4);
+    assert_non_null(strstr(x.first_why, "no extend of it reached the shim"));
     trace_free(&t);
 }
 
@@ -236,6 +270,7 @@ int main(void)
         T(test_entries_match_independent_digests),
         T(test_all_applied),
         T(test_one_refused),
+        T(test_why_names_the_fault),
         T(test_applied_twice),
         T(test_list_longer),
         T(test_truth_unexplained),
