@@ -1,6 +1,7 @@
 # tpmfault — build, set-up and test entry points.
 #   make                       build bin/tpmfault and bin/tpmfault-shim
 #   make scenario NAME=x       set up what is missing, run scenarios/x.scn
+#   make scenarios             the same for every scenario (JOBS=n SHARD=k/n SEED=s KERNEL=k)
 #   make test                  unit tests, then integration tests (real swtpm, real QEMU)
 #   make asan                  unit tests under AddressSanitizer + UBSan
 CC      ?= cc
@@ -41,7 +42,7 @@ ITEST_BIN := $(ITEST_SRC:tests/integration/%.c=$(BUILD)/itests/%)
 PROGRAMS := bin/tpmfault bin/tpmfault-shim
 
 PHONY_EXTRA := itests bench
-.PHONY: all unit $(PHONY_EXTRA) test asan integration scenario setup deps kernel initramfs \
+.PHONY: all unit $(PHONY_EXTRA) test asan integration scenario scenarios setup deps kernel initramfs \
         tpm-template clean
 all: $(PROGRAMS)
 
@@ -99,6 +100,10 @@ setup: deps all kernel initramfs tpm-template
 
 scenario: setup
 	bin/tpmfault run $(KERNEL_ARG) $(if $(SEED),--seed $(SEED)) scenarios/$(NAME).scn
+
+scenarios: setup
+	bin/tpmfault suite $(KERNEL_ARG) $(if $(SEED),--seed $(SEED)) \
+	    $(if $(JOBS),--jobs $(JOBS)) $(if $(SHARD),--shard $(SHARD))
 
 integration: setup itests
 	@tests/integration/run-all.sh

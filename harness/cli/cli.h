@@ -4,5 +4,6 @@
 /* Each subcommand takes its own argv (argv[0] is the subcommand's name)
  * and returns the process exit code. */
 int cli_run(int argc, char **argv, const char *root);
+int cli_suite(int argc, char **argv, const char *root);
 
 #endif

@@ -1,8 +1,11 @@
 /* bin/tpmfault: the front command.
  *   tpmfault run [options] SCENARIO.scn     run one scenario, exit with its verdict
+ *   tpmfault suite [options] [SCENARIO.scn...]  run many; summary.json, junit.xml, summary.tap
  *   tpmfault check SCENARIO.scn...          check scripts without running them
  *   tpmfault list [DIR]                     the catalogue with descriptions
- * Exit codes: run: 0 pass, 1 fail, 77 skip, 99 broken; 2 bad usage or input. */
+ * Exit codes: run: 0 pass, 1 fail, 77 skip, 99 broken; suite: 0 all passed
+ * or skipped, 1 any failed or broken, 128+N interrupted by signal N;
+ * 2 bad usage or input. */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -22,6 +25,9 @@ static void usage(FILE *out)
     fputs("usage: tpmfault run [--kernel K] [--seed N] [--deadline S] "
           "[--reports DIR]\n"
           "                    [--initramfs FILE] [--keep] SCENARIO.scn\n"
+          "       tpmfault suite [--jobs N] [--shard K/N] [--reports DIR] "
+          "[--seed N] [--kernel K]\n"
+          "                      [--dry-run] [SCENARIO.scn...]\n"
           "       tpmfault check SCENARIO.scn...\n"
           "       tpmfault list [DIR]\n", out);
 }
@@ -125,6 +131,8 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "run") == 0)
         return cli_run(argc - 1, argv + 1, root);
+    if (strcmp(cmd, "suite") == 0)
+        return cli_suite(argc - 1, argv + 1, root);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "list") == 0)

@@ -1,0 +1,126 @@
+#include "runner/reportread.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/err.h"
+#include "util/jsonread.h"
+#include "util/num.h"
+#include "util/str.h"
+
+static int verdict_from_name(const char *s, enum verdict *v)
+{
+    static const enum verdict all[] = { VERDICT_PASS, VERDICT_FAIL,
+                                        VERDICT_SKIP, VERDICT_BROKEN };
+    for (size_t i = 0; s && i < sizeof(all) / sizeof(all[0]); i++) {
+        if (strcmp(s, verdict_name(all[i])) == 0) {
+            *v = all[i];
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static char *dup_or_empty(const char *s)
+{
+    return strdup(s ? s : "");
+}
+
+/* The seed as the reproduce line spells it: the report's number went
+ * through a double, which cannot hold every 64-bit seed. */
+static void read_seed(const struct jv *top, struct suite_result *r)
+{
+    const char *rep = jv_get_str(top, "reproduce");
+    const char *at = rep ? strstr(rep, "--seed ") : NULL;
+    uint64_t v;
+    r->seed[0] = '\0';
+    if (at) {
+        at += 7;
+        str_fmt(r->seed, sizeof(r->seed), "%.*s", (int)strcspn(at, " "), at);
+        if (num_parse(r->seed, UINT64_MAX, &v) == 0)
+            return;
+    }
+    double d = jv_get_num(top, "seed", -1);
+    if (d >= 0 && d < 9007199254740992.0)        /* 2^53: exact */
+        str_fmt(r->seed, sizeof(r->seed), "%.0f", d);
+    else
+        r->seed[0] = '\0';
+}
+
+static int add_failed(struct suite_result *r, const struct jv *e)
+{
+    struct failed_exp *grown = realloc(r->failed, (r->n_failed + 1) * sizeof(*grown));
+    if (!grown)
+        return -1;
+    r->failed = grown;
+    struct failed_exp *f = &r->failed[r->n_failed];
+    f->name = dup_or_empty(jv_get_str(e, "name"));
+    f->expected = dup_or_empty(jv_get_str(e, "expected"));
+    f->seen = dup_or_empty(jv_get_str(e, "seen"));
+    f->detail = dup_or_empty(jv_get_str(e, "detail"));
+    r->n_failed++;
+    return f->name && f->expected && f->seen && f->detail ? 0 : -1;
+}
+
+static int read_failed(const struct jv *top, struct suite_result *r)
+{
+    const struct jv *exps = jv_get(top, "expectations");
+    if (!exps || exps->type != JV_ARR)
+        return 0;
+    for (const struct jv *e = exps->child; e; e = e->next) {
+        const char *res = jv_get_str(e, "result");
+        if (e->type == JV_OBJ && res && strcmp(res, "pass") != 0 &&
+            add_failed(r, e) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int report_parse(const char *text, struct suite_result *r, char **err)
+{
+    struct jv *top = jv_parse(text, err);
+    if (!top)
+        return -1;
+    int rc = -1;
+    if (top->type != JV_OBJ) {
+        err_set(err, "not a JSON object");
+        goto out;
+    }
+    if (verdict_from_name(jv_get_str(top, "verdict"), &r->verdict) < 0) {
+        err_set(err, "no verdict pass, fail, skip or broken");
+        goto out;
+    }
+    const char *reason = jv_get_str(top, "reason");
+    const char *rep = jv_get_str(top, "reproduce");
+    r->reason = reason ? strdup(reason) : NULL;
+    r->reproduce = rep ? strdup(rep) : NULL;
+    read_seed(top, r);
+    if (read_failed(top, r) < 0 || (reason && !r->reason) || (rep && !r->reproduce)) {
+        suite_result_free(r);
+        err_set(err, "out of memory");
+        goto out;
+    }
+    rc = 0;
+out:
+    jv_free(top);
+    return rc;
+}
+
+int report_read(const char *path, struct suite_result *r, char **err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return err_errno(err, "%s", path);
+    char *text = NULL;
+    size_t cap = 0;
+    ssize_t n = getdelim(&text, &cap, '\0', f);
+    fclose(f);
+    if (n < 0) {
+        free(text);
+        return err_set(err, "%s: empty or unreadable", path);
+    }
+    int rc = report_parse(text, r, err);
+    free(text);
+    return rc < 0 ? err_prefix(err, "%s", path) : 0;
+}

@@ -1,0 +1,39 @@
+/* tpmfault suite: many scenarios, each run as a child `tpmfault run` in
+ * its own process group, at most `jobs` at once, each under an outer
+ * deadline; then summary.json, junit.xml and summary.tap. */
+#ifndef TPMFAULT_SUITE_H
+#define TPMFAULT_SUITE_H
+
+#include <stddef.h>
+
+/* The suite's own deadline for a child: the script's deadline plus this
+ * (tpmfault run enforces the script's; the suite catches a run that hangs
+ * anyway).  After a SIGTERM a child has SUITE_TERM_GRACE_S to write its
+ * report, after a SIGKILL SUITE_KILL_GRACE_S to die. */
+#define SUITE_EXTRA_S 60
+#define SUITE_TERM_GRACE_S 30
+#define SUITE_KILL_GRACE_S 10
+#define SUITE_JOBS_MAX 256
+
+struct suite_entry {
+    char name[64];            /* the script's name: its file's, less .scn */
+    const char *path;
+    unsigned deadline_s;      /* the script's (120 when it does not load) */
+};
+
+struct suite_opts {
+    const char *exe;          /* the tpmfault program the children run */
+    const char *reports;      /* reports directory */
+    const char *kernel;       /* --kernel for every run, or NULL */
+    const char *seed;         /* --seed for every run, or NULL */
+    const char *shard;        /* "K/N" for the summary, or NULL */
+    unsigned jobs;            /* runs at once, 1..SUITE_JOBS_MAX */
+};
+
+/* Run the entries (already selected and sorted), print progress and the
+ * summary on stdout, write the summary files.  Returns the exit code: 0
+ * all passed or skipped, 1 any failed or broken, 128 + signal when
+ * interrupted. */
+int suite_run(const struct suite_entry *e, size_t n, const struct suite_opts *o);
+
+#endif
