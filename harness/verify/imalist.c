@@ -25,6 +25,7 @@ struct parser {
     char tmpl_name[IMALIST_NAME_MAX + 1];
     char file_name[IMALIST_EVENT_NAME_MAX + 1];   /* "ima" template only */
     char file_alg[32];     /* d-ng's "<alg>", NUL-terminated (cut to 31) */
+    char digest_type[16];  /* d-ngv2's "<type>", NUL-terminated (cut to 15) */
     uint8_t *data;         /* IMALIST_DATA_MAX bytes, allocated once */
     uint64_t index;
     uint64_t entry_off;
@@ -75,7 +76,8 @@ static enum ima_tmpl tmpl_by_name(const char *name)
     static const struct { const char *name; enum ima_tmpl t; } names[] = {
         { "ima", IMA_TMPL_IMA },       { "ima-ng", IMA_TMPL_NG },
         { "ima-sig", IMA_TMPL_SIG },   { "ima-buf", IMA_TMPL_BUF },
-        { "ima-modsig", IMA_TMPL_MODSIG },
+        { "ima-modsig", IMA_TMPL_MODSIG }, { "ima-ngv2", IMA_TMPL_NGV2 },
+        { "ima-sigv2", IMA_TMPL_SIGV2 },
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(names[i].name, name) == 0)
@@ -86,8 +88,8 @@ static enum ima_tmpl tmpl_by_name(const char *name)
 static size_t tmpl_nfields(enum ima_tmpl t)
 {
     switch (t) {
-    case IMA_TMPL_NG: return 2;
-    case IMA_TMPL_SIG: case IMA_TMPL_BUF: return 3;
+    case IMA_TMPL_NG: case IMA_TMPL_NGV2: return 2;
+    case IMA_TMPL_SIG: case IMA_TMPL_BUF: case IMA_TMPL_SIGV2: return 3;
     case IMA_TMPL_MODSIG: return 5;
     default: return 0;     /* any number */
     }
@@ -190,23 +192,35 @@ static int split_fields(const struct parser *ps, const struct ima_entry *e,
     return 0;
 }
 
-/* d-ng: "<alg>:\0<digest>".  The alg ends at ':', so callers get a
- * NUL-terminated copy. */
-static int parse_dng(struct parser *ps, const struct field *f,
+static void copy_cut(char *dst, size_t size, const uint8_t *src, size_t n)
+{
+    n = n < size ? n : size - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+/* d-ng: "<alg>:\0<digest>"; d-ngv2: "<type>:<alg>:\0<digest>".  The prefix
+ * ends at the first NUL; callers get NUL-terminated copies of its parts. */
+static int parse_dng(struct parser *ps, const struct field *f, bool v2,
                      struct ima_entry *e, char **err)
 {
-    const uint8_t *colon = f->len ? memchr(f->p, ':', f->len) : NULL;
-    size_t alen = colon ? (size_t)(colon - f->p) : 0;
-    if (!colon || alen == 0 || alen + 1 >= f->len || colon[1] != '\0' ||
-        memchr(f->p, 0, alen))
-        return err_set(err, "offset %" PRIu64 " (entry %" PRIu64 "): d-ng field "
-                       "is not \"<alg>:\\0<digest>\"", f->off, ps->index);
-    size_t n = alen < sizeof ps->file_alg ? alen : sizeof ps->file_alg - 1;
-    memcpy(ps->file_alg, f->p, n);
-    ps->file_alg[n] = '\0';
+    const uint8_t *nul = f->len ? memchr(f->p, 0, f->len) : NULL;
+    size_t plen = nul ? (size_t)(nul - f->p) : 0;     /* with the last ':' */
+    const uint8_t *sep = plen > 1 ? memchr(f->p, ':', plen - 1) : NULL;
+    const uint8_t *alg = v2 && sep ? sep + 1 : f->p;
+    size_t alen = plen ? (size_t)(f->p + plen - 1 - alg) : 0;
+    if (!nul || plen < 2 || f->p[plen - 1] != ':' || plen + 1 >= f->len ||
+        alen == 0 || memchr(alg, ':', alen) || (v2 && (!sep || sep == f->p)))
+        return err_set(err, "offset %" PRIu64 " (entry %" PRIu64 "): %s field "
+                       "is not \"%s<alg>:\\0<digest>\"", f->off, ps->index,
+                       v2 ? "d-ngv2" : "d-ng", v2 ? "<type>:" : "");
+    copy_cut(ps->file_alg, sizeof ps->file_alg, alg, alen);
+    copy_cut(ps->digest_type, sizeof ps->digest_type, f->p,
+             v2 ? (size_t)(sep - f->p) : 0);
     e->file_alg = ps->file_alg;
-    e->file_digest = colon + 2;
-    e->file_digest_len = f->len - alen - 2;
+    e->digest_type = ps->digest_type;
+    e->file_digest = nul + 1;
+    e->file_digest_len = f->len - plen - 1;
     return 0;
 }
 
@@ -235,9 +249,11 @@ static int parse_fields(struct parser *ps, struct ima_entry *e,
         return err_set(err, "offset %" PRIu64 " (entry %" PRIu64 "): template %s "
                        "data has %zu fields, expected %zu", data_off, ps->index,
                        e->tmpl_name, nf, want);
-    if (parse_dng(ps, &f[0], e, err) < 0 || parse_nng(ps, &f[1], e, err) < 0)
+    bool v2 = e->tmpl == IMA_TMPL_NGV2 || e->tmpl == IMA_TMPL_SIGV2;
+    if (parse_dng(ps, &f[0], v2, e, err) < 0 || parse_nng(ps, &f[1], e, err) < 0)
         return -1;
-    if (e->tmpl == IMA_TMPL_SIG || e->tmpl == IMA_TMPL_MODSIG) {
+    if (e->tmpl == IMA_TMPL_SIG || e->tmpl == IMA_TMPL_MODSIG ||
+        e->tmpl == IMA_TMPL_SIGV2) {
         e->sig = f[2].p;
         e->sig_len = f[2].len;
     }
@@ -290,6 +306,7 @@ static int next_entry(struct parser *ps, struct ima_entry *e, char **err)
     e->offset = ps->entry_off;
     e->file_name = "";
     e->file_alg = "";
+    e->digest_type = "";
     if (read_head(ps, e, err) < 0)
         return -1;
     if (e->tmpl == IMA_TMPL_IMA)

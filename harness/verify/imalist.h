@@ -10,6 +10,8 @@
  *   u32  template name length, then the name (no NUL)
  *   for every template except "ima":
  *     u32 template data length, then the data: per field u32 length + bytes
+ *   d-ng is "<alg>:\0<digest>", d-ngv2 "<ima|verity>:<alg>:\0<digest>"
+ *   (kernel ima_template_lib.c ima_eventdigest_init_common);
  *   for the old "ima" template (no data length on the wire!):
  *     u8 digest[20]  (field "d", written without a length)
  *     u32 length + file name without its NUL (field "n", old string format)
@@ -36,6 +38,8 @@ enum ima_tmpl {
     IMA_TMPL_SIG,       /* "ima-sig":    d-ng|n-ng|sig */
     IMA_TMPL_BUF,       /* "ima-buf":    d-ng|n-ng|buf */
     IMA_TMPL_MODSIG,    /* "ima-modsig": d-ng|n-ng|sig|d-modsig|modsig */
+    IMA_TMPL_NGV2,      /* "ima-ngv2":   d-ngv2|n-ng (5.19+) */
+    IMA_TMPL_SIGV2,     /* "ima-sigv2":  d-ngv2|n-ng|sig (5.19+) */
 };
 
 /* One entry, valid only during the callback (it points into the parser's
@@ -57,6 +61,7 @@ struct ima_entry {
     const char *file_name;       /* NUL-terminated */
     size_t file_name_len;        /* strlen(file_name) */
     const char *file_alg;        /* "sha256" from d-ng; "sha1" for "ima"'s d; "" */
+    const char *digest_type;     /* d-ngv2's "ima" or "verity"; "" otherwise */
     const uint8_t *file_digest;  /* digest bytes after "alg:\0" */
     size_t file_digest_len;      /* as present (20 zero bytes for a violation) */
     const uint8_t *sig;          /* ima-sig/ima-modsig sig field, may be empty */

@@ -93,6 +93,9 @@ static int on_entry(const struct ima_entry *e, void *ctx, char **err)
     uint8_t ext[BANK_COUNT][ALG_MAX_DIGEST];
     if (run->o->max_entries && e->index >= run->o->max_entries)
         return 1;
+    if (run->o->max_extends && r->extends >= run->o->max_extends &&
+        e->pcr == run->pcr)
+        return 1;
     r->entries++;
     if (e->pcr != run->pcr) {
         r->other_pcr++;

@@ -46,6 +46,7 @@ struct replay_opts {
     uint32_t pcr;           /* PCR whose entries are replayed; 0 means 10 */
     enum bank list_bank;    /* bank of the list's digest field (BANK_SHA1) */
     uint64_t max_entries;   /* replay only entries with index < this; 0: all */
+    uint64_t max_extends;   /* stop after this many extends of the PCR; 0: all */
     /* Optional: 0 to go on, 1 to stop (replay returns 0), -1 to fail. */
     int (*on_step)(const struct replay_step *s, void *ctx, char **err);
     void *ctx;
@@ -77,6 +78,7 @@ struct replay_entry_ref {
 };
 
 /* Against a final PCR value per bank (a quote, or the TPM's PCR read). */
+/* opts->on_step, if any, is called after the comparison's own step. */
 struct replay_vs_pcr {
     bool equal[BANK_COUNT];        /* whole replay == target */
     /* First / last entry after which the running value equals the target
@@ -84,6 +86,9 @@ struct replay_vs_pcr {
      * reported through zero_matches). */
     int64_t first_match[BANK_COUNT];
     int64_t last_match[BANK_COUNT];
+    /* Extends of the PCR up to and including last_match (0 when only the
+     * initial value matched). */
+    uint64_t matched_extends[BANK_COUNT];
     bool zero_matches[BANK_COUNT];
     /* When not equal and a prefix matched: the first entry after the last
      * matching prefix (the first one the PCR does not reflect). */

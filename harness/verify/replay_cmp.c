@@ -24,11 +24,11 @@ struct pcr_cmp {
     const uint8_t (*target)[ALG_MAX_DIGEST];
     struct replay_vs_pcr *out;
     bool want_diverge[BANK_COUNT];   /* the last step matched: name the next */
+    const struct replay_opts *user;  /* the caller's own on_step, chained */
 };
 
 static int pcr_step(const struct replay_step *s, void *ctx, char **err)
 {
-    (void)err;
     struct pcr_cmp *c = ctx;
     for (int b = 0; b < BANK_COUNT; b++) {
         if (!(s->banks & (1u << b)))
@@ -42,11 +42,12 @@ static int pcr_step(const struct replay_step *s, void *ctx, char **err)
             if (c->out->first_match[b] < 0)
                 c->out->first_match[b] = (int64_t)s->entry->index;
             c->out->last_match[b] = (int64_t)s->entry->index;
+            c->out->matched_extends[b] = s->extend_no + 1;
             ref_clear(&c->out->diverge[b]);
             c->want_diverge[b] = true;
         }
     }
-    return 0;
+    return c->user->on_step ? c->user->on_step(s, c->user->ctx, err) : 0;
 }
 
 int replay_compare_pcr(const struct replay_src *src,
@@ -55,8 +56,9 @@ int replay_compare_pcr(const struct replay_src *src,
                        struct replay_vs_pcr *out, struct replay_result *res,
                        char **err)
 {
-    struct replay_opts o = opts ? *opts : (struct replay_opts){ 0 };
-    struct pcr_cmp c = { target, out, { false } };
+    static const struct replay_opts none;
+    struct replay_opts o = opts ? *opts : none;
+    struct pcr_cmp c = { target, out, { false }, opts ? opts : &none };
     static const uint8_t zero[ALG_MAX_DIGEST];
     memset(out, 0, sizeof *out);
     for (int b = 0; b < BANK_COUNT; b++) {

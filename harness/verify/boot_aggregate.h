@@ -1,0 +1,48 @@
+/* IMA's boot_aggregate (the first list entry) recomputed from PCR values.
+ *
+ * Kernel security/integrity/ima/ima_crypto.c ima_calc_boot_aggregate_tfm:
+ * the hash, in the bank's algorithm, of the bank-sized values of PCRs 0-7
+ * for the sha1 bank and of PCRs 0-9 for any other bank, concatenated.
+ * The entry's d-ng field names the bank ("sha256:<digest>"); the old "ima"
+ * template's is sha1.  With no TPM, IMA writes an all-zero aggregate
+ * (TPM-bypass).
+ *
+ * Where the PCR values come from (tpmfault replay --boot-pcrs FILE):
+ *  - tpm2_pcrread output:      "  sha256:" then "    0 : 0x3A3F...";
+ *  - the TPM 1.2 sysfs file or evmctl's --pcrs file:
+ *                               "PCR-00: 3A 3F ..." (sha1 unless a bank
+ *                               header came before);
+ *  - the shim's trace (boot_pcrs_from_trace in replay_trace.h).
+ * Blank lines and '#' comments are skipped; PCRs above 9 are ignored; any
+ * other line is an error naming its line number. */
+#ifndef TPMFAULT_BOOT_AGGREGATE_H
+#define TPMFAULT_BOOT_AGGREGATE_H
+
+#include "tpm/alg.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define BOOT_PCRS 10
+
+struct boot_pcrs {
+    unsigned have[BANK_COUNT];                      /* bit i: PCR i known */
+    uint8_t v[BANK_COUNT][BOOT_PCRS][ALG_MAX_DIGEST];
+};
+
+/* How many PCRs bank b's aggregate covers: 8 for sha1, 10 otherwise. */
+unsigned boot_aggregate_pcrs(enum bank b);
+
+/* True when every PCR bank b's aggregate needs is known. */
+bool boot_pcrs_complete(const struct boot_pcrs *p, enum bank b);
+
+/* Read PCR values (formats above) into p, adding to what it holds.
+ * name is the file's name for messages. */
+int boot_pcrs_read(FILE *f, const char *name, struct boot_pcrs *p, char **err);
+
+/* The aggregate in bank b (bank-sized) into out; -1 when a PCR is missing. */
+int boot_aggregate_calc(const struct boot_pcrs *p, enum bank b, uint8_t *out,
+                        char **err);
+
+#endif
