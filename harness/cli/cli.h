@@ -5,5 +5,6 @@
  * and returns the process exit code. */
 int cli_run(int argc, char **argv, const char *root);
 int cli_suite(int argc, char **argv, const char *root);
+int cli_replay(int argc, char **argv);
 
 #endif

@@ -1,5 +1,6 @@
 /* bin/tpmfault: the front command.
  *   tpmfault run [options] SCENARIO.scn     run one scenario, exit with its verdict
+ *   tpmfault replay LIST [options]          replay PCR 10 from a measurement list
  *   tpmfault suite [options] [SCENARIO.scn...]  run many; summary.json, junit.xml, summary.tap
  *   tpmfault check SCENARIO.scn...          check scripts without running them
  *   tpmfault list [DIR]                     the catalogue with descriptions
@@ -28,6 +29,9 @@ static void usage(FILE *out)
           "       tpmfault suite [--jobs N] [--shard K/N] [--reports DIR] "
           "[--seed N] [--kernel K]\n"
           "                      [--dry-run] [SCENARIO.scn...]\n"
+          "       tpmfault replay LIST [--pcr ALG:HEX]... [--banks ALG,...]\n"
+          "                       [--template-hash ALG] [--boot-pcrs FILE]\n"
+          "                       [--trace trace.jsonl] [--pcr-index N]\n"
           "       tpmfault check SCENARIO.scn...\n"
           "       tpmfault list [DIR]\n", out);
 }
@@ -133,6 +137,8 @@ int main(int argc, char **argv)
         return cli_run(argc - 1, argv + 1, root);
     if (strcmp(cmd, "suite") == 0)
         return cli_suite(argc - 1, argv + 1, root);
+    if (strcmp(cmd, "replay") == 0)
+        return cli_replay(argc - 1, argv + 1);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "list") == 0)

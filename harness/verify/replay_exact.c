@@ -92,6 +92,9 @@ int replay_trace_exact(const struct replay_src *src,
     if (rc == 0)
         rc = replay_run(src, &o, &all, err);
     out->list_extends = rc == 0 ? all.extends : 0;
+    /* No quote: the PCR's last value covers the whole list. */
+    if (!s->have_quote && out->list_extends > out->sent)
+        out->sent = (size_t)out->list_extends;
     if (rc == 0)
         rc = prefix_value(src, &o, out, err);
     free(applied);
@@ -131,10 +134,14 @@ void trace_exact_describe(const struct trace_exact *x, char *buf, size_t size)
                 alg_by_bank(x->div.bank)->name);
         break;
     case REPLAY_DIV_LIST_LONGER:
-        str_fmt(buf, size, "entry %lld (%s) and the %zu after it were sent "
-                "before the quote but never reached the TPM",
-                (long long)at->index, at->file_name,
-                x->sent - (size_t)x->div.extend_no - 1);
+        if (x->div.extend_no + 1 == x->sent)
+            str_fmt(buf, size, "entry %lld (%s) never reached the TPM",
+                    (long long)at->index, at->file_name);
+        else
+            str_fmt(buf, size, "entries %lld..%lld never reached the TPM (the "
+                    "first of them: %s)", (long long)at->index,
+                    (long long)at->index + (long long)(x->sent - x->div.extend_no) - 1,
+                    at->file_name);
         break;
     case REPLAY_DIV_TPM_LONGER:
         str_fmt(buf, size, "the TPM applied %zu extends before the quote, the "

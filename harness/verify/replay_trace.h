@@ -6,7 +6,9 @@
  * extends the guest sent before the quote, and which of them swtpm applied.
  * The first `sent` PCR 10 entries of the list must be exactly the extends
  * swtpm applied before the quote, one for one, in every bank; entries after
- * them were measured after the quote and are not covered by it. */
+ * them were measured after the quote and are not covered by it.  A trace
+ * with no quote (swtpm died, the guest never quoted) covers the whole list:
+ * the TPM's last value must reflect every entry. */
 #ifndef TPMFAULT_REPLAY_TRACE_H
 #define TPMFAULT_REPLAY_TRACE_H
 
@@ -30,7 +32,8 @@ int trace_scan_file(const char *path, struct trace_scan *s, char **err);
 struct trace_exact {
     size_t sent;                 /* PCR 10 measurements sent before the quote
                                   * (a driver's resend of the same digests
-                                  * counts once) */
+                                  * counts once); with no quote, at least
+                                  * every PCR 10 entry of the list */
     size_t applied;              /* PCR 10 extends swtpm applied before it */
     uint64_t list_extends;       /* PCR 10 entries in the whole list */
     unsigned banks;              /* banks compared (the trace's and opts') */
