@@ -45,37 +45,48 @@ static const EVP_MD *md_of(enum bank b)
 
 int alg_hash_new(struct alg_hash *h)
 {
-    h->md_ctx = EVP_MD_CTX_new();
+    memset(h->md_ctx, 0, sizeof h->md_ctx);
     h->bank = BANK_COUNT;
-    return h->md_ctx ? 0 : -1;
+    return 0;
 }
 
 void alg_hash_free(struct alg_hash *h)
 {
-    EVP_MD_CTX_free(h->md_ctx);
-    h->md_ctx = NULL;
+    for (int b = 0; b < BANK_COUNT; b++) {
+        EVP_MD_CTX_free(h->md_ctx[b]);
+        h->md_ctx[b] = NULL;
+    }
+}
+
+/* The context of the digest in progress, or NULL. */
+static EVP_MD_CTX *cur(const struct alg_hash *h)
+{
+    return (unsigned)h->bank < BANK_COUNT ? h->md_ctx[h->bank] : NULL;
 }
 
 int alg_hash_start(struct alg_hash *h, enum bank b)
 {
     const EVP_MD *md = md_of(b);
     h->bank = b;
-    return md && h->md_ctx && EVP_DigestInit_ex(h->md_ctx, md, NULL) ? 0 : -1;
+    if (!md)
+        return -1;
+    if (!h->md_ctx[b] && !(h->md_ctx[b] = EVP_MD_CTX_new()))
+        return -1;
+    return EVP_DigestInit_ex(h->md_ctx[b], md, NULL) ? 0 : -1;
 }
 
 int alg_hash_update(struct alg_hash *h, const void *data, size_t len)
 {
-    if (!h->md_ctx)
-        return -1;
-    return EVP_DigestUpdate(h->md_ctx, data, len) ? 0 : -1;
+    EVP_MD_CTX *c = cur(h);
+    return c && EVP_DigestUpdate(c, data, len) ? 0 : -1;
 }
 
 int alg_hash_final(struct alg_hash *h, uint8_t *out)
 {
     unsigned int n = 0;
+    EVP_MD_CTX *c = cur(h);
     const struct alg_info *a = alg_by_bank(h->bank);
-    return h->md_ctx && a && EVP_DigestFinal_ex(h->md_ctx, out, &n) &&
-           n == a->size ? 0 : -1;
+    return c && a && EVP_DigestFinal_ex(c, out, &n) && n == a->size ? 0 : -1;
 }
 
 int alg_hash_digest(struct alg_hash *h, enum bank b, const void *data,

@@ -27,13 +27,16 @@ const struct alg_info *alg_by_bank(enum bank b);
 const struct alg_info *alg_by_tpm_id(uint16_t id);
 const struct alg_info *alg_by_name(const char *name);
 
-/* Hashing on one OpenSSL context that is allocated once and reused for any
+/* Hashing on OpenSSL contexts that are allocated once and reused for any
  * number of digests in any bank: a hot loop (the replay of 10^6 entries)
- * keeps one for the whole list.  Each returns 0 or -1; a context from a
+ * keeps one for the whole list.  There is one EVP_MD_CTX per bank, made on
+ * first use: OpenSSL 3 frees and reallocates a context's provider state
+ * whenever its digest changes, which a replay alternating sha1 and sha256
+ * would pay on every hash.  Each returns 0 or -1; a context from a
  * successful alg_hash_new ends with alg_hash_free (harmless twice). */
 struct alg_hash {
-    void *md_ctx;         /* EVP_MD_CTX *, opaque to callers */
-    enum bank bank;       /* of the digest in progress */
+    void *md_ctx[BANK_COUNT]; /* EVP_MD_CTX *, opaque to callers */
+    enum bank bank;           /* of the digest in progress */
 };
 int alg_hash_new(struct alg_hash *h);
 void alg_hash_free(struct alg_hash *h);

@@ -9,10 +9,13 @@
 #include <string.h>
 
 #define FIELDS_MAX 8       /* the longest known template (ima-modsig) has 5 */
+#define CHUNK (256u << 10) /* a FILE is read in chunks this big */
 
-/* Where bytes come from: a FILE or a caller's buffer. */
+/* Where bytes come from: a FILE, read a chunk at a time into buf (p, n,
+ * pos then describe the chunk), or a caller's buffer (p, n, pos). */
 struct src {
     FILE *f;
+    uint8_t *buf;          /* CHUNK bytes, FILE only */
     const uint8_t *p;
     size_t n, pos;
     uint64_t off;          /* bytes consumed: the offset in the list */
@@ -31,15 +34,27 @@ struct parser {
     uint64_t entry_off;
 };
 
+/* Refill the chunk from the FILE; false at its end or on an error. */
+static bool src_fill(struct src *s)
+{
+    if (!s->f)
+        return false;
+    s->n = fread(s->buf, 1, CHUNK, s->f);
+    s->p = s->buf;
+    s->pos = 0;
+    return s->n > 0;
+}
+
 static size_t src_read(struct src *s, void *buf, size_t want)
 {
-    size_t got;
-    if (s->f) {
-        got = fread(buf, 1, want, s->f);
-    } else {
-        got = s->n - s->pos < want ? s->n - s->pos : want;
-        memcpy(buf, s->p + s->pos, got);
-        s->pos += got;
+    size_t got = 0;
+    while (got < want) {
+        if (s->pos == s->n && !src_fill(s))
+            break;
+        size_t k = s->n - s->pos < want - got ? s->n - s->pos : want - got;
+        memcpy((uint8_t *)buf + got, s->p + s->pos, k);
+        s->pos += k;
+        got += k;
     }
     s->off += got;
     return got;
@@ -322,8 +337,12 @@ static int run(struct parser *ps, imalist_cb cb, void *ctx, char **err)
         return err_set(err, "template digest length %zu exceeds %d",
                        ps->digest_len, ALG_MAX_DIGEST);
     ps->data = malloc(IMALIST_DATA_MAX);
-    if (!ps->data)
+    ps->src.buf = ps->src.f ? malloc(CHUNK) : NULL;
+    if (!ps->data || (ps->src.f && !ps->src.buf)) {
+        free(ps->data);
+        free(ps->src.buf);
         return err_set(err, "out of memory");
+    }
     int rc;
     for (;;) {
         struct ima_entry e;
@@ -340,6 +359,7 @@ static int run(struct parser *ps, imalist_cb cb, void *ctx, char **err)
         ps->index++;
     }
     free(ps->data);
+    free(ps->src.buf);
     return rc < 0 ? -1 : 0;
 }
 
