@@ -41,7 +41,7 @@ ITEST_BIN := $(ITEST_SRC:tests/integration/%.c=$(BUILD)/itests/%)
 
 PROGRAMS := bin/tpmfault bin/tpmfault-shim
 
-PHONY_EXTRA := itests bench
+PHONY_EXTRA := itests bench bench-list
 .PHONY: all unit $(PHONY_EXTRA) test asan integration scenario scenarios setup deps kernel initramfs \
         tpm-template clean
 all: $(PROGRAMS)
@@ -108,8 +108,17 @@ scenarios: setup
 integration: setup itests
 	@tests/integration/run-all.sh
 
-bench: setup
+# The list generator of the replay benchmark (tests/bench/gen_list.c).
+$(BUILD)/bench/gen_list: tests/bench/gen_list.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< -lcrypto
+
+bench: setup bench-list
 	@tests/bench/baseline-overhead.sh
+
+# tpmfault replay against evmctl on generated lists of 10^4..10^6 entries.
+bench-list: deps all $(BUILD)/bench/gen_list
+	@tests/bench/list-bench.sh
 
 test: deps
 	$(MAKE) all unit

@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="build-essential pkg-config libssl-dev libcmocka-dev swtpm swtpm-tools
 swtpm-dev qemu-system-x86 tpm2-tools libtss2-tcti-device0 libtss2-tcti-swtpm0
-busybox-static cpio ima-evm-utils dpkg-dev jq bc python3"
+busybox-static cpio ima-evm-utils dpkg-dev jq bc python3 time"
 
 missing=""
 for p in $PACKAGES; do
