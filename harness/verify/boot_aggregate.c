@@ -47,6 +47,8 @@ static int take_hex(const char *s, uint8_t *out, size_t n)
 {
     char digits[2 * ALG_MAX_DIGEST + 1];
     size_t k = 0;
+    while (isspace((unsigned char)*s))
+        s++;
     if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
         s += 2;
     for (; *s; s++) {

@@ -317,6 +317,53 @@ static void test_bad_fields(void **state)
     free(c.p);
 }
 
+static int v2_calls;
+
+static int check_v2(const struct ima_entry *e, void *ctx, char **err)
+{
+    (void)err;
+    v2_calls++;
+    assert_string_equal(e->tmpl_name, "ima-sigv2");
+    assert_int_equal(e->tmpl, IMA_TMPL_SIGV2);
+    assert_string_equal(e->digest_type, "verity");
+    assert_string_equal(e->file_alg, "sha256");
+    assert_int_equal(e->file_digest_len, 32);
+    assert_memory_equal(e->file_digest, ctx, 32);
+    assert_string_equal(e->file_name, "/v");
+    assert_int_equal(e->sig_len, 2);
+    return 0;
+}
+
+/* ima-ngv2 / ima-sigv2 (5.19+): d-ngv2 is "<type>:<alg>:\0<digest>". */
+static void test_dngv2(void **state)
+{
+    (void)state;
+    struct lbuf b = { 0 }, c = { 0 };
+    uint8_t fd[32];
+    char *err = NULL;
+    md("sha256", "v", 1, fd);
+    add_ng(&b, 10, "ima-sig", "verity:sha256", fd, 32, "/v",
+           (const uint8_t *)"\x03\x02", 2, 0);
+    memcpy(b.p + 4 + 20, "\x09\0\0\0", 4);            /* name length 9 */
+    struct lbuf v = { 0 };                                  /* rename the template */
+    lb_put(&v, b.p, 28);
+    lb_put(&v, "ima-sigv2", 9);
+    lb_put(&v, b.p + 28 + 7, b.n - 28 - 7);
+    v2_calls = 0;
+    assert_int_equal(imalist_parse_buf(v.p, v.n, 0, check_v2, fd, &err), 0);
+    assert_null(err);
+    assert_int_equal(v2_calls, 1);
+    /* an ima-ngv2 d-ngv2 field without its type is malformed */
+    add_ng(&c, 10, "ima-ngv2", "sha256", fd, 32, "/v", NULL, 0, 0);
+    struct seen s = { 0 };
+    assert_int_equal(imalist_parse_buf(c.p, c.n, 0, collect, &s, &err), -1);
+    assert_non_null(strstr(err, "d-ngv2 field is not"));
+    free(err);
+    free(b.p);
+    free(c.p);
+    free(v.p);
+}
+
 static int check32(const struct ima_entry *e, void *ctx, char **err)
 {
     (void)err;
@@ -366,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_name_bounds),
         cmocka_unit_test(test_bad_fields),
         cmocka_unit_test(test_per_bank_digest),
+        cmocka_unit_test(test_dngv2),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
