@@ -1,0 +1,109 @@
+#!/bin/sh
+# tpmfault replay and evmctl agree on every catalogue scenario's evidence,
+# except where evmctl's prefix rule is lenient, which is shown explicitly.
+#
+# 1. The whole catalogue runs (tpmfault suite --jobs 2) and must pass.
+#    AGREEMENT_REPORTS=DIR takes the reports of an earlier suite instead.
+# 2. For every scenario with a TPM: evmctl ima_measurement with the TPM's
+#    PCR 10 (report.json facts.banks.<bank>.tpm_pcr10, as --pcrs files) and
+#    tpmfault replay --pcr with the same values must give the same match or
+#    mismatch; the only allowed difference is evmctl "match" where replay
+#    says a strict prefix matches and names the entries that never reached
+#    the TPM.  With the run's trace, replay --trace must agree with replay
+#    --pcr, and the boot_aggregate must be the hash of the trace's PCRs 0-9.
+# 3. The lenient case made on purpose: a list with entries appended that
+#    never reached the TPM.  evmctl says match, replay says mismatch and
+#    names the prefix.
+. "$(dirname "$0")/lib.sh"
+need evmctl; need jq
+TPMFAULT="$ROOT/bin/tpmfault"
+
+if [ -n "${AGREEMENT_REPORTS:-}" ]; then
+    R=$AGREEMENT_REPORTS
+    say "using the reports in $R"
+else
+    need qemu-system-x86_64; need swtpm
+    R="$T/reports"
+    { "$TPMFAULT" suite --jobs 2 --reports "$R"; echo $? >"$T/rc"; } 2>&1 |
+        sed 's/^/    /'
+    check "tpmfault suite --jobs 2 exits 0" [ "$(cat "$T/rc")" = 0 ]
+fi
+
+# pcr_file BANK HEX OUT: evmctl's --pcrs format, PCR 10 set, the rest zero
+pcr_file() {
+    zero=$(echo "$2" | tr '0-9a-f' '0')
+    i=0
+    while [ $i -lt 24 ]; do
+        if [ $i = 10 ]; then v=$2; else v=$zero; fi
+        printf 'PCR-%02d: %s\n' $i "$v"
+        i=$((i + 1))
+    done >"$3"
+}
+
+# verdicts LIST SHA1 SHA256: sets evm_rc, replay_rc and $T/replay.out
+verdicts() {
+    pcr_file sha1 "$2" "$T/pcrs.sha1"
+    pcr_file sha256 "$3" "$T/pcrs.sha256"
+    evmctl -v ima_measurement --pcrs sha1,"$T/pcrs.sha1" --pcrs sha256,"$T/pcrs.sha256" \
+        "$1" >"$T/evmctl.out" 2>&1
+    evm_rc=$?
+    "$TPMFAULT" replay "$1" --pcr sha1:"$2" --pcr sha256:"$3" >"$T/replay.out" 2>&1
+    replay_rc=$?
+}
+
+PREFIX_LINE='entries 0\.\.[0-9]* match; the last [0-9]* entries never reached the TPM'
+agree=0 lenient=0 compared=0
+for rep in "$R"/*/report.json; do
+    d=$(dirname "$rep"); name=$(basename "$d")
+    s1=$(jqr "$rep" '.facts.banks.sha1.tpm_pcr10 // empty')
+    s2=$(jqr "$rep" '.facts.banks.sha256.tpm_pcr10 // empty')
+    if [ -z "$s1" ] || [ -z "$s2" ] || [ ! -f "$d/binary_runtime_measurements" ]; then
+        say "$name: no TPM PCR 10 or no list (no TPM in this scenario): not compared"
+        continue
+    fi
+    compared=$((compared + 1))
+    list="$d/binary_runtime_measurements"
+    verdicts "$list" "$s1" "$s2"
+    if [ "$evm_rc" = 0 ] && [ "$replay_rc" = 0 ]; then
+        agree=$((agree + 1)); say "ok: $name: both match"
+    elif [ "$evm_rc" != 0 ] && [ "$replay_rc" = 1 ]; then
+        agree=$((agree + 1)); say "ok: $name: both mismatch"
+    elif [ "$evm_rc" = 0 ] && [ "$replay_rc" = 1 ] && grep -q "$PREFIX_LINE" "$T/replay.out"; then
+        lenient=$((lenient + 1))
+        say "ok: $name: evmctl accepts a prefix ($(grep -o 'succeed at entry [0-9]*' "$T/evmctl.out" | head -1));"
+        say "    replay: $(grep -o "$PREFIX_LINE.*" "$T/replay.out" | head -1)"
+    else
+        fail "$name: evmctl exit $evm_rc, replay exit $replay_rc"
+        sed 's/^/    | /' "$T/evmctl.out" "$T/replay.out"
+    fi
+    [ -f "$d/trace.jsonl" ] || { fail "$name: no trace.jsonl"; continue; }
+    "$TPMFAULT" replay "$list" --pcr sha1:"$s1" --pcr sha256:"$s2" --trace "$d/trace.jsonl" \
+        >"$T/trace.out" 2>&1
+    trace_rc=$?
+    check "$name: replay --trace gives exit $replay_rc too" [ "$trace_rc" = "$replay_rc" ]
+    [ "$trace_rc" = "$replay_rc" ] || sed 's/^/    | /' "$T/trace.out"
+    if [ "$(jqr "$rep" '.facts.bypass')" = false ]; then
+        check "$name: boot_aggregate is the hash of the trace's PCRs 0-9" \
+            grep -q '^boot_aggregate  *match: ' "$T/trace.out"
+    fi
+done
+say "$compared scenarios compared: $agree agree, $lenient where evmctl's prefix rule is lenient"
+check "at least one scenario with a TPM was compared" [ "$compared" -gt 0 ]
+
+# 3. The lenient case on purpose: baseline's list, then the same four
+# entries again, which never reached the TPM.
+b="$R/baseline"
+if [ -f "$b/report.json" ]; then
+    cat "$b/binary_runtime_measurements" "$b/binary_runtime_measurements" >"$T/longer"
+    n=$("$TPMFAULT" replay "$b/binary_runtime_measurements" | sed -n 's/^entries *\([0-9]*\) .*/\1/p')
+    verdicts "$T/longer" "$(jqr "$b/report.json" .facts.banks.sha1.tpm_pcr10)" \
+        "$(jqr "$b/report.json" .facts.banks.sha256.tpm_pcr10)"
+    check "evmctl accepts the longer list (a prefix matches)" [ "$evm_rc" = 0 ]
+    check "replay rejects it (exit 1)" [ "$replay_rc" = 1 ]
+    check "replay names the prefix: entries 0..$((n - 1)) match, the last $n never reached the TPM" \
+        grep -q "entries 0\.\.$((n - 1)) match; the last $n entries never reached the TPM (the first of them: entry $n, boot_aggregate)" "$T/replay.out"
+    sed -n 's/^sha1 vs --pcr  */    replay: /p' "$T/replay.out"
+else
+    fail "no baseline report"
+fi
+finish
