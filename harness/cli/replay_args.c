@@ -126,5 +126,7 @@ int replay_args_parse(int argc, char **argv, struct replay_cli *c, char **err)
         c->banks = c->targets ? c->targets : (1u << BANK_SHA1) | (1u << BANK_SHA256);
     if (c->targets & ~c->banks)
         return err_set(err, "--pcr gives a value for a bank --banks leaves out");
+    if (c->trace && c->pcr != 10)
+        return err_set(err, "--trace knows the extends of PCR 10 only");
     return 0;
 }

@@ -69,6 +69,7 @@ static void test_errors(void **state)
         { "--pcr-index", "24", "l", NULL, "not a PCR" },
         { "a", "b", NULL, NULL, "exactly one measurement list" },
         { "--pcr", "sha256:" H64, "--banks", "sha1", "leaves out" },
+        { "--trace", "t.jsonl", "--pcr-index", "11", "PCR 10 only" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct replay_cli c;
