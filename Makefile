@@ -74,7 +74,7 @@ $(BUILD)/itests/%: tests/integration/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-itests: $(ITEST_BIN)
+itests: $(ITEST_BIN) $(BUILD)/bench/gen_list
 
 unit: $(UNIT_BIN)
 	@tests/unit/run-all.sh $(UNIT_BIN)
