@@ -359,6 +359,86 @@ static void test_per_bank_list(void **state)
 /* A test on a freshly built fixture (teardown frees it even after a failed assert). */
 #define FX(t) cmocka_unit_test_setup_teardown(t, fx_setup, fx_teardown)
 
+/* One entry of template tmpl whose data is the given fields (u32 length +
+ * bytes each); its sha1 template digest computed here. */
+static void add_fields(struct lbuf *b, const char *tmpl, const void *const *f,
+                       const size_t *len, size_t nf, struct lbuf *data)
+{
+    uint8_t dig[20];
+    for (size_t i = 0; i < nf; i++) {
+        lb_le32(data, (uint32_t)len[i]);
+        lb_put(data, f[i], len[i]);
+    }
+    md("sha1", data->p, data->n, dig);
+    lb_le32(b, 10);
+    lb_put(b, dig, 20);
+    lb_le32(b, (uint32_t)strlen(tmpl));
+    lb_put(b, tmpl, strlen(tmpl));
+    lb_le32(b, (uint32_t)data->n);
+    lb_put(b, data->p, data->n);
+}
+
+struct seen_sig { size_t n; char name[2][64]; size_t sig_len[2]; };
+
+static int note_sig(const struct replay_step *s, void *ctx, char **err)
+{
+    (void)err;
+    struct seen_sig *w = ctx;
+    assert_true(w->n < 2);
+    snprintf(w->name[w->n], 64, "%s", s->entry->file_name);
+    w->sig_len[w->n++] = s->entry->sig_len;
+    return 0;
+}
+
+/* ima-buf (d-ng|n-ng|buf) and ima-modsig (d-ng|n-ng|sig|d-modsig|modsig,
+ * here with empty modsig fields): parsed, and every bank extended with its
+ * hash of the template data. */
+static void test_buf_and_modsig(void **state)
+{
+    (void)state;
+    uint8_t fd[32], want[2][BANK_COUNT][64], pcr[BANK_COUNT][64] = { { 0 } };
+    static const char dng[] = "sha256:";
+    uint8_t d_ng[8 + 32];
+    md("sha256", "kexec", 5, fd);
+    memcpy(d_ng, dng, 8);
+    memcpy(d_ng + 8, fd, 32);
+    const void *buf_f[3] = { d_ng, "kexec-cmdline", "root=/dev/vda ro" };
+    const size_t buf_l[3] = { 40, 14, 16 };
+    const void *mod_f[5] = { d_ng, "/lib/modules/x.ko", "\x03\x02\x01", "", "" };
+    const size_t mod_l[5] = { 40, 18, 3, 0, 0 };
+    struct lbuf b = { 0 }, t0 = { 0 }, t1 = { 0 };
+    add_fields(&b, "ima-buf", buf_f, buf_l, 3, &t0);
+    add_fields(&b, "ima-modsig", mod_f, mod_l, 5, &t1);
+    for (int k = 0; k < BANK_COUNT; k++) {
+        md(bank_md[k], t0.p, t0.n, want[0][k]);
+        md(bank_md[k], t1.p, t1.n, want[1][k]);
+        for (int e = 0; e < 2; e++) {
+            uint8_t cat[128];
+            memcpy(cat, pcr[k], bank_len[k]);
+            memcpy(cat + bank_len[k], want[e][k], bank_len[k]);
+            md(bank_md[k], cat, 2 * bank_len[k], pcr[k]);
+        }
+    }
+    struct seen_sig w = { 0 };
+    struct replay_src src = { .p = b.p, .n = b.n };
+    struct replay_opts o = { .banks = ALL_BANKS, .on_step = note_sig, .ctx = &w };
+    struct replay_result r;
+    char *err = NULL;
+    assert_int_equal(replay_run(&src, &o, &r, &err), 0);
+    assert_int_equal(r.extends, 2);
+    assert_int_equal(r.digest_mismatches, 0);
+    for (int k = 0; k < BANK_COUNT; k++)
+        assert_memory_equal(r.pcr[k], pcr[k], bank_len[k]);
+    assert_int_equal(w.n, 2);
+    assert_string_equal(w.name[0], "kexec-cmdline");
+    assert_string_equal(w.name[1], "/lib/modules/x.ko");
+    assert_int_equal(w.sig_len[0], 0);
+    assert_int_equal(w.sig_len[1], 3);
+    free(b.p);
+    free(t0.p);
+    free(t1.p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +449,7 @@ int main(void)
         FX(test_compare_extends),
         FX(test_tampered_data),
         FX(test_per_bank_list),
+        cmocka_unit_test(test_buf_and_modsig),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
