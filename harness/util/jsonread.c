@@ -261,3 +261,16 @@ double jv_get_num(const struct jv *obj, const char *key, double def)
     const struct jv *m = jv_get(obj, key);
     return m && m->type == JV_NUM ? m->num : def;
 }
+
+long long jv_get_int(const struct jv *obj, const char *key, long long lo,
+                     long long hi, long long def)
+{
+    const struct jv *m = jv_get(obj, key);
+    /* Every comparison is false for NaN; the first bounds the cast. */
+    if (!m || m->type != JV_NUM || !(m->num > -9e18 && m->num < 9e18))
+        return def;
+    long long v = (long long)m->num;
+    if ((double)v != m->num || v < lo || v > hi)
+        return def;
+    return v;
+}

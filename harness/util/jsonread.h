@@ -26,5 +26,10 @@ const struct jv *jv_get(const struct jv *obj, const char *key);
 /* Typed member accessors: NULL / def when absent or of another type. */
 const char *jv_get_str(const struct jv *obj, const char *key);
 double jv_get_num(const struct jv *obj, const char *key, double def);
+/* An integral number member within [lo, hi]; def when absent, of another
+ * type, fractional, out of range or not finite (a C cast of such a double
+ * is undefined). */
+long long jv_get_int(const struct jv *obj, const char *key, long long lo,
+                     long long hi, long long def);
 
 #endif

@@ -1,5 +1,6 @@
 #include "verify/trace.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,13 @@
 #include "util/hex.h"
 #include "util/jsonread.h"
 #include "util/vec.h"
+
+/* The data-channel ordinal of a line: 0 (no command) when absent or not
+ * an unsigned integer. */
+static unsigned line_ord(const struct jv *line)
+{
+    return (unsigned)jv_get_int(line, "ord", 0, UINT_MAX, 0);
+}
 
 /* Fill digest[bank] for each "name": "hex" member of obj; returns the mask. */
 static unsigned read_bank_object(const struct jv *obj,
@@ -58,13 +66,13 @@ static int add_fault(struct trace *t, const struct jv *line, char **err)
     t->faults = g;
     struct trace_fault *f = &t->faults[t->n_faults++];
     memset(f, 0, sizeof(*f));
-    f->ord = (unsigned)jv_get_num(line, "ord", 0);
+    f->ord = line_ord(line);
     const char *rule = jv_get_str(fault, "rule"), *action = jv_get_str(fault, "action");
     const char *name = jv_get_str(line, "name");
     snprintf(f->rule, sizeof(f->rule), "%s", rule ? rule : "?");
     snprintf(f->action, sizeof(f->action), "%s", action ? action : "?");
     snprintf(f->command, sizeof(f->command), "%s", name ? name : "?");
-    f->pcr = (int)jv_get_num(line, "pcr", -1);
+    f->pcr = (int)jv_get_int(line, "pcr", 0, INT_MAX, -1);
     f->forwarded = line_forwarded(line);
     const char *dir = jv_get_str(fault, "direction");
     f->on_response = dir && strcmp(dir, "response") == 0;
@@ -87,7 +95,7 @@ static int add_extend(struct trace *t, const struct jv *line, char **err)
     t->ext = g;
     struct trace_extend *e = &t->ext[t->n_ext++];
     memset(e, 0, sizeof(*e));
-    e->ord = (unsigned)jv_get_num(line, "ord", 0);
+    e->ord = line_ord(line);
     e->t = jv_get_num(line, "t", 0);
     e->forwarded = line_forwarded(line);
     e->bank_mask = read_bank_object(jv_get(line, "digests"), e->digest);
@@ -101,7 +109,7 @@ static uint32_t parse_rc(const char *s)
 
 static void add_response(struct trace *t, const struct jv *line)
 {
-    struct trace_extend *e = find_extend(t, (unsigned)jv_get_num(line, "ord", 0));
+    struct trace_extend *e = find_extend(t, line_ord(line));
     if (!e)
         return;
     const char *rc = jv_get_str(line, "rc");          /* what the guest got */
@@ -123,7 +131,7 @@ static int take_line(struct trace *t, const struct jv *line, char **err)
             t->have_truth = t->truth_mask != 0;
         } else if (strcmp(event, "release") == 0) {
             /* a held command ends: forwarded late, or answered by the shim */
-            unsigned ord = (unsigned)jv_get_num(line, "ord", 0);
+            unsigned ord = line_ord(line);
             struct trace_extend *e = find_extend(t, ord);
             struct trace_fault *f = find_fault(t, ord);
             bool fwd = line_forwarded(line);

@@ -1,0 +1,102 @@
+/* Inputs the fuzz targets of tests/fuzz/ found, each with what the code
+ * must do with it (the shim's findings from hostile peers are in
+ * test_hostile.c).
+ *
+ * trace: a trace line whose "ord" or "pcr" is a number no unsigned/int
+ * holds (1e999 is inf to strtod, -1, 4294967296, 2.5, nan): the reader
+ * cast the double to unsigned, which is undefined (UBSan:
+ * "inf is outside the range of representable values of type 'unsigned
+ * int'"); such a member now counts as absent. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner/fsutil.h"
+#include "util/jsonread.h"
+#include "verify/trace.h"
+
+static struct jv *parse(const char *text)
+{
+    char *err = NULL;
+    struct jv *v = jv_parse(text, &err);
+    if (!v)
+        fail_msg("%s: %s", text, err ? err : "?");
+    return v;
+}
+
+static void test_jv_get_int(void **state)
+{
+    (void)state;
+    struct jv *v = parse("{\"a\":7,\"inf\":1e999,\"minf\":-1e999,\"nan\":nan,"
+                         "\"neg\":-1,\"big\":4294967296,\"half\":2.5,"
+                         "\"huge\":9.3e18,\"s\":\"7\",\"max\":4294967295}");
+    assert_int_equal(jv_get_int(v, "a", 0, UINT_MAX, 99), 7);
+    assert_int_equal(jv_get_int(v, "max", 0, UINT_MAX, 99), UINT_MAX);
+    static const char *const bad[] = { "inf", "minf", "nan", "neg", "big",
+                                       "half", "huge", "s", "missing" };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        if (jv_get_int(v, bad[i], 0, UINT_MAX, 99) != 99)
+            fail_msg("\"%s\" read as an unsigned", bad[i]);
+    assert_int_equal(jv_get_int(v, "neg", INT_MIN, INT_MAX, 99), -1);
+    jv_free(v);
+}
+
+/* The artifact, reduced: a PCR 10 extend whose "ord" is 1e999, its
+ * response with "ord" nan, a fault line with "pcr" -1e999, a release
+ * with "ord" -1. */
+static const char trace_text[] =
+    "{\"ord\":1e999,\"t\":0.1,\"dir\":\"cmd\",\"cc\":\"0x00000182\","
+    "\"name\":\"PCR_Extend\",\"forwarded\":true,\"fate\":\"relayed\","
+    "\"pcr\":10,\"digests\":{\"sha1\":\"0000000000000000000000000000000000000000\"}}\n"
+    "{\"ord\":nan,\"t\":0.2,\"dir\":\"rsp\",\"cc\":\"0x00000182\","
+    "\"name\":\"PCR_Extend\",\"rc\":\"0x00000000\",\"fate\":\"relayed\"}\n"
+    "{\"ord\":2,\"t\":0.3,\"dir\":\"cmd\",\"cc\":\"0x00000182\","
+    "\"name\":\"PCR_Extend\",\"forwarded\":false,\"fate\":\"answered\","
+    "\"fault\":{\"rule\":\"r\",\"action\":\"error\"},\"pcr\":-1e999}\n"
+    "{\"ord\":-1,\"t\":0.4,\"event\":\"release\",\"forwarded\":true}\n";
+
+static void test_trace_numbers_out_of_range(void **state)
+{
+    (void)state;
+    char dir[64], path[96];
+    assert_int_equal(private_dir_create("test_fuzz_findings", dir, sizeof(dir),
+                                        NULL), 0);
+    snprintf(path, sizeof(path), "%s/trace.jsonl", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(trace_text, f);
+    fclose(f);
+
+    struct trace t;
+    char *err = NULL;
+    int rc = trace_load(path, &t, &err);
+    tree_remove(dir);
+    if (rc < 0)
+        fail_msg("%s", err);
+    assert_int_equal(t.frames, 2);
+    assert_int_equal(t.n_ext, 1);
+    assert_int_equal(t.ext[0].ord, 0);          /* no ordinal */
+    assert_true(t.ext[0].forwarded);
+    assert_true(t.ext[0].answered);             /* "ord" nan reads as 0 too */
+    assert_int_equal(t.n_faults, 1);
+    assert_int_equal(t.faults[0].ord, 2);
+    assert_int_equal(t.faults[0].pcr, -1);      /* not a PCR index */
+    assert_false(t.faults[0].forwarded);        /* the release named no ord */
+    trace_free(&t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_jv_get_int),
+        cmocka_unit_test(test_trace_numbers_out_of_range),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
