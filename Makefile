@@ -128,3 +128,29 @@ clean:
 	rm -rf build build-asan bin
 
 -include $(TSUP_OBJ:.o=.d) $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SHIM_OBJ:.o=.d)
+
+# --- fuzzing: libFuzzer targets tests/fuzz/fuzz_*.c, clang from Debian -------
+#   make fuzz [FUZZ_SECONDS=n] [FUZZ_RUNS=n] [FUZZ_TARGETS="imalist trace"]
+# builds every target with -fsanitize=fuzzer,address,undefined (the library
+# too, into build/fuzz/) and runs each for FUZZ_SECONDS (or FUZZ_RUNS
+# inputs); any crash, leak, timeout or broken contract fails, its input in
+# build/fuzz/artifacts/TARGET/.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 30
+FUZZ_RUNS    ?=
+FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_TARGETS ?= $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/fuzz_%)
+.PHONY: fuzz fuzz-bins
+
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(LIB)
+	$(CC) $(CFLAGS) -DFUZZ_DATA_DIR='"$(CURDIR)/tests/data/quote"' \
+	    -fsanitize=fuzzer -o $@ $< $(LIB) $(LDLIBS)
+
+fuzz-bins: $(FUZZ_BIN)
+
+fuzz: deps
+	$(MAKE) BUILD=build/fuzz CC=$(FUZZ_CC) CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	    SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
+	    fuzz-bins
+	@tests/fuzz/run.sh build/fuzz "$(FUZZ_SECONDS)" "$(FUZZ_RUNS)" $(FUZZ_TARGETS)
