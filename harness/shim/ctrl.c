@@ -109,6 +109,11 @@ static void forward(struct shim *s, int sendfd)
 {
     struct ctrl_relay *c = &s->ctrl;
     char *err = NULL;
+    /* Leftovers of an earlier reply are not this request's reply. */
+    size_t stale = io_drain(c->tpm_fd);
+    if (stale)
+        trace_error(&s->trace, "%zu unsolicited bytes from swtpm control "
+                    "channel discarded before a request", stale);
     if (io_send_all(c->tpm_fd, c->req, c->req_have, sendfd, SHIM_IO_MS,
                     &err) < 0) {
         tpm_gone(s, err);
@@ -287,6 +292,12 @@ static void on_qemu(struct evloop *l, int fd, int mask, void *d)
     if (c->req_have < need)
         return;
     shim_timer_off(s, &c->req_timer);
+    /* One request is one write; what follows it in that write is dropped
+     * as swtpm drops it, not read as the next request. */
+    size_t extra = io_drain(fd);
+    if (extra)
+        trace_error(&s->trace, "control channel: %zu bytes after the %s "
+                    "request discarded", extra, c->spec->name);
     dispatch(s);
 }
 

@@ -230,6 +230,12 @@ static void forward(struct shim *s)
 {
     struct data_relay *d = &s->data;
     char *err = NULL;
+    /* Bytes swtpm sent beyond its last response must never be taken for
+     * the answer to this command, whatever order the loop saw them in. */
+    size_t stale = io_drain(d->tpm_fd);
+    if (stale)
+        trace_error(&s->trace, "%zu unsolicited bytes from swtpm data "
+                    "channel discarded before a command", stale);
     if (io_send_all(d->tpm_fd, d->cmd, d->cmd_have, -1, SHIM_IO_MS,
                     &err) < 0) {
         data_lost(s, err);
@@ -381,8 +387,16 @@ static void on_qemu(struct evloop *l, int fd, int mask, void *p)
         free(err);
         return;
     }
-    if (d->cmd_have == h.size)
+    if (d->cmd_have == h.size) {
+        /* QEMU writes a command in one write and waits for its answer:
+         * bytes after the frame are no command of their own (swtpm would
+         * not see them either), never to be answered. */
+        size_t extra = io_drain(fd);
+        if (extra)
+            trace_error(&s->trace, "data channel: %zu bytes after the "
+                        "command frame discarded", extra);
         cmd_complete(s, &h);
+    }
 }
 
 void data_relay_rsp(struct shim *s, const char *fate)

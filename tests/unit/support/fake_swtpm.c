@@ -110,6 +110,64 @@ void fake_set_rsp_delay(struct fake_swtpm *f, int ms)
     pthread_mutex_unlock(&f->mu);
 }
 
+void fake_set_data_fault(struct fake_swtpm *f, enum fake_fault x)
+{
+    pthread_mutex_lock(&f->mu);
+    f->data_fault = x;
+    pthread_mutex_unlock(&f->mu);
+}
+
+void fake_set_ctrl_fault(struct fake_swtpm *f, enum fake_fault x)
+{
+    pthread_mutex_lock(&f->mu);
+    f->ctrl_fault = x;
+    pthread_mutex_unlock(&f->mu);
+}
+
+/* Take the pending fault of one side (it applies once). */
+static enum fake_fault take_fault(struct fake_swtpm *f, enum fake_fault *which)
+{
+    pthread_mutex_lock(&f->mu);
+    enum fake_fault x = *which;
+    *which = FAKE_OK;
+    pthread_mutex_unlock(&f->mu);
+    return x;
+}
+
+/* A data response as the pending fault makes it; 1 when the data side
+ * must stop (its socket is shut down). */
+static int data_answer(struct fake_swtpm *f, uint8_t *rsp, size_t n)
+{
+    static const uint8_t more[8] = "GARBAGE!";
+    switch (take_fault(f, &f->data_fault)) {
+    case FAKE_SIZE_SMALL:
+        put_be32(rsp + 2, 6);
+        n = 10;
+        break;
+    case FAKE_SIZE_BIG:
+        put_be32(rsp + 2, 0x10000000);
+        n = 10;
+        break;
+    case FAKE_SHORT:
+        put_be32(rsp + 2, 100);
+        memset(rsp + 10, 0, 10);
+        n = 20;
+        break;
+    case FAKE_LONG:
+        memcpy(rsp + n, more, sizeof(more));
+        n += sizeof(more);
+        break;
+    case FAKE_CLOSE:
+        io_send_all(f->data_fd, rsp, 5, -1, FAKE_TMO, NULL);
+        shutdown(f->data_fd, SHUT_RDWR);
+        return 1;
+    default:
+        break;
+    }
+    io_send_all(f->data_fd, rsp, n, -1, FAKE_TMO, NULL);
+    return 0;
+}
+
 /* Data side: PCR_Read gets sha256 = aa.., anything else a 10-byte
  * success. */
 static void *fake_data(void *arg)
@@ -120,12 +178,12 @@ static void *fake_data(void *arg)
         0, 0, 0, 1, 0x00, 0x0b, 3, 0, 4, 0, 0, 0, 0, 1, 0, 0x20,
     };
     static const uint8_t ok[10] = { 0x80, 0x01, 0, 0, 0, 10, 0, 0, 0, 0 };
-    uint8_t buf[4096], rsp[128];
+    uint8_t buf[FAKE_BUFSIZE], rsp[128];
     for (;;) {
         if (io_read_all(f->data_fd, buf, 10, FAKE_IDLE_MS, NULL) < 0)
             return NULL;
         uint32_t size = be32_at(buf + 2), cc = be32_at(buf + 6);
-        if (size < 10 || size > sizeof(buf) ||
+        if (size < 10 || size > FAKE_BUFSIZE ||
             io_read_all(f->data_fd, buf + 10, size - 10, FAKE_TMO, NULL) < 0)
             return NULL;
         pthread_mutex_lock(&f->mu);
@@ -149,22 +207,37 @@ static void *fake_data(void *arg)
             memset(rsp + sizeof(pcr_rsp), 0xaa, 32);
             n = sizeof(pcr_rsp) + 32;
         }
-        io_send_all(f->data_fd, rsp, n, -1, FAKE_TMO, NULL);
+        if (data_answer(f, rsp, n))
+            return NULL;
     }
 }
 
-static void fake_reply(int c, const struct fake_cmd *fc)
+/* SET_BUFFERSIZE as swtpm: 0 asks for the current size, anything else
+ * sets it within 10..FAKE_BUFSIZE. */
+static uint32_t fake_bufsize(struct fake_swtpm *f, uint32_t want)
 {
-    uint8_t r[32] = { 0 };
+    if (!f->bufsize)
+        f->bufsize = FAKE_BUFSIZE;
+    if (want)
+        f->bufsize = want < 10 ? 10 : want > FAKE_BUFSIZE ? FAKE_BUFSIZE : want;
+    return f->bufsize;
+}
+
+/* The reply to a request (req: its payload), as the pending control fault
+ * makes it; -1 when the connection must end. */
+static int fake_reply(struct fake_swtpm *f, int c, const struct fake_cmd *fc,
+                      const uint8_t *req)
+{
+    uint8_t r[48] = { 0 };
     size_t n = fc->rsp;
     if (fc->code == 0x01)
         r[7] = 0xff;                        /* some caps */
     if (fc->code == 0x04)
         r[4] = 1;                           /* established bit */
     if (fc->code == 0x11) {
-        put_be32(r + 4, 4096);
+        put_be32(r + 4, fake_bufsize(f, be32_at(req)));
         put_be32(r + 8, 10);
-        put_be32(r + 12, 4096);
+        put_be32(r + 12, FAKE_BUFSIZE);
     }
     if (fc->code == 0x0c) {                 /* a 5-byte state blob */
         put_be32(r + 8, 5);
@@ -172,7 +245,26 @@ static void fake_reply(int c, const struct fake_cmd *fc)
         memcpy(r + 16, "BLOB!", 5);
         n += 5;
     }
+    switch (take_fault(f, &f->ctrl_fault)) {
+    case FAKE_SHORT:
+        n = 2;
+        break;
+    case FAKE_LONG:
+        memcpy(r + n, "GARBAGE!", 8);
+        n += 8;
+        break;
+    case FAKE_CLOSE:
+        io_send_all(c, r, 2, -1, FAKE_TMO, NULL);
+        return -1;
+    case FAKE_BAD_LEN:
+        put_be32(r + 12, 0x7fffffff);
+        n = 16;
+        break;
+    default:
+        break;
+    }
     io_send_all(c, r, n, -1, FAKE_TMO, NULL);
+    return 0;
 }
 
 /* Read one request with exactly QEMU's length; log it, answer it.
@@ -215,7 +307,8 @@ static int fake_one(struct fake_swtpm *f, int c)
         f->data_started = true;
         pthread_create(&f->data_thr, NULL, fake_data, f);
     }
-    fake_reply(c, fc);
+    if (fake_reply(f, c, fc, b + 4) < 0)
+        return -1;
     return fc->code == 0x03 ? -1 : 0;
 }
 

@@ -6,8 +6,10 @@
  *
  * The fake reads each control request with exactly QEMU's length and
  * answers with the size QEMU reads: result 0, plus some caps for
- * GET_CAPABILITY, the established bit for GET_TPMESTABLISHED, 4096 for
- * SET_BUFFERSIZE and a 5-byte blob "BLOB!" for GET_STATEBLOB.  Its data
+ * GET_CAPABILITY, the established bit for GET_TPMESTABLISHED, the buffer
+ * size for SET_BUFFERSIZE (as swtpm: the requested one within 10..4096,
+ * or the current one for 0) and a 5-byte blob "BLOB!" for GET_STATEBLOB.
+ * fake_set_*_fault makes it misbehave once (enum fake_fault).  Its data
  * side answers PCR_Read with sha256 = aa.. and anything else with a
  * 10-byte success (after rsp_delay_ms, when set).  Both sides log what
  * they received. */
@@ -24,6 +26,20 @@
 
 #define FAKE_TMO 5000        /* ms: one exchange */
 #define FAKE_LOG_MAX 64
+#define FAKE_BUFSIZE 4096    /* the data buffer; SET_BUFFERSIZE's maximum */
+
+/* A misbehaviour of the fake for its next answer on one side (it behaves
+ * again after it): what a broken or hostile swtpm could send. */
+enum fake_fault {
+    FAKE_OK,
+    FAKE_SIZE_SMALL,  /* data: a header alone, size field 6 (< header) */
+    FAKE_SIZE_BIG,    /* data: a header alone, size field 0x10000000 */
+    FAKE_SHORT,       /* data: size field 100, 20 bytes sent, then silence;
+                       * control: 2 bytes of the reply, then silence */
+    FAKE_LONG,        /* the proper answer and 8 bytes more, one write */
+    FAKE_CLOSE,       /* a few bytes, then that socket is shut down */
+    FAKE_BAD_LEN,     /* control, GET_STATEBLOB: trailing length 0x7fffffff */
+};
 
 struct fake_swtpm {
     int lfd;
@@ -40,6 +56,8 @@ struct fake_swtpm {
     uint64_t frame_ms[FAKE_LOG_MAX];  /* when each was answered (evloop ms) */
     int nframes;
     int rsp_delay_ms;                 /* work this long before answering */
+    enum fake_fault data_fault, ctrl_fault;   /* for the next answer */
+    uint32_t bufsize;                 /* SET_BUFFERSIZE's; 0: FAKE_BUFSIZE */
 };
 
 struct shim_session {
@@ -65,6 +83,9 @@ int fake_saw(struct fake_swtpm *f, uint32_t cc);
  * 0 when none was; make the data side take ms before each answer. */
 uint64_t fake_answered_ms(struct fake_swtpm *f, uint32_t cc);
 void fake_set_rsp_delay(struct fake_swtpm *f, int ms);
+/* Misbehave in the next data response / control reply. */
+void fake_set_data_fault(struct fake_swtpm *f, enum fake_fault x);
+void fake_set_ctrl_fault(struct fake_swtpm *f, enum fake_fault x);
 
 /* Whether fd becomes readable within ms. */
 int fd_readable(int fd, int ms);
