@@ -4,6 +4,7 @@
 #   make scenarios             the same for every scenario (JOBS=n SHARD=k/n SEED=s KERNEL=k)
 #   make test                  unit tests, then integration tests (real swtpm, real QEMU)
 #   make asan                  unit tests under AddressSanitizer + UBSan
+#   make check-kernel-config CONFIG=path/.config   the guest kernel requirements
 CC      ?= cc
 BUILD   ?= build
 SAN     ?=
@@ -43,7 +44,7 @@ PROGRAMS := bin/tpmfault bin/tpmfault-shim
 
 PHONY_EXTRA := itests bench bench-list
 .PHONY: all unit $(PHONY_EXTRA) test asan integration scenario scenarios setup deps kernel initramfs \
-        tpm-template clean
+        tpm-template check-kernel-config clean
 all: $(PROGRAMS)
 
 $(BUILD)/%.o: %.c
@@ -123,6 +124,11 @@ bench-list: deps all $(BUILD)/bench/gen_list
 test: deps
 	$(MAKE) all unit
 	$(MAKE) integration
+
+# --- kernels ------------------------------------------------------------------
+check-kernel-config:
+	@test -n "$(CONFIG)" || { echo "usage: make check-kernel-config CONFIG=path/.config" >&2; exit 2; }
+	@kernel-config/check-config.sh "$(CONFIG)"
 
 clean:
 	rm -rf build build-asan bin
