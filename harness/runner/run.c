@@ -280,11 +280,12 @@ static int start_tpm(struct run_ctx *c)
 static int start_qemu(struct run_ctx *c)
 {
     char append[512], serial0[PATH_MAX + 8], serial1[PATH_MAX + 8];
-    char chardev[PATH_MAX + 32];
+    char chardev[PATH_MAX + 32], banks[64];
+    banks_string(c->s->run.banks, banks, sizeof(banks));
     str_fmt(append, sizeof(append),
              "console=ttyS0 panic=-1 tpmfault.nonce=%s tpmfault.files=%u "
-             "tpmfault.pause_ms=%u", c->out.nonce_hex, c->s->run.files,
-             c->s->run.pause_ms);
+             "tpmfault.pause_ms=%u tpmfault.banks=%s", c->out.nonce_hex,
+             c->s->run.files, c->s->run.pause_ms, banks);
     str_fmt(serial0, sizeof(serial0), "file:%s/serial.log", c->rundir);
     str_fmt(serial1, sizeof(serial1), "file:%s/evidence.txt", c->rundir);
     str_fmt(chardev, sizeof(chardev), "socket,id=chrtpm,path=%s/shim.sock",

@@ -4,6 +4,8 @@
 #   tpmfault.nonce=HEX     quote nonce (qualifying data)
 #   tpmfault.files=N       how many distinct files the workload measures
 #   tpmfault.pause_ms=MS   pause after each measured read
+#   tpmfault.banks=LIST    the TPM's allocated PCR banks, e.g. sha1,sha256,sha384:
+#                          PCR 10 is quoted in each of them
 # Evidence goes to the host over the second serial port (ttyS1) as
 #   TPMFAULT file NAME SIZE / base64 lines / TPMFAULT end NAME
 # with TPMFAULT phase|status|done lines around them; then the guest powers off.
@@ -39,6 +41,9 @@ send_file() {   # send_file NAME PATH
 NONCE=$(param nonce "")
 FILES=$(param files 3)
 PAUSE_MS=$(param pause_ms 0)
+BANKS=$(param banks sha1,sha256)
+# tpm2_quote's PCR selection: sha1:10+sha256:10+...
+QUOTE_SEL=$(echo "$BANKS" | sed 's/,/:10+/g; s/$/:10/')
 say "phase booted $(uname -r)"
 say "uname $(uname -r -v)"
 
@@ -85,7 +90,7 @@ if [ -c /dev/tpmrm0 ]; then
     timeout 60 tpm2_createak -C 0x81010001 -c ak.ctx -G rsa -g sha256 -s rsassa \
         -u ak.pem -f pem -n ak.name > createak.log 2>&1
     say "status createak $?"
-    timeout 60 tpm2_quote -c ak.ctx -l sha1:10+sha256:10 -q "$NONCE" -m quote.msg \
+    timeout 60 tpm2_quote -c ak.ctx -l "$QUOTE_SEL" -q "$NONCE" -m quote.msg \
         -s quote.sig -o quote.pcrs -g sha256 > quote.log 2>&1
     say "status quote $?"
 else
