@@ -20,6 +20,10 @@ struct kernel_error {
 
 struct dmesg_facts {
     bool bypass;                 /* "TPM-bypass" */
+    /* Banks IMA had no hash for at boot ("ima: Can not allocate sha384"
+     * before the workload): 1u << BANK_*.  IMA extends those banks with the
+     * sha1 digest zero-padded (verify/replay.h). */
+    unsigned hash_unavailable;
     unsigned tpm_errors;         /* every error line */
     struct kernel_error err[DMESG_MAX_ERRORS];   /* the first of them */
     unsigned n_err;

@@ -22,8 +22,8 @@ static int keep_step(const struct replay_step *s, void *ctx, char **err)
     return 0;
 }
 
-int list_entries_load(const char *path, unsigned banks, struct list_entries *le,
-                      char **err)
+int list_entries_load(const char *path, unsigned banks, unsigned padded,
+                      struct list_entries *le, char **err)
 {
     memset(le, 0, sizeof(*le));
     le->banks = banks;
@@ -31,8 +31,8 @@ int list_entries_load(const char *path, unsigned banks, struct list_entries *le,
     if (!in)
         return err_errno(err, "%s", path);
     struct replay_src src = { .f = in, .digest_len = 20 };
-    struct replay_opts o = { .banks = banks, .pcr = 10, .on_step = keep_step,
-                             .ctx = le };
+    struct replay_opts o = { .banks = banks, .pcr = 10, .padded_banks = padded,
+                             .on_step = keep_step, .ctx = le };
     struct replay_result res;
     int rc = replay_run(&src, &o, &res, err);
     fclose(in);

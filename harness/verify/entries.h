@@ -24,9 +24,10 @@ struct list_entries {
     uint8_t replay[BANK_COUNT][ALG_MAX_DIGEST]; /* PCR 10 after all of them */
 };
 
-/* Replay the list at path once, keeping every PCR 10 entry. */
-int list_entries_load(const char *path, unsigned banks, struct list_entries *le,
-                      char **err);
+/* Replay the list at path once, keeping every PCR 10 entry; padded: the
+ * banks IMA extends with the padded sha1 digest (replay.h). */
+int list_entries_load(const char *path, unsigned banks, unsigned padded,
+                      struct list_entries *le, char **err);
 void list_entries_free(struct list_entries *le);
 /* The trace's extend carries exactly this entry's digest in every bank of
  * banks. */

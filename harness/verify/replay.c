@@ -39,30 +39,6 @@ static int template_hash(struct alg_hash *h, const struct ima_entry *e,
     return alg_hash_digest(h, b, e->data, e->data_len, out);
 }
 
-/* The digest entry e extends into bank b (see the rules in replay.h). */
-static int entry_digest(struct alg_hash *h, const struct ima_entry *e,
-                        enum bank b, enum bank list_bank, uint8_t *out,
-                        char **err)
-{
-    const struct alg_info *a = alg_by_bank(b);
-    if (!a)
-        return err_set(err, "unknown bank %d", (int)b);
-    if (e->violation) {
-        memset(out, 0xff, a->size);
-        return 0;
-    }
-    if (b == list_bank) {
-        if (e->digest_len != a->size)
-            return err_set(err, "template digest is %zu bytes, the %s bank needs %zu",
-                           e->digest_len, a->name, a->size);
-        memcpy(out, e->digest, a->size);
-        return 0;
-    }
-    if (template_hash(h, e, b, out) < 0)
-        return err_set(err, "hashing the template data with %s", a->name);
-    return 0;
-}
-
 struct run {
     const struct replay_opts *o;
     struct replay_result *r;
@@ -71,13 +47,52 @@ struct run {
     struct alg_hash h;       /* one context for every hash of the replay */
 };
 
+/* What IMA puts into bank b for e, from its template data: that bank's hash,
+ * or for a padded bank the sha1 one zero-padded (taken from the list when
+ * the list is the sha1 one). */
+static int computed_digest(struct run *run, const struct ima_entry *e,
+                           enum bank b, uint8_t *out)
+{
+    if (!(run->o->padded_banks & (1u << b)))
+        return template_hash(&run->h, e, b, out);
+    memset(out, 0, alg_by_bank(b)->size);
+    if (run->list_bank == BANK_SHA1 && e->digest_len == 20) {
+        memcpy(out, e->digest, 20);
+        return 0;
+    }
+    return template_hash(&run->h, e, BANK_SHA1, out);
+}
+
+/* The digest entry e extends into bank b (see the rules in replay.h). */
+static int entry_digest(struct run *run, const struct ima_entry *e,
+                        enum bank b, uint8_t *out, char **err)
+{
+    const struct alg_info *a = alg_by_bank(b);
+    if (!a)
+        return err_set(err, "unknown bank %d", (int)b);
+    if (e->violation) {
+        memset(out, 0xff, a->size);
+        return 0;
+    }
+    if (b == run->list_bank) {
+        if (e->digest_len != a->size)
+            return err_set(err, "template digest is %zu bytes, the %s bank needs %zu",
+                           e->digest_len, a->name, a->size);
+        memcpy(out, e->digest, a->size);
+        return 0;
+    }
+    if (computed_digest(run, e, b, out) < 0)
+        return err_set(err, "hashing the template data with %s", a->name);
+    return 0;
+}
+
 static int check_list_digest(struct run *run, const struct ima_entry *e)
 {
     uint8_t h[ALG_MAX_DIGEST];
     const struct alg_info *a = alg_by_bank(run->list_bank);
     if (e->violation || !a || e->digest_len != a->size)
         return 0;
-    if (template_hash(&run->h, e, run->list_bank, h) < 0)
+    if (computed_digest(run, e, run->list_bank, h) < 0)
         return -1;
     if (memcmp(h, e->digest, a->size) != 0) {
         if (run->r->digest_mismatches++ == 0)
@@ -107,7 +122,7 @@ static int on_entry(const struct ima_entry *e, void *ctx, char **err)
     for (int b = 0; b < BANK_COUNT; b++) {
         if (!(r->banks & (1u << b)))
             continue;
-        if (entry_digest(&run->h, e, (enum bank)b, run->list_bank, ext[b], err) < 0 ||
+        if (entry_digest(run, e, (enum bank)b, ext[b], err) < 0 ||
             alg_hash_extend(&run->h, (enum bank)b, r->pcr[b], ext[b]) < 0)
             return err_set(err, "extending the %s bank", alg_by_bank(b)->name);
     }
@@ -130,6 +145,8 @@ int replay_run(const struct replay_src *src, const struct replay_opts *opts,
     res->first_mismatch = -1;
     if (res->banks >> BANK_COUNT || !alg_by_bank(run.list_bank))
         return err_set(err, "replay: bad bank selection");
+    if (o->padded_banks & (1u << BANK_SHA1))
+        return err_set(err, "replay: the sha1 bank cannot be padded (IMA needs sha1)");
     size_t dlen = src->digest_len ? src->digest_len : 20;
     if (dlen != alg_by_bank(run.list_bank)->size)
         return err_set(err, "replay: a %zu-byte list digest cannot be the %s bank's",

@@ -10,6 +10,11 @@
  *    template data bytes of the list; for "ima" the 20-byte digest then the
  *    file name zero-padded to 256 bytes (IMA_EVENT_NAME_LEN_MAX + 1), no
  *    lengths;
+ *  - a bank IMA had no hash algorithm for at boot (opts.padded_banks: the
+ *    kernel logged "ima: Can not allocate <alg>", e.g. sha512 built as a
+ *    module with no module loadable yet) gets the sha1 template digest
+ *    zero-padded to the bank's size ("for unmapped TPM algorithms digest is
+ *    still a padded SHA1"), and a per-bank list of it carries that digest;
  *  - a violation (all-zero template digest) extends 0xff.. (bank size) in
  *    every bank. */
 #ifndef TPMFAULT_REPLAY_H
@@ -45,6 +50,7 @@ struct replay_opts {
     unsigned banks;         /* mask of 1u << BANK_*; 0 means sha1 + sha256 */
     uint32_t pcr;           /* PCR whose entries are replayed; 0 means 10 */
     enum bank list_bank;    /* bank of the list's digest field (BANK_SHA1) */
+    unsigned padded_banks;  /* banks extended with the padded sha1 digest */
     uint64_t max_entries;   /* replay only entries with index < this; 0: all */
     uint64_t max_extends;   /* stop after this many extends of the PCR; 0: all */
     /* Optional: 0 to go on, 1 to stop (replay returns 0), -1 to fail. */

@@ -10,6 +10,7 @@
 
 #include "faults/scenario.h"
 #include "runner/verdict.h"
+#include "tpm/alg.h"
 #include "verify/dmesg.h"
 
 static void scan_text(const char *text, struct dmesg_facts *d)
@@ -66,6 +67,26 @@ static void test_errors_before_and_after_workload(void **state)
         assert_int_equal(d.err[i].entry, want_entry[i]);
         assert_int_equal(d.err[i].result, want_rc[i]);
     }
+}
+
+/* Debian's 6.1 builds sha512 as a module: IMA logs the banks it cannot
+ * hash at boot.  A later "Can not allocate" (a policy rule's hash= during
+ * the workload) says nothing about the banks; an unknown name is ignored. */
+static void test_banks_without_hash(void **state)
+{
+    (void)state;
+    struct dmesg_facts d;
+    scan_text("[    2.120397] ima: Allocated hash algorithm: sha256\n"
+              "[    2.125188] ima: Can not allocate sha384 (reason: -2)\n"
+              "[    2.128725] ima: Can not allocate sha512 (reason: -2)\n"
+              "[    2.128800] ima: Can not allocate sm3 (reason: -2)\n"
+              "[    2.152105] ima: No architecture policies found\n", &d);
+    assert_int_equal(d.hash_unavailable, (1u << BANK_SHA384) | (1u << BANK_SHA512));
+    scan_text(intermittent, &d);
+    assert_int_equal(d.hash_unavailable, 0);
+    scan_text("tpmfault: measure /work/file1\n"
+              "ima: Can not allocate sha384 (reason: -2)\n", &d);
+    assert_int_equal(d.hash_unavailable, 0);
 }
 
 /* More lines than are kept: every one is counted, the first are kept. */
@@ -159,6 +180,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_error_given_to_marked_file),
         cmocka_unit_test(test_errors_before_and_after_workload),
+        cmocka_unit_test(test_banks_without_hash),
         cmocka_unit_test(test_many_errors_counted),
         cmocka_unit_test(test_expectation),
         cmocka_unit_test(test_bad_values),

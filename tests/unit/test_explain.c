@@ -58,7 +58,7 @@ static int setup(void **state)
     snprintf(fx->list, sizeof(fx->list), "%s/list", fx->dir);
     build_list(fx);
     char *err = NULL;
-    if (list_entries_load(fx->list, BANKS, &fx->le, &err) < 0) {
+    if (list_entries_load(fx->list, BANKS, 0, &fx->le, &err) < 0) {
         free(err);
         return -1;
     }
