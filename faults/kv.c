@@ -116,6 +116,49 @@ int kv_apply(const struct kv_spec *sp, const char *value, void *target,
     return rc;
 }
 
+/* The field's size in bytes. */
+static size_t field_size(const struct kv_spec *sp)
+{
+    switch (sp->type) {
+    case KV_U64: return sizeof(uint64_t);
+    case KV_ENUM: return sizeof(int);
+    case KV_STR:
+    case KV_FUNC: return sp->size;
+    default: return sizeof(unsigned);
+    }
+}
+
+bool kv_is_set(const struct kv_spec *sp, const void *target)
+{
+    const char *field = (const char *)target + sp->offset;
+    if (sp->set_offset)
+        return *(const bool *)((const char *)target + sp->set_offset);
+    switch (sp->type) {
+    case KV_ENUM: return *(const int *)field != 0;
+    case KV_BANKS: return *(const unsigned *)field != 0;
+    case KV_STR:
+    case KV_FUNC: return field[0] != '\0';
+    default: return true;
+    }
+}
+
+void kv_copy(const struct kv_spec *sp, void *dst, const void *src)
+{
+    memcpy((char *)dst + sp->offset, (const char *)src + sp->offset,
+           field_size(sp));
+    if (sp->set_offset)
+        *(bool *)((char *)dst + sp->set_offset) =
+            *(const bool *)((const char *)src + sp->set_offset);
+}
+
+bool kv_equal(const struct kv_spec *sp, const void *a, const void *b)
+{
+    const char *x = (const char *)a + sp->offset, *y = (const char *)b + sp->offset;
+    if (sp->type == KV_STR || sp->type == KV_FUNC)
+        return strncmp(x, y, sp->size) == 0;
+    return memcmp(x, y, field_size(sp)) == 0;
+}
+
 char *kv_key_list(const struct kv_spec *table)
 {
     size_t n = 1;

@@ -4,6 +4,7 @@
 #ifndef TPMFAULT_KV_H
 #define TPMFAULT_KV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +40,15 @@ const struct kv_spec *kv_find(const struct kv_spec *table, const char *key);
  * location (the caller prefixes file:line). */
 int kv_apply(const struct kv_spec *spec, const char *value, void *target,
              char **err);
+
+/* A field's state, for keys given more than once under conditions (an
+ * expectation and its kernel override): whether target's field for sp was
+ * given (an enum: non-zero; a bank mask: non-zero; text, and KV_FUNC
+ * fields, which must be char[size] text: non-empty; a number: its "was set"
+ * flag, or always without one), copying it with its flag, comparing it. */
+bool kv_is_set(const struct kv_spec *sp, const void *target);
+void kv_copy(const struct kv_spec *sp, void *dst, const void *src);
+bool kv_equal(const struct kv_spec *sp, const void *a, const void *b);
 
 /* "a, b, c" list of a table's keys, for "unknown key" messages. */
 char *kv_key_list(const struct kv_spec *table);

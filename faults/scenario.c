@@ -16,6 +16,20 @@ const char *const scn_cmp_names[] = { "equal", "differ", NULL };
 const char *const scn_yesno_names[] = { "yes", "no", NULL };
 const char *const scn_quote_names[] = { "valid", "refused", NULL };
 const char *const scn_onoff_names[] = { "on", "off", NULL };
+const char *const scn_lists_names[] = { "agree", "disagree", "absent", NULL };
+const char *const scn_kernel_series[] = { "6.1", "6.12", NULL };
+
+int scn_kernel_series_of(const char *release)
+{
+    for (int i = 0; scn_kernel_series[i]; i++) {
+        size_t n = strlen(scn_kernel_series[i]);
+        /* "6.1" is a prefix of "6.12.x": the next character must end it */
+        if (strncmp(release, scn_kernel_series[i], n) == 0 &&
+            strchr(".-+", release[n]) != NULL)   /* '\0' included */
+            return i;
+    }
+    return -1;
+}
 
 #define INDEX_LIST_MAX 64
 
@@ -74,8 +88,32 @@ static int parse_index_list(const struct kv_spec *sp, const char *value,
                    "%d entry indices", sp->key, value, INDEX_LIST_MAX);
 }
 
+/* "none" or a comma list of bank names, in bank order: "sha384,sha512". */
+static int parse_bank_set(const struct kv_spec *sp, const char *value,
+                          void *field, char **err)
+{
+    if (strcmp(value, "none") == 0) {
+        snprintf(field, sp->size, "none");
+        return 0;
+    }
+    struct kv_spec banks = { .key = sp->key, .type = KV_BANKS };
+    unsigned mask = 0;
+    if (kv_apply(&banks, value, &mask, err) < 0)
+        return -1;
+    char *out = field;
+    out[0] = '\0';
+    for (int b = 0; b < BANK_COUNT; b++) {
+        if (!(mask & (1u << b)))
+            continue;
+        if (out[0])
+            strcat(out, ",");
+        strcat(out, alg_by_bank((enum bank)b)->name);   /* 4 names fit */
+    }
+    return 0;
+}
+
 #define RUN(f) offsetof(struct scenario, run.f)
-#define EXP(f) offsetof(struct scenario, expect.f)
+#define EXP(f) offsetof(struct scn_expect, f)
 
 static const struct kv_spec scenario_keys[] = {
     { "description", KV_STR, offsetof(struct scenario, description),
@@ -119,21 +157,30 @@ static const struct kv_spec expect_keys[] = {
       "the guest finished its agent and powered off", NULL },
     { "explained", KV_ENUM, EXP(explained), 0, 0, 0, scn_yesno_names, 0,
       "the applied extends explain the TPM's PCR 10 (entries missing or doubled)", NULL },
-    { "not-in-pcr", KV_FUNC, EXP(not_in_pcr), 0, 0, 0, NULL, 0,
+    { "not-in-pcr", KV_FUNC, EXP(not_in_pcr), SCN_INDEX_LIST_LEN, 0, 0, NULL, 0,
       "list entries never extended into PCR 10: none, or indices such as 2,3",
       parse_index_list },
     { "kernel-errors", KV_UINT, EXP(kernel_errors), 0, 0, 100000, NULL,
       EXP(kernel_errors_set),
       "'ima: Error Communicating to TPM chip' lines in the guest's dmesg", NULL },
-    { "kernel-errors-for", KV_FUNC, EXP(kernel_errors_for), 0, 0, 0, NULL, 0,
+    { "kernel-errors-for", KV_FUNC, EXP(kernel_errors_for), SCN_INDEX_LIST_LEN,
+      0, 0, NULL, 0,
       "list entries whose measurement logged 'Error Communicating to TPM "
       "chip': none, or indices such as 3", parse_index_list },
+    { "padded-banks", KV_FUNC, EXP(padded_banks), SCN_BANK_LIST_LEN, 0, 0,
+      NULL, 0, "banks IMA extended with the sha1 digest zero-padded (it had "
+      "no hash for them): none, or names such as sha384,sha512",
+      parse_bank_set },
+    { "bank-lists", KV_ENUM, EXP(bank_lists), 0, 0, 0, scn_lists_names, 0,
+      "the per-bank lists (kernels 6.10+): agree with the sha1 list and "
+      "replay each bank, disagree, or absent", NULL },
     { NULL, 0, 0, 0, 0, 0, NULL, 0, NULL, NULL },
 };
 
 /* Where a section's keys are stored: the scenario itself, or the fault
  * rule the section header just started. */
 static void *whole_scenario(struct scenario *s) { return s; }
+static void *expectations(struct scenario *s) { return &s->expect; }
 static void *current_rule(struct scenario *s)
 {
     return &s->faults.rules[s->faults.n - 1];
@@ -144,16 +191,18 @@ struct section {
     const struct kv_spec *keys;
     void *(*target)(struct scenario *s);
     bool repeatable;
+    bool kernel_condition;   /* keys may be written key[SERIES] */
 };
 
 static const struct section sections[] = {
-    { "scenario", scenario_keys, whole_scenario, false },
-    { "run", run_keys, whole_scenario, false },
-    { "expect", expect_keys, whole_scenario, false },
-    { "fault", fault_keys, current_rule, true },
-    { NULL, NULL, NULL, false },
+    { "scenario", scenario_keys, whole_scenario, false, false },
+    { "run", run_keys, whole_scenario, false, false },
+    { "expect", expect_keys, expectations, false, true },
+    { "fault", fault_keys, current_rule, true, false },
+    { NULL, NULL, NULL, false, false },
 };
 #define N_SECTIONS 4
+#define EXPECT_SECTION 2
 
 static void set_defaults(struct scenario *s, const char *path)
 {
@@ -186,6 +235,7 @@ struct parse_state {
     int line;
     const struct section *sec;
     int seen[N_SECTIONS][64];   /* per section and key: the line it was given on */
+    int seen_kernel[SCN_KERNEL_SERIES][64];   /* [expect] key[SERIES] lines */
     int header_line[N_SECTIONS];  /* where a non-repeatable section began */
 };
 
@@ -227,6 +277,45 @@ static int parse_section_header(struct parse_state *st, char *line,
                    "[run], [expect], [fault])", st->path, st->line, name);
 }
 
+static char *series_list(void)
+{
+    static char list[64];
+    list[0] = '\0';
+    for (int i = 0; scn_kernel_series[i]; i++)
+        snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+                 i ? ", " : "", scn_kernel_series[i]);
+    return list;
+}
+
+/* "kernel-errors[6.12]": cut the condition off key; *series is its index,
+ * or -1 without one. */
+static int split_condition(struct parse_state *st, char *key, int *series,
+                           char **err)
+{
+    *series = -1;
+    char *open = strchr(key, '[');
+    if (!open)
+        return 0;
+    size_t n = strlen(key);
+    if (key[n - 1] != ']' || open == key)
+        return err_set(err, "%s:%d: malformed key '%s' (a kernel condition is "
+                       "written key[SERIES])", st->path, st->line, key);
+    if (!st->sec->kernel_condition)
+        return err_set(err, "%s:%d: '%s': only [expect] keys take a kernel "
+                       "condition", st->path, st->line, key);
+    key[n - 1] = '\0';
+    *open = '\0';
+    const char *cond = open + 1;
+    for (int i = 0; scn_kernel_series[i]; i++) {
+        if (strcmp(cond, scn_kernel_series[i]) == 0) {
+            *series = i;
+            return 0;
+        }
+    }
+    return err_set(err, "%s:%d: unknown kernel '%s' in '%s[%s]' (known: %s)",
+                   st->path, st->line, cond, key, cond, series_list());
+}
+
 static int parse_key_value(struct parse_state *st, char *line,
                            struct scenario *s, char **err)
 {
@@ -239,6 +328,9 @@ static int parse_key_value(struct parse_state *st, char *line,
                        "or [expect])", st->path, st->line);
     *eq = '\0';
     char *key = trim(line), *value = trim(eq + 1);
+    int series;
+    if (split_condition(st, key, &series, err) < 0)
+        return -1;
     const struct kv_spec *sp = kv_find(st->sec->keys, key);
     if (!sp) {
         char *known = kv_key_list(st->sec->keys);
@@ -248,14 +340,18 @@ static int parse_key_value(struct parse_state *st, char *line,
         return -1;
     }
     size_t si = (size_t)(st->sec - sections), ki = (size_t)(sp - st->sec->keys);
-    if (st->seen[si][ki])
-        return err_set(err, "%s:%d: '%s' given twice in [%s] (first on line %d)",
-                       st->path, st->line, key, st->sec->name, st->seen[si][ki]);
-    st->seen[si][ki] = st->line;
+    int *seen = series < 0 ? &st->seen[si][ki] : &st->seen_kernel[series][ki];
+    if (*seen)
+        return err_set(err, "%s:%d: '%s%s%s%s' given twice in [%s] (first on "
+                       "line %d)", st->path, st->line, key, series < 0 ? "" : "[",
+                       series < 0 ? "" : scn_kernel_series[series],
+                       series < 0 ? "" : "]", st->sec->name, *seen);
+    *seen = st->line;
     if (st->sec->keys == fault_keys && ki < FAULT_KEY_MAX)
         s->fault_key_line[s->faults.n - 1][ki] = st->line;
     char *why = NULL;
-    if (kv_apply(sp, value, st->sec->target(s), &why) < 0) {
+    void *target = series < 0 ? st->sec->target(s) : &s->expect_kernel[series];
+    if (kv_apply(sp, value, target, &why) < 0) {
         err_set(err, "%s:%d: %s", st->path, st->line, why ? why : "bad value");
         free(why);
         return -1;
@@ -276,11 +372,55 @@ static int parse_line(struct parse_state *st, char *raw, struct scenario *s,
 
 int scenario_expectation_count(const struct scenario *s)
 {
-    const struct scn_expect *e = &s->expect;
-    return !!e->list_complete + !!e->trace_in_list + !!e->replay_vs_tpm +
-           !!e->replay_vs_quote + !!e->quote + !!e->bypass + !!e->guest_alive +
-           !!e->explained + !!e->not_in_pcr[0] + e->kernel_errors_set +
-           !!e->kernel_errors_for[0];
+    int n = 0;
+    for (const struct kv_spec *sp = expect_keys; sp->key; sp++)
+        n += kv_is_set(sp, &s->expect);
+    return n;
+}
+
+void scenario_expect_for(const struct scenario *s, int series,
+                         struct scn_expect *out)
+{
+    *out = s->expect;
+    if (series < 0 || series >= SCN_KERNEL_SERIES)
+        return;
+    for (const struct kv_spec *sp = expect_keys; sp->key; sp++)
+        if (kv_is_set(sp, &s->expect_kernel[series]))
+            kv_copy(sp, out, &s->expect_kernel[series]);
+}
+
+bool scenario_expect_overridden(const struct scenario *s, int series,
+                                const char *key)
+{
+    const struct kv_spec *sp = kv_find(expect_keys, key);
+    return sp && series >= 0 && series < SCN_KERNEL_SERIES &&
+           kv_is_set(sp, &s->expect_kernel[series]);
+}
+
+/* An override says how one kernel differs from the expectation every other
+ * kernel meets: the plain key must be given, and with another value. */
+static int check_overrides(const struct parse_state *st,
+                           const struct scenario *s, char **err)
+{
+    for (int k = 0; k < SCN_KERNEL_SERIES; k++) {
+        for (const struct kv_spec *sp = expect_keys; sp->key; sp++) {
+            size_t ki = (size_t)(sp - expect_keys);
+            int line = st->seen_kernel[k][ki];
+            int plain = st->seen[EXPECT_SECTION][ki];
+            if (!line)
+                continue;
+            if (!plain)
+                return err_set(err, "%s:%d: %s[%s] overrides nothing: give %s "
+                               "too, the expectation on every other kernel",
+                               st->path, line, sp->key, scn_kernel_series[k],
+                               sp->key);
+            if (kv_equal(sp, &s->expect, &s->expect_kernel[k]))
+                return err_set(err, "%s:%d: %s[%s] is the same as %s on line "
+                               "%d: drop it", st->path, line, sp->key,
+                               scn_kernel_series[k], sp->key, plain);
+        }
+    }
+    return 0;
 }
 
 static int check_faults(const struct scenario *s, char **err)
@@ -306,10 +446,15 @@ static int check_consistency(const struct scenario *s, char **err)
     if (scenario_expectation_count(s) == 0)
         return err_set(err, "%s: no expectations: a scenario must state at "
                        "least one in [expect]", s->path);
-    if (s->run.tpm == SCN_TPM_ABSENT &&
-        (s->expect.quote == SCN_QUOTE_VALID || s->expect.bypass == SCN_OFF))
-        return err_set(err, "%s: contradiction: tpm = absent with quote = "
-                       "valid or bypass = off", s->path);
+    for (int k = -1; k < SCN_KERNEL_SERIES; k++) {
+        struct scn_expect e;
+        scenario_expect_for(s, k, &e);
+        if (s->run.tpm == SCN_TPM_ABSENT &&
+            (e.quote == SCN_QUOTE_VALID || e.bypass == SCN_OFF))
+            return err_set(err, "%s: contradiction: tpm = absent with quote = "
+                           "valid or bypass = off%s%s", s->path,
+                           k < 0 ? "" : " on ", k < 0 ? "" : scn_kernel_series[k]);
+    }
     if (!(s->run.banks & (1u << BANK_SHA1)))
         return err_set(err, "%s: banks: sha1 is required (IMA's list digest "
                        "is sha1)", s->path);
@@ -335,6 +480,8 @@ int scenario_parse(const char *text, const char *path, struct scenario *s,
         p = nl ? nl + 1 : NULL;
     }
     free(copy);
+    if (rc == 0)
+        rc = check_overrides(&st, s, err);
     if (rc == 0)
         rc = check_consistency(s, err);
     return rc;

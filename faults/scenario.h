@@ -17,7 +17,11 @@ enum scn_yesno { SCN_UNSET, SCN_YES, SCN_NO };
 enum scn_quote { SCN_QUOTE_UNSET, SCN_QUOTE_VALID, SCN_QUOTE_REFUSED };
 enum scn_onoff { SCN_ONOFF_UNSET, SCN_ON, SCN_OFF };
 
+enum scn_lists { SCN_LISTS_UNSET, SCN_LISTS_AGREE, SCN_LISTS_DISAGREE,
+                 SCN_LISTS_ABSENT };
+
 /* The script's names of those values, index = value - 1. */
+extern const char *const scn_lists_names[];
 extern const char *const scn_cmp_names[];
 extern const char *const scn_yesno_names[];
 extern const char *const scn_quote_names[];
@@ -35,6 +39,16 @@ struct scn_run {
 };
 
 #define SCN_INDEX_LIST_LEN 128
+#define SCN_BANK_LIST_LEN 64
+
+/* Kernel series an expectation can be conditioned on: in [expect],
+ * `key[6.12] = value` overrides `key = value` when the guest's kernel
+ * release (uname -r) is of that series.  NULL-terminated. */
+#define SCN_KERNEL_SERIES 2
+extern const char *const scn_kernel_series[];
+/* The series of a release ("6.12.117+deb12-cloud-amd64": "6.12"), as an
+ * index into scn_kernel_series, or -1 when it is none of them. */
+int scn_kernel_series_of(const char *release);
 
 struct scn_expect {
     int list_complete;     /* enum scn_yesno */
@@ -50,6 +64,10 @@ struct scn_expect {
     bool kernel_errors_set;
     /* entries whose measurement logged that line, as not_in_pcr */
     char kernel_errors_for[SCN_INDEX_LIST_LEN];
+    /* banks IMA extended with the padded sha1 digest: "none" or
+     * "sha384,sha512" (bank order); "" unset */
+    char padded_banks[SCN_BANK_LIST_LEN];
+    int bank_lists;        /* enum scn_lists: the per-bank lists (6.10+) */
 };
 
 struct scenario {
@@ -58,6 +76,9 @@ struct scenario {
     char description[200];
     struct scn_run run;
     struct scn_expect expect;
+    /* key[SERIES] = value overrides, per scn_kernel_series (only the keys
+     * given are set) */
+    struct scn_expect expect_kernel[SCN_KERNEL_SERIES];
     struct fault_engine faults;   /* the [fault] rules, in script order */
     /* where each rule's keys were given (fault_keys[] order; 0: not given),
      * so a contradiction names the line of the key at fault */
@@ -70,7 +91,15 @@ int scenario_parse(const char *text, const char *path, struct scenario *s,
                    char **err);
 /* Read and parse a file. */
 int scenario_load(const char *path, struct scenario *s, char **err);
-/* How many expectations the script states. */
+/* How many expectations the script states (overrides not counted: each
+ * overrides a stated one). */
 int scenario_expectation_count(const struct scenario *s);
+/* The expectations for a guest of the given series (-1: none of them): the
+ * plain keys with that series' overrides applied. */
+void scenario_expect_for(const struct scenario *s, int series,
+                         struct scn_expect *out);
+/* Whether [expect] key has an override for series. */
+bool scenario_expect_overridden(const struct scenario *s, int series,
+                                const char *key);
 
 #endif

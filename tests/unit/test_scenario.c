@@ -585,6 +585,84 @@ static void test_banks(void **state)
     assert_int_equal(s.run.banks, SHA1 | SHA256);
 }
 
+/* --- kernel conditions in [expect] ---------------------------------------- */
+
+static void test_kernel_series_of(void **state)
+{
+    (void)state;
+    assert_int_equal(scn_kernel_series_of("6.1.0-56-cloud-amd64"), 0);
+    assert_int_equal(scn_kernel_series_of("6.1"), 0);
+    assert_int_equal(scn_kernel_series_of("6.12.117+deb12-cloud-amd64"), 1);
+    assert_int_equal(scn_kernel_series_of("6.12-rc3"), 1);
+    assert_int_equal(scn_kernel_series_of("6.10.1"), -1);
+    assert_int_equal(scn_kernel_series_of("6.123.0"), -1);
+    assert_int_equal(scn_kernel_series_of("16.1.0"), -1);
+    assert_int_equal(scn_kernel_series_of(""), -1);
+}
+
+#define OVERRIDES "[expect]\nkernel-errors = 1\nkernel-errors[6.12] = 2\n" \
+    "bank-lists = agree\nbank-lists[6.1] = absent\n" \
+    "padded-banks = none\npadded-banks[6.1] = sha512, sha384\n"
+
+static void test_kernel_overrides(void **state)
+{
+    (void)state;
+    struct scenario s;
+    struct scn_expect e;
+    parse_ok(OVERRIDES, "t.scn", &s);
+    assert_int_equal(scenario_expectation_count(&s), 3);
+    scenario_expect_for(&s, -1, &e);          /* any other kernel */
+    assert_int_equal(e.kernel_errors, 1);
+    assert_int_equal(e.bank_lists, SCN_LISTS_AGREE);
+    assert_string_equal(e.padded_banks, "none");
+    scenario_expect_for(&s, scn_kernel_series_of("6.12.5"), &e);
+    assert_int_equal(e.kernel_errors, 2);
+    assert_true(e.kernel_errors_set);
+    assert_int_equal(e.bank_lists, SCN_LISTS_AGREE);
+    assert_string_equal(e.padded_banks, "none");
+    scenario_expect_for(&s, scn_kernel_series_of("6.1.0-56"), &e);
+    assert_int_equal(e.kernel_errors, 1);
+    assert_int_equal(e.bank_lists, SCN_LISTS_ABSENT);
+    assert_string_equal(e.padded_banks, "sha384,sha512");   /* bank order */
+    assert_true(scenario_expect_overridden(&s, 0, "bank-lists"));
+    assert_false(scenario_expect_overridden(&s, 0, "kernel-errors"));
+    assert_true(scenario_expect_overridden(&s, 1, "kernel-errors"));
+    assert_false(scenario_expect_overridden(&s, -1, "kernel-errors"));
+}
+
+static void test_kernel_override_rejects(void **state)
+{
+    (void)state;
+    expect_reject("[expect]\nquote = valid\nquote[6.6] = refused\n", "t.scn:3: ",
+                  "unknown kernel '6.6' in 'quote[6.6]' (known: 6.1, 6.12)", NULL);
+    expect_reject("[expect]\nquote = valid\nquote[] = refused\n", "t.scn:3: ",
+                  "unknown kernel ''", NULL);
+    expect_reject("[expect]\nquote = valid\nquote[6.1 = refused\n", "t.scn:3: ",
+                  "malformed key 'quote[6.1'", NULL);
+    expect_reject("[expect]\nquote = valid\nquote[6.1]x = refused\n", "t.scn:3: ",
+                  "malformed key 'quote[6.1]x'", NULL);
+    expect_reject("[run]\nfiles[6.1] = 4\n" MIN_EXPECT, "t.scn:2: ",
+                  "only [expect] keys take a kernel condition", NULL);
+    expect_reject("[expect]\nquote = valid\nfoo[6.1] = yes\n", "t.scn:3: ",
+                  "unknown key 'foo'", NULL);
+    expect_reject("[expect]\nquote[6.1] = refused\nbypass = off\n", "t.scn:2: ",
+                  "quote[6.1] overrides nothing: give quote too", NULL);
+    expect_reject("[expect]\nquote = valid\nquote[6.12] = valid\n", "t.scn:3: ",
+                  "quote[6.12] is the same as quote on line 2: drop it", NULL);
+    expect_reject("[expect]\nquote = valid\nquote[6.1] = refused\n"
+                  "quote[6.1] = refused\n", "t.scn:4: ",
+                  "'quote[6.1]' given twice in [expect] (first on line 3)", NULL);
+    expect_reject("[expect]\nquote = valid\nquote[6.1] = maybe\n", "t.scn:3: ",
+                  "quote: 'maybe' is not one of valid|refused", NULL);
+    expect_reject("[expect]\npadded-banks = none\npadded-banks[6.1] = md5\n",
+                  "t.scn:3: ", "unknown bank 'md5'", NULL);
+    expect_reject("[expect]\nkernel-errors-for = 3\nkernel-errors-for[6.12] = 3,,4\n",
+                  "t.scn:3: ", "kernel-errors-for:", NULL);
+    /* an override may not contradict the run either */
+    expect_reject("[run]\ntpm = absent\n[expect]\nquote = refused\n"
+                  "quote[6.12] = valid\n", "t.scn: contradiction", "on 6.12", NULL);
+}
+
 static void test_text_too_long(void **state)
 {
     (void)state;
@@ -714,6 +792,9 @@ int main(void)
         cmocka_unit_test(test_fault_direction_decision),
         cmocka_unit_test(test_fault_direction_failure_mode),
         cmocka_unit_test(test_banks),
+        cmocka_unit_test(test_kernel_series_of),
+        cmocka_unit_test(test_kernel_overrides),
+        cmocka_unit_test(test_kernel_override_rejects),
         cmocka_unit_test(test_text_too_long),
         cmocka_unit_test(test_first_error_wins),
         cmocka_unit_test_setup_teardown(test_load_empty_file, setup_tmp,
