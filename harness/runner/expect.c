@@ -12,8 +12,8 @@ static struct exp_check *add(struct checks *cs, const char *name,
     static struct exp_check overflow;   /* never reported: EXPECT_MAX is ample */
     struct exp_check *c = cs->n < EXPECT_MAX ? &cs->c[cs->n++] : &overflow;
     memset(c, 0, sizeof(*c));
-    c->name = name;
-    snprintf(c->expected, sizeof(c->expected), "%s", expected);
+    snprintf(c->name, sizeof(c->name), "%s", name);
+    str_fmt(c->expected, sizeof(c->expected), "%s", expected);
     return c;
 }
 
@@ -183,10 +183,63 @@ static void check_kernel_errors_for(struct checks *cs, const char *want,
     judge(c, strcmp(want, c->seen) == 0);
 }
 
+/* "none" or "sha384,sha512", as scripts write padded-banks. */
+static void format_banks(unsigned mask, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    for (int b = 0; b < BANK_COUNT; b++)
+        if (mask & (1u << b))
+            snprintf(buf + strlen(buf), size - strlen(buf), "%s%s",
+                     buf[0] ? "," : "", alg_by_bank((enum bank)b)->name);
+    if (!buf[0])
+        snprintf(buf, size, "none");
+}
+
+static void check_banks(struct checks *cs, const struct scn_expect *e,
+                        const struct facts *f)
+{
+    if (e->padded_banks[0]) {
+        struct exp_check *c = add(cs, "padded-banks", e->padded_banks);
+        format_banks(f->padded_banks, c->seen, sizeof(c->seen));
+        snprintf(c->detail, sizeof(c->detail), f->padded_banks ?
+                 "the kernel logged 'ima: Can not allocate' for these banks at "
+                 "boot: IMA extends them with the sha1 digest zero-padded" :
+                 "IMA hashed the template data in every bank");
+        judge(c, strcmp(c->seen, c->expected) == 0);
+    }
+    if (e->bank_lists) {
+        struct exp_check *c = add(cs, "bank-lists", scn_lists_names[e->bank_lists - 1]);
+        if (!f->bank_lists) {
+            unknown(c, f->have_list ? "the sha1 list could not be replayed"
+                                    : f->list_problem);
+            return;
+        }
+        snprintf(c->seen, sizeof(c->seen), "%s", scn_lists_names[f->bank_lists - 1]);
+        snprintf(c->detail, sizeof(c->detail), "%s", f->bank_lists_detail);
+        judge(c, e->bank_lists == f->bank_lists);
+    }
+}
+
+/* An expectation the kernel's override decided is named key[SERIES]. */
+static void name_overrides(const struct scenario *s, int series,
+                           struct checks *cs)
+{
+    for (int i = 0; i < cs->n; i++) {
+        struct exp_check *c = &cs->c[i];
+        if (scenario_expect_overridden(s, series, c->name)) {
+            size_t n = strlen(c->name);
+            snprintf(c->name + n, sizeof(c->name) - n, "[%s]",
+                     scn_kernel_series[series]);
+        }
+    }
+}
+
 void expectations_check(const struct scenario *s, const struct facts *f,
                         struct checks *out)
 {
-    const struct scn_expect *e = &s->expect;
+    struct scn_expect expect;
+    const struct scn_expect *e = &expect;
+    scenario_expect_for(s, f->kernel_series, &expect);
     out->n = 0;
     check_flag(out, "list-complete", e->list_complete, scn_yesno_names,
                f->list_complete, f->list_complete_detail,
@@ -217,4 +270,6 @@ void expectations_check(const struct scenario *s, const struct facts *f,
         judge(c, f->dmesg.tpm_errors == e->kernel_errors);
     }
     check_kernel_errors_for(out, e->kernel_errors_for, f);
+    check_banks(out, e, f);
+    name_overrides(s, f->kernel_series, out);
 }

@@ -33,6 +33,26 @@ static void json_hex_or_null(struct json *j, const char *key, bool have,
     json_str(j, key, hex);
 }
 
+/* The bank's own list (kernels 6.10+), or null. */
+static void json_bank_list(struct json *j, const struct alg_info *a,
+                           const struct bank_list_facts *l)
+{
+    if (!l->present) {
+        json_null(j, "list");
+        return;
+    }
+    json_obj_begin(j, "list");
+    json_bool(j, "read", l->read);
+    json_uint(j, "entries", l->entries);
+    json_hex_or_null(j, "replay", l->read, l->replay, a->size);
+    json_uint(j, "digest_mismatches", l->digest_mismatches);
+    if (l->first_mismatch >= 0)
+        json_int(j, "first_mismatch", l->first_mismatch);
+    else
+        json_null(j, "first_mismatch");
+    json_obj_end(j);
+}
+
 static void json_banks(struct json *j, const struct facts *f)
 {
     json_obj_begin(j, "banks");
@@ -41,12 +61,34 @@ static void json_banks(struct json *j, const struct facts *f)
             continue;
         const struct alg_info *a = alg_by_bank((enum bank)b);
         const struct bank_facts *bf = &f->bank[b];
+        char source[64];
+        snprintf(source, sizeof(source), "binary_runtime_measurements%s%s",
+                 bf->replay_own_list ? "_" : "", bf->replay_own_list ? a->name : "");
         json_obj_begin(j, a->name);
         json_hex_or_null(j, "replay", bf->have_replay, bf->replay, a->size);
+        json_str(j, "replay_source", bf->have_replay ? source : NULL);
+        json_str(j, "extended_with", b == BANK_SHA1 ? "template digest" :
+                 bf->padded ? "sha1 template digest, zero-padded" :
+                 "template data hash");
         json_hex_or_null(j, "quote_pcr10", bf->have_quote, bf->quote, a->size);
         json_hex_or_null(j, "tpm_pcr10", bf->have_tpm, bf->tpm, a->size);
+        json_bank_list(j, a, &bf->list);
         json_obj_end(j);
     }
+    json_obj_end(j);
+}
+
+/* Banks IMA had no hash for, and whether the per-bank lists agree. */
+static void json_bank_lists(struct json *j, const struct facts *f)
+{
+    json_arr_begin(j, "padded_banks");
+    for (int b = 0; b < BANK_COUNT; b++)
+        if (f->padded_banks & (1u << b))
+            json_str(j, NULL, alg_by_bank((enum bank)b)->name);
+    json_arr_end(j);
+    json_obj_begin(j, "bank_lists");
+    json_str(j, "state", f->bank_lists ? scn_lists_names[f->bank_lists - 1] : NULL);
+    json_str(j, "detail", f->bank_lists_detail[0] ? f->bank_lists_detail : NULL);
     json_obj_end(j);
 }
 
@@ -148,6 +190,7 @@ static void json_facts(struct json *j, const struct facts *f)
     json_bool(j, "guest_alive", f->guest_alive);
     json_faults(j, f);
     json_explanation(j, f);
+    json_bank_lists(j, f);
     json_banks(j, f);
     json_obj_end(j);
 }
@@ -171,6 +214,9 @@ static void write_json(const char *dir, const struct scenario *s,
     json_str(&j, "kernel", o->ev.kernel[0] ? o->ev.kernel : NULL);
     json_str(&j, "kernel_image", o->kernel_label);
     json_str(&j, "kernel_uname", o->ev.uname[0] ? o->ev.uname : NULL);
+    /* the series whose expectation overrides applied, if any */
+    json_str(&j, "kernel_series", f->kernel_series >= 0 ?
+             scn_kernel_series[f->kernel_series] : NULL);
     json_str(&j, "nonce", o->nonce_hex);
     json_double(&j, "wall_s", o->wall_s);
     json_str(&j, "reproduce", o->reproduce);

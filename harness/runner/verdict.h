@@ -12,7 +12,9 @@
 enum exp_result { EXP_PASS, EXP_FAIL, EXP_UNKNOWN };
 
 struct exp_check {
-    const char *name;         /* the script's key, e.g. "replay-vs-quote" */
+    /* the script's key, e.g. "replay-vs-quote", or "kernel-errors[6.12]"
+     * when the kernel's override decided it */
+    char name[48];
     char expected[128];
     char seen[128];
     enum exp_result result;
@@ -24,7 +26,8 @@ struct checks {
     int n;
 };
 
-/* Evaluate the scenario's expectations against the facts. */
+/* Evaluate the scenario's expectations against the facts: the plain keys,
+ * with the overrides of the guest's kernel series (f->kernel_series). */
 void expectations_check(const struct scenario *s, const struct facts *f,
                         struct checks *out);
 

@@ -8,6 +8,7 @@
 #include "util/str.h"
 #include "verify/dmesg.h"
 #include "verify/entries.h"
+#include "verify/facts_banks.h"
 #include "verify/facts_quote.h"
 #include "verify/trace.h"
 
@@ -127,7 +128,8 @@ static void compare_with(const char *dir, struct facts *f, bool quote)
     if (!in)
         return;
     struct replay_src src = { .f = in, .digest_len = 20 };
-    struct replay_opts opts = { .banks = f->banks, .pcr = 10 };
+    struct replay_opts opts = { .banks = f->banks, .pcr = 10,
+                                .padded_banks = f->padded_banks };
     struct replay_vs_pcr cmp;
     struct replay_result res;
     char *err = NULL;
@@ -174,7 +176,7 @@ static bool load_entries(const char *dir, struct facts *f,
 {
     char path[4352], *err = NULL;
     snprintf(path, sizeof(path), "%s/binary_runtime_measurements", dir);
-    if (list_entries_load(path, f->banks, le, &err) < 0) {
+    if (list_entries_load(path, f->banks, f->padded_banks, le, &err) < 0) {
         snprintf(f->list_problem, sizeof(f->list_problem), "%s", err);
         free(err);
         return false;
@@ -188,6 +190,7 @@ static bool load_entries(const char *dir, struct facts *f,
     return true;
 }
 
+/* The kernel log; and the banks IMA said at boot it had no hash for. */
 static void collect_dmesg(const char *dir, struct facts *f)
 {
     FILE *in = open_evidence(dir, "dmesg.txt");
@@ -195,6 +198,16 @@ static void collect_dmesg(const char *dir, struct facts *f)
         return;
     dmesg_scan(in, &f->dmesg);
     fclose(in);
+    f->padded_banks = f->dmesg.hash_unavailable & f->banks;
+    for (int b = 0; b < BANK_COUNT; b++)
+        f->bank[b].padded = f->padded_banks & (1u << b);
+}
+
+static void note_kernel(const struct run_outcome *o, struct facts *f)
+{
+    snprintf(f->kernel_release, sizeof(f->kernel_release), "%s",
+             o->have_evidence ? o->ev.kernel : "");
+    f->kernel_series = scn_kernel_series_of(f->kernel_release);
 }
 
 void facts_collect(const char *dir, const struct scenario *s,
@@ -206,9 +219,12 @@ void facts_collect(const char *dir, const struct scenario *s,
     struct trace *t = &f->trace;
     f->banks = s->run.banks;
     f->guest_alive = o->have_evidence && o->ev.done;
+    note_kernel(o, f);
+    collect_dmesg(dir, f);
     scan_list(dir, f, s->run.files, &ls);
     bool have_entries = f->have_list && load_entries(dir, f, &le);
-    collect_dmesg(dir, f);
+    if (have_entries)
+        facts_bank_lists(dir, f);
     if (s->run.tpm != SCN_TPM_ABSENT) {
         collect_trace(dir, f, t);
         facts_quote(dir, o->nonce_hex, f);

@@ -15,17 +15,39 @@
 #include "verify/replay.h"
 #include "verify/trace.h"
 
+/* One bank's own list, binary_runtime_measurements_<alg> (kernels 6.10+). */
+struct bank_list_facts {
+    bool present;                   /* the guest sent it */
+    bool read;                      /* parsed and replayed */
+    uint64_t entries;
+    uint8_t replay[ALG_MAX_DIGEST]; /* the bank replayed from this list */
+    uint64_t digest_mismatches;     /* digests not the bank's hash of the data */
+    int64_t first_mismatch;         /* its index, or -1 */
+};
+
 struct bank_facts {
     bool have_replay, have_quote, have_tpm;
+    bool padded;                    /* IMA extends it with the padded sha1 digest */
+    bool replay_own_list;           /* replay comes from the bank's own list */
+    /* PCR 10 replayed: from the bank's own list when the lists agree, else
+     * from the sha1 list (this bank's hash of each entry's template data) */
     uint8_t replay[ALG_MAX_DIGEST];
     uint8_t quote[ALG_MAX_DIGEST];
     uint8_t tpm[ALG_MAX_DIGEST];
     struct replay_entry_ref diverge_tpm;    /* first entry the TPM lacks */
     struct replay_entry_ref diverge_quote;  /* first entry the quote lacks */
+    struct bank_list_facts list;
 };
 
 struct facts {
     unsigned banks;                 /* the scenario's banks */
+    /* the guest's kernel */
+    char kernel_release[128];       /* uname -r, "" when the guest never said */
+    int kernel_series;              /* index in scn_kernel_series, or -1 */
+    unsigned padded_banks;          /* of banks: IMA had no hash for them */
+    /* the per-bank lists: enum scn_lists (SCN_LISTS_UNSET: no sha1 list) */
+    int bank_lists;
+    char bank_lists_detail[320];
     /* the list */
     bool have_list;
     char list_problem[256];         /* parse error, with the byte offset */

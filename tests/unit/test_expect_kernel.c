@@ -1,0 +1,121 @@
+/* Expectations under kernel conditions (runner/expect.c): the guest's
+ * kernel series picks its overrides, which are reported as key[SERIES];
+ * and the padded-banks and bank-lists expectations. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "faults/scenario.h"
+#include "runner/verdict.h"
+
+static const char *const script =
+    "[expect]\n"
+    "kernel-errors = 1\n"
+    "kernel-errors[6.12] = 2\n"
+    "padded-banks = none\n"
+    "padded-banks[6.1] = sha384,sha512\n"
+    "bank-lists = agree\n"
+    "bank-lists[6.1] = absent\n";
+
+static const struct exp_check *find(const struct checks *cs, const char *name)
+{
+    for (int i = 0; i < cs->n; i++)
+        if (strcmp(cs->c[i].name, name) == 0)
+            return &cs->c[i];
+    fail_msg("no check named %s", name);
+    return NULL;
+}
+
+/* Facts of a guest whose uname -r is release, with two IMA TPM errors, the
+ * sha384 and sha512 banks padded and the per-bank lists in state lists. */
+static struct facts *facts_of(const char *release, int lists)
+{
+    struct facts *f = calloc(1, sizeof(*f));
+    assert_non_null(f);
+    snprintf(f->kernel_release, sizeof(f->kernel_release), "%s", release);
+    f->kernel_series = scn_kernel_series_of(release);
+    f->banks = 0xf;
+    f->have_list = true;
+    f->dmesg.tpm_errors = 2;
+    f->padded_banks = (1u << BANK_SHA384) | (1u << BANK_SHA512);
+    f->bank_lists = lists;
+    return f;
+}
+
+static void evaluate(const char *release, int lists, struct checks *cs)
+{
+    struct scenario s;
+    char *err = NULL;
+    assert_int_equal(scenario_parse(script, "t.scn", &s, &err), 0);
+    struct facts *f = facts_of(release, lists);
+    expectations_check(&s, f, cs);
+    free(f);
+}
+
+static void test_612_override(void **state)
+{
+    (void)state;
+    struct checks cs;
+    evaluate("6.12.117+deb12-cloud-amd64", SCN_LISTS_AGREE, &cs);
+    assert_int_equal(cs.n, 3);
+    const struct exp_check *c = find(&cs, "kernel-errors[6.12]");
+    assert_string_equal(c->expected, "2");
+    assert_int_equal(c->result, EXP_PASS);
+    c = find(&cs, "padded-banks");           /* no 6.12 override: plain */
+    assert_string_equal(c->seen, "sha384,sha512");
+    assert_int_equal(c->result, EXP_FAIL);
+    assert_int_equal(find(&cs, "bank-lists")->result, EXP_PASS);
+}
+
+static void test_61_override(void **state)
+{
+    (void)state;
+    struct checks cs;
+    evaluate("6.1.0-56-cloud-amd64", SCN_LISTS_ABSENT, &cs);
+    const struct exp_check *c = find(&cs, "kernel-errors");
+    assert_string_equal(c->expected, "1");
+    assert_int_equal(c->result, EXP_FAIL);   /* two errors seen */
+    c = find(&cs, "padded-banks[6.1]");
+    assert_int_equal(c->result, EXP_PASS);
+    c = find(&cs, "bank-lists[6.1]");
+    assert_string_equal(c->expected, "absent");
+    assert_string_equal(c->seen, "absent");
+    assert_int_equal(c->result, EXP_PASS);
+}
+
+/* A kernel of no known series gets the plain expectations. */
+static void test_other_kernel(void **state)
+{
+    (void)state;
+    struct checks cs;
+    evaluate("6.15.0-rc1", SCN_LISTS_DISAGREE, &cs);
+    assert_int_equal(find(&cs, "kernel-errors")->result, EXP_FAIL);
+    const struct exp_check *c = find(&cs, "bank-lists");
+    assert_string_equal(c->seen, "disagree");
+    assert_int_equal(c->result, EXP_FAIL);
+}
+
+/* No sha1 list: bank-lists cannot be evaluated. */
+static void test_bank_lists_unknown(void **state)
+{
+    (void)state;
+    struct checks cs;
+    evaluate("6.12.1", 0, &cs);
+    assert_int_equal(find(&cs, "bank-lists")->result, EXP_UNKNOWN);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_612_override),
+        cmocka_unit_test(test_61_override),
+        cmocka_unit_test(test_other_kernel),
+        cmocka_unit_test(test_bank_lists_unknown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
