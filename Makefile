@@ -5,6 +5,7 @@
 #   make test                  unit tests, then integration tests (real swtpm, real QEMU)
 #   make asan                  unit tests under AddressSanitizer + UBSan
 #   make check-kernel-config CONFIG=path/.config   the guest kernel requirements
+#   make matrix [KERNEL=path]  the catalogue on 6.1, 6.12 (and KERNEL): reports/matrix.md
 CC      ?= cc
 BUILD   ?= build
 SAN     ?=
@@ -44,7 +45,7 @@ PROGRAMS := bin/tpmfault bin/tpmfault-shim
 
 PHONY_EXTRA := itests bench bench-list
 .PHONY: all unit $(PHONY_EXTRA) test asan integration scenario scenarios setup deps kernel initramfs \
-        tpm-template check-kernel-config clean
+        tpm-template check-kernel-config matrix clean
 all: $(PROGRAMS)
 
 $(BUILD)/%.o: %.c
@@ -129,6 +130,10 @@ test: deps
 check-kernel-config:
 	@test -n "$(CONFIG)" || { echo "usage: make check-kernel-config CONFIG=path/.config" >&2; exit 2; }
 	@kernel-config/check-config.sh "$(CONFIG)"
+
+matrix: setup
+	@JOBS="$(JOBS)" SEED="$(SEED)" scripts/matrix.sh \
+	    $(if $(filter command line environment,$(origin KERNEL)),"$(KERNEL)")
 
 clean:
 	rm -rf build build-asan bin

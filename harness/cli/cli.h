@@ -6,5 +6,6 @@
 int cli_run(int argc, char **argv, const char *root);
 int cli_suite(int argc, char **argv, const char *root);
 int cli_replay(int argc, char **argv);
+int cli_matrix(int argc, char **argv, const char *root);
 
 #endif

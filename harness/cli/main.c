@@ -4,6 +4,7 @@
  *   tpmfault suite [options] [SCENARIO.scn...]  run many; summary.json, junit.xml, summary.tap
  *   tpmfault check SCENARIO.scn...          check scripts without running them
  *   tpmfault list [DIR]                     the catalogue with descriptions
+ *   tpmfault matrix [--out DIR] DIR...      scenario x kernel table from suite reports
  * Exit codes: run: 0 pass, 1 fail, 77 skip, 99 broken; suite: 0 all passed
  * or skipped, 1 any failed or broken, 128+N interrupted by signal N;
  * 2 bad usage or input. */
@@ -33,7 +34,8 @@ static void usage(FILE *out)
           "                       [--template-hash ALG] [--boot-pcrs FILE]\n"
           "                       [--trace trace.jsonl] [--pcr-index N]\n"
           "       tpmfault check SCENARIO.scn...\n"
-          "       tpmfault list [DIR]\n", out);
+          "       tpmfault list [DIR]\n"
+          "       tpmfault matrix [--out DIR] SUITE_REPORTS_DIR...\n", out);
 }
 
 /* The project root: the folder above bin/ that holds this program. */
@@ -139,6 +141,8 @@ int main(int argc, char **argv)
         return cli_suite(argc - 1, argv + 1, root);
     if (strcmp(cmd, "replay") == 0)
         return cli_replay(argc - 1, argv + 1);
+    if (strcmp(cmd, "matrix") == 0)
+        return cli_matrix(argc - 1, argv + 1, root);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "list") == 0)
