@@ -54,6 +54,10 @@ struct matrix_cell *matrix_cell(const struct matrix *m, size_t s, size_t k);
 /* Whether the cells of scenario s that have facts differ in fact f, or
  * (f == MF_COUNT) the present cells in their verdict. */
 bool matrix_differs(const struct matrix *m, size_t s, int f);
+/* Whether fact f differs in every scenario that has it on two kernels or
+ * more, the same way (each kernel with one value throughout): a property of
+ * the kernels rather than of a scenario, listed once. */
+bool matrix_everywhere(const struct matrix *m, int f);
 /* 0 when every present cell passed or was skipped and every scenario ran
  * on every kernel, else 1. */
 int matrix_exit_code(const struct matrix *m);

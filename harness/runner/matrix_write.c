@@ -34,6 +34,32 @@ bool matrix_differs(const struct matrix *m, size_t s, int f)
     return false;
 }
 
+bool matrix_everywhere(const struct matrix *m, int f)
+{
+    const char *value[MATRIX_MAX_KERNELS] = { NULL };
+    size_t compared = 0;
+    for (size_t s = 0; s < m->n_scenarios; s++) {
+        size_t with = 0;
+        for (size_t k = 0; k < m->n_kernels; k++)
+            with += matrix_cell(m, s, k)->have_facts;
+        if (with < 2)
+            continue;
+        if (!matrix_differs(m, s, f))
+            return false;
+        for (size_t k = 0; k < m->n_kernels; k++) {
+            const struct matrix_cell *c = matrix_cell(m, s, k);
+            if (!c->have_facts)
+                continue;
+            if (!value[k])
+                value[k] = value_of(c, f);
+            else if (strcmp(value[k], value_of(c, f)) != 0)
+                return false;
+        }
+        compared++;
+    }
+    return compared > 1;
+}
+
 int matrix_exit_code(const struct matrix *m)
 {
     for (size_t s = 0; s < m->n_scenarios; s++)
@@ -93,9 +119,10 @@ static void md_table(FILE *out, const struct matrix *m)
 }
 
 /* "extends_seen: 6.1 = 6, 6.12 = 7" */
-static void md_difference(FILE *out, const struct matrix *m, size_t s, int f)
+static void md_difference(FILE *out, const struct matrix *m, size_t s, int f,
+                          const char *indent)
 {
-    fprintf(out, "  - %s:", f == MF_COUNT ? "verdict" : matrix_facts[f].name);
+    fprintf(out, "%s- %s:", indent, f == MF_COUNT ? "verdict" : matrix_facts[f].name);
     const char *sep = " ";
     for (size_t k = 0; k < m->n_kernels; k++) {
         const struct matrix_cell *c = matrix_cell(m, s, k);
@@ -133,17 +160,31 @@ static void md_not_passed(FILE *out, const struct matrix *m)
 static void md_differences(FILE *out, const struct matrix *m)
 {
     fputs("\n## Behaviour differences\n\n", out);
+    bool everywhere[MF_COUNT + 1] = { false };
     size_t listed = 0;
+    for (int f = 0; f < MF_COUNT; f++) {
+        if (!(everywhere[f] = matrix_everywhere(m, f)))
+            continue;
+        if (!listed++)
+            fputs("In every scenario:\n", out);
+        for (size_t s = 0; s < m->n_scenarios; s++)
+            if (matrix_differs(m, s, f)) {
+                md_difference(out, m, s, f, "");
+                break;
+            }
+    }
+    if (listed)
+        fputc('\n', out);
     for (size_t s = 0; s < m->n_scenarios; s++) {
         bool any = false;
         for (int f = 0; f <= MF_COUNT && !any; f++)
-            any = matrix_differs(m, s, f);
+            any = !everywhere[f] && matrix_differs(m, s, f);
         if (!any)
             continue;
         fprintf(out, "- **%s**\n", m->scenario[s]);
         for (int f = MF_COUNT; f >= 0; f--)     /* the verdict first */
-            if (matrix_differs(m, s, f))
-                md_difference(out, m, s, f);
+            if (!everywhere[f] && matrix_differs(m, s, f))
+                md_difference(out, m, s, f, "  ");
         listed++;
     }
     if (!listed)
@@ -216,6 +257,11 @@ void matrix_write_json(FILE *out, const struct matrix *m)
         json_arr_end(&j);
         json_obj_end(&j);
     }
+    json_arr_end(&j);
+    json_arr_begin(&j, "differences_everywhere");
+    for (int f = 0; f < MF_COUNT; f++)
+        if (matrix_everywhere(m, f))
+            json_str(&j, NULL, matrix_facts[f].name);
     json_arr_end(&j);
     json_bool(&j, "all_passed", matrix_exit_code(m) == 0);
     json_obj_end(&j);

@@ -200,10 +200,15 @@ static bool check_bank(const char *dir, const struct alg_info *a,
 
 void facts_bank_lists(const char *dir, struct facts *f)
 {
+    /* A kernel in TPM-bypass sees no banks: it keeps the sha1 list only
+     * (6.12 did so with no TPM and with a TPM dropped at probe). */
+    unsigned want = f->dmesg.bypass ? 1u << BANK_SHA1 : f->banks;
     unsigned present = 0;
     for (int b = 0; b < BANK_COUNT; b++) {
+        memset(&f->bank[b].list, 0, sizeof(f->bank[b].list));
         f->bank[b].list.first_mismatch = -1;
-        if (!(f->banks & (1u << b)))
+        f->bank[b].replay_own_list = false;
+        if (!(want & (1u << b)))
             continue;
         char suffix[16];
         snprintf(suffix, sizeof(suffix), "_%s", alg_by_bank((enum bank)b)->name);
@@ -236,7 +241,7 @@ void facts_bank_lists(const char *dir, struct facts *f)
     }
     bool agree = true;
     for (int b = 0; b < BANK_COUNT && agree; b++)
-        if (f->banks & (1u << b))
+        if (want & (1u << b))
             agree = check_bank(dir, alg_by_bank((enum bank)b), f, &p,
                                f->bank_lists_detail,
                                sizeof(f->bank_lists_detail));
@@ -244,14 +249,16 @@ void facts_bank_lists(const char *dir, struct facts *f)
         goto out;
     f->bank_lists = SCN_LISTS_AGREE;
     for (int b = 0; b < BANK_COUNT; b++) {
-        if (!(f->banks & (1u << b)))
+        if (!(want & (1u << b)))
             continue;
         memcpy(f->bank[b].replay, f->bank[b].list.replay, ALG_MAX_DIGEST);
         f->bank[b].replay_own_list = true;
     }
-    str_fmt(f->bank_lists_detail, sizeof(f->bank_lists_detail), "every bank's "
-            "own list holds the %zu entries of %s, each digest the bank's hash "
-            "of its template data, and replays to the same PCR 10", p.n, LIST);
+    str_fmt(f->bank_lists_detail, sizeof(f->bank_lists_detail), "%s own list "
+            "holds the %zu entries of %s, each digest the bank's hash of its "
+            "template data, and replays to the same PCR 10%s",
+            f->dmesg.bypass ? "the sha1 bank's" : "every bank's", p.n, LIST,
+            f->dmesg.bypass ? " (IMA in TPM-bypass keeps no other)" : "");
 out:
     free(p.v);
     alg_hash_free(&p.h);

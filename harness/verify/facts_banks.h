@@ -6,8 +6,9 @@
 
 #include "verify/facts.h"
 
-/* For every bank of f->banks: read its list from dir if the guest sent one,
- * replay PCR 10 from it, and decide f->bank_lists:
+/* For every bank of f->banks (only sha1 when IMA is in TPM-bypass: with no
+ * TPM banks the kernel keeps no other list): read its list from dir if the
+ * guest sent one, replay PCR 10 from it, and decide f->bank_lists:
  *  - absent: no bank has its own list (kernels before 6.10);
  *  - agree: every bank has one, each holds the sha1 list's entries (same
  *    count, order, PCR, template and template data, hence file names), each

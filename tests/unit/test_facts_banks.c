@@ -251,6 +251,23 @@ static void test_agree(void **state)
     assert_detail(&d->f, "4 entries");
 }
 
+/* IMA in TPM-bypass keeps a sha1 list only (6.12 without a TPM). */
+static void test_bypass_sha1_only(void **state)
+{
+    struct dir *d = *state;
+    classic(d, S1_256, 0);
+    d->f.dmesg.bypass = true;
+    own_list(d, BANK_SHA1, false, NE, -1);
+    facts_bank_lists(d->path, &d->f);
+    assert_int_equal(d->f.bank_lists, SCN_LISTS_AGREE);
+    assert_true(d->f.bank[BANK_SHA1].replay_own_list);
+    assert_false(d->f.bank[BANK_SHA256].replay_own_list);
+    assert_detail(&d->f, "TPM-bypass");
+    d->f.dmesg.bypass = false;                 /* with a TPM: sha256 missing */
+    facts_bank_lists(d->path, &d->f);
+    assert_int_equal(d->f.bank_lists, SCN_LISTS_DISAGREE);
+}
+
 static void test_one_bank_missing(void **state)
 {
     struct dir *d = *state;
@@ -329,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_replay_padded_own_list),
         DIR_TEST(test_absent),
         DIR_TEST(test_agree),
+        DIR_TEST(test_bypass_sha1_only),
         DIR_TEST(test_one_bank_missing),
         DIR_TEST(test_renamed_entry),
         DIR_TEST(test_shorter_and_longer),

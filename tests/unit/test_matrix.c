@@ -58,6 +58,7 @@ static void scenario(const char *kdir, const char *name, const char *release,
 
 static const char *const summary_two =
     "{\"suite\":\"tpmfault\",\"scenarios\":["
+    "{\"name\":\"baseline\",\"verdict\":\"pass\",\"reason\":\"ok\",\"wall_s\":5},"
     "{\"name\":\"extend-timeout\",\"verdict\":\"pass\",\"reason\":\"ok\",\"wall_s\":9.5},"
     "{\"name\":\"all-banks\",\"verdict\":\"%s\",\"reason\":\"%s\",\"wall_s\":7}]}\n";
 
@@ -82,6 +83,10 @@ static int setup(void **state)
     scenario(t->k61, "all-banks", "6.1.0-56-cloud-amd64", "padded-banks[6.1]",
              FACTS("5", "[{\"entry\":null,\"result\":9}]",
                    "[\"sha384\",\"sha512\"]", "absent"), 0);
+    scenario(t->k61, "baseline", "6.1.0-56-cloud-amd64", "quote",
+             FACTS("4", "[]", "[]", "absent"), 0);
+    scenario(t->k612, "baseline", "6.12.117+deb12-cloud-amd64", "quote",
+             FACTS("4", "[]", "[]", "agree"), 0);
     /* all-banks on 6.12 left no report: a cell without facts */
     *state = t;
     return 0;
@@ -121,7 +126,7 @@ static void test_load(void **state)
     assert_string_equal(m.kernel[0], "6.1");
     assert_string_equal(m.kernel[1], "6.12");
     assert_string_equal(m.release[1], "6.12.117+deb12-cloud-amd64");
-    assert_int_equal(m.n_scenarios, 2);
+    assert_int_equal(m.n_scenarios, 3);
     assert_string_equal(m.scenario[0], "all-banks");       /* sorted */
     size_t et = row(&m, "extend-timeout"), ab = row(&m, "all-banks");
     const struct matrix_cell *c = matrix_cell(&m, et, 1);
@@ -155,6 +160,11 @@ static void test_differences(void **state)
     assert_false(matrix_differs(&m, et, MF_COUNT));         /* both pass */
     assert_true(matrix_differs(&m, ab, MF_COUNT));
     assert_int_equal(matrix_exit_code(&m), 1);
+    /* bank_lists differs alike in both scenarios that ran on both kernels;
+     * cancels only in one */
+    assert_true(matrix_everywhere(&m, MF_BANK_LISTS));
+    assert_false(matrix_everywhere(&m, MF_CANCELS));
+    assert_false(matrix_everywhere(&m, MF_EXTENDS_SEEN));
     char *text = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&text, &len);
@@ -162,8 +172,11 @@ static void test_differences(void **state)
     fclose(out);
     assert_non_null(strstr(text, "| all-banks | pass (padded-banks[6.1]) | **fail** |"));
     assert_non_null(strstr(text, "| extend-timeout | pass | pass |"));
-    assert_non_null(strstr(text, "  - cancels: 6.1 = 2; 6.12 = 3\n"));
-    assert_non_null(strstr(text, "  - bank_lists: 6.1 = absent; 6.12 = agree\n"));
+    assert_non_null(strstr(text, "In every scenario:\n- bank_lists: 6.1 = absent; "
+                           "6.12 = agree\n\n"));
+    assert_non_null(strstr(text, "- **extend-timeout**\n  - cancels: 6.1 = 2; 6.12 = 3\n"));
+    assert_null(strstr(text, "  - bank_lists"));
+    assert_null(strstr(text, "**baseline**"));
     assert_non_null(strstr(text, "  - verdict: 6.1 = pass; 6.12 = fail\n"));
     assert_non_null(strstr(text, "- all-banks on 6.12: fail — 1 of 12 \\| did not hold"));
     assert_null(strstr(text, "extends_seen: 6.1"));
@@ -188,6 +201,7 @@ static void test_json(void **state)
     struct jv *v = jv_parse(text, &err);
     assert_non_null(v);
     const struct jv *s = jv_get(v, "scenarios")->child;   /* all-banks */
+    assert_string_equal(jv_get(v, "differences_everywhere")->child->str, "bank_lists");
     assert_string_equal(jv_get_str(s, "name"), "all-banks");
     const struct jv *k = jv_get(jv_get(s, "kernels"), "6.12");
     assert_string_equal(jv_get_str(k, "verdict"), "fail");
