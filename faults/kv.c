@@ -96,6 +96,11 @@ int kv_apply(const struct kv_spec *sp, const char *value, void *target,
         if (strlen(value) >= sp->size)
             return err_set(err, "%s: value longer than %zu characters",
                            sp->key, sp->size - 1);
+        /* Text reaches reports and terminals: no escape sequences. */
+        for (const char *c = value; *c; c++)
+            if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                return err_set(err, "%s: control character 0x%02x in the "
+                               "value", sp->key, (unsigned char)*c);
         strcpy((char *)field, value);
         rc = 0;
         break;

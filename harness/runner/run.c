@@ -103,10 +103,17 @@ static int resolve_kernel(struct run_ctx *c, const char *k)
              c->o->root, k);
     char pkgfile[PATH_MAX];
     str_fmt(pkgfile, sizeof(pkgfile), "%s/cache/kernel/%s/package", c->o->root, k);
-    if (!file_exists(c->kernel_path))
-        return str_fmt(c->out.skip, sizeof(c->out.skip),
-                        "kernel %s is not fetched (run: make kernel KERNEL=%s)",
-                        k, k), -1;
+    /* A script's text is suggested as a make command only when it can be
+     * pasted as it is (a Makefile recipe would expand $(...) in it). */
+    if (!file_exists(c->kernel_path)) {
+        if (str_shell_word(k))
+            str_fmt(c->out.skip, sizeof(c->out.skip), "kernel %s is not "
+                    "fetched (run: make kernel KERNEL=%s)", k, k);
+        else
+            str_fmt(c->out.skip, sizeof(c->out.skip), "kernel '%s' is no "
+                    "series name and no file", k);
+        return -1;
+    }
     read_first_line(pkgfile, pkg, sizeof(pkg));
     str_fmt(c->out.kernel_label, sizeof(c->out.kernel_label), "%s (%s)", k, pkg);
     return 0;
@@ -483,9 +490,14 @@ enum verdict run_scenario(const struct scenario *s, const struct run_opts *o)
     c.deadline = c.t0 + c.deadline_s;
     install_signals();
     make_nonce_and_seed(&c);
+    /* A command line for a shell: the script's kernel text and the path
+     * are quoted, never pasted as they are. */
+    char qk[300], qp[PATH_MAX + 64];
+    str_shquote(qk, sizeof(qk), c.kernel);
+    str_shquote(qp, sizeof(qp), s->path);
     str_fmt(c.out.reproduce, sizeof(c.out.reproduce),
-             "bin/tpmfault run --kernel %s --seed %llu %s", c.kernel,
-             (unsigned long long)c.out.seed, s->path);
+             "bin/tpmfault run --kernel %s --seed %llu %s", qk,
+             (unsigned long long)c.out.seed, qp);
     if (prepare_report_dir(&c) < 0)
         return VERDICT_BROKEN;
     progress(&c, "seed %llu", (unsigned long long)c.out.seed);

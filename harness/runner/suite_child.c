@@ -118,10 +118,13 @@ static char *log_tail(const char *path)
 static void reproduce_line(const struct suite_entry *e, const struct suite_opts *o,
                            struct suite_result *r)
 {
-    char buf[PATH_MAX + 400];
+    char buf[3 * PATH_MAX], qk[PATH_MAX], qp[PATH_MAX + 64];
+    /* for a shell: the kernel and the path quoted (str_shquote) */
+    str_shquote(qk, sizeof(qk), o->kernel ? o->kernel : "");
+    str_shquote(qp, sizeof(qp), e->path);
     str_fmt(buf, sizeof(buf), "bin/tpmfault run%s%s%s%s %s",
-            o->kernel ? " --kernel " : "", o->kernel ? o->kernel : "",
-            o->seed ? " --seed " : "", o->seed ? o->seed : "", e->path);
+            o->kernel ? " --kernel " : "", o->kernel ? qk : "",
+            o->seed ? " --seed " : "", o->seed ? o->seed : "", qp);
     r->reproduce = strdup(buf);
 }
 

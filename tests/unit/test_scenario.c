@@ -683,6 +683,20 @@ static void test_text_too_long(void **state)
     assert_int_equal(strlen(s.description), 199);
 }
 
+/* Text values reach reports and terminals: an escape sequence or a tab
+ * inside is refused, naming the key and the line. */
+static void test_text_control_characters(void **state)
+{
+    (void)state;
+    expect_reject("[scenario]\ndescription = red \033[31m\n" MIN_EXPECT,
+                  "t.scn:2: ", "description: control character 0x1b", NULL);
+    expect_reject("[run]\nkernel = 6.1\t; reboot\n" MIN_EXPECT,
+                  "t.scn:2: ", "kernel: control character 0x09", NULL);
+    struct scenario s;
+    parse_ok("[run]\nkernel = $(reboot); `id` 'x'\n" MIN_EXPECT, "t.scn", &s);
+    assert_string_equal(s.run.kernel, "$(reboot); `id` 'x'");   /* kept as text */
+}
+
 static void test_first_error_wins(void **state)
 {
     (void)state;
@@ -796,6 +810,7 @@ int main(void)
         cmocka_unit_test(test_kernel_overrides),
         cmocka_unit_test(test_kernel_override_rejects),
         cmocka_unit_test(test_text_too_long),
+        cmocka_unit_test(test_text_control_characters),
         cmocka_unit_test(test_first_error_wins),
         cmocka_unit_test_setup_teardown(test_load_empty_file, setup_tmp,
                                         teardown_tmp),
