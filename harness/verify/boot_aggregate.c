@@ -5,6 +5,7 @@
 #include "util/num.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 unsigned boot_aggregate_pcrs(enum bank b)
@@ -110,19 +111,22 @@ static char *trim(char *s)
 
 int boot_pcrs_read(FILE *f, const char *name, struct boot_pcrs *p, char **err)
 {
-    char buf[512];
+    char *buf = NULL;          /* whole lines, however long: a line cut in */
+    size_t cap = 0;            /* pieces would be named by the wrong number */
     enum bank bank = BANK_SHA1;
-    for (unsigned lineno = 1; fgets(buf, sizeof buf, f); lineno++) {
+    int rc = 0;
+    for (unsigned lineno = 1; rc == 0 && getline(&buf, &cap, f) >= 0; lineno++) {
         char *s = trim(buf);
         const struct alg_info *a = bank_header(s);
         if (a)
             bank = a->bank;
         else if (*s && *s != '#' && take_value(s, bank, p) < 0)
-            return err_set(err, "%s:%u: not a bank header (\"sha256:\") nor a "
-                           "PCR value (\"0 : 0x<hex>\", \"PCR-00: <hex>\") of "
-                           "the %s bank", name, lineno, alg_by_bank(bank)->name);
+            rc = err_set(err, "%s:%u: not a bank header (\"sha256:\") nor a "
+                         "PCR value (\"0 : 0x<hex>\", \"PCR-00: <hex>\") of "
+                         "the %s bank", name, lineno, alg_by_bank(bank)->name);
     }
-    if (ferror(f))
+    free(buf);
+    if (rc == 0 && ferror(f))
         return err_errno(err, "%s", name);
-    return 0;
+    return rc;
 }

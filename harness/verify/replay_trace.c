@@ -4,6 +4,7 @@
 #include "util/hex.h"
 #include "util/jsonread.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,18 +36,25 @@ static unsigned read_digests(const struct jv *obj,
     return mask;
 }
 
+/* "ord" and "pcr" as the shim writes them; a number no unsigned or int
+ * holds is absent (jv_get_int: a cast of it would be undefined). */
+static unsigned line_ord(const struct jv *line)
+{
+    return (unsigned)jv_get_int(line, "ord", 0, UINT_MAX, 0);
+}
+
 static void take_cmd(struct scan *sc, const struct jv *line, const char *name)
 {
-    int pcr = (int)jv_get_num(line, "pcr", -1);
+    int pcr = (int)jv_get_int(line, "pcr", 0, INT_MAX, -1);
     sc->p.live = false;
     if (strcmp(name, "Quote") == 0) {
-        sc->p = (struct pending){ .ord = (unsigned)jv_get_num(line, "ord", 0),
+        sc->p = (struct pending){ .ord = line_ord(line),
                                   .pcr = -1, .live = true };
     } else if (strcmp(name, "PCR_Extend") == 0 && pcr == 10) {
         sc->ima_started = true;
     } else if (strcmp(name, "PCR_Extend") == 0 && pcr >= 0 && pcr < BOOT_PCRS &&
                !sc->ima_started) {
-        sc->p.ord = (unsigned)jv_get_num(line, "ord", 0);
+        sc->p.ord = line_ord(line);
         sc->p.pcr = pcr;
         sc->p.mask = read_digests(jv_get(line, "digests"), sc->p.d);
         sc->p.live = true;
@@ -66,7 +74,7 @@ static bool tpm_succeeded(const struct jv *line)
 static void take_rsp(struct scan *sc, const struct jv *line)
 {
     struct pending *p = &sc->p;
-    if (!p->live || (unsigned)jv_get_num(line, "ord", 0) != p->ord)
+    if (!p->live || line_ord(line) != p->ord)
         return;
     p->live = false;
     if (!tpm_succeeded(line))

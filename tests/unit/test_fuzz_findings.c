@@ -6,7 +6,13 @@
  * holds (1e999 is inf to strtod, -1, 4294967296, 2.5, nan): the reader
  * cast the double to unsigned, which is undefined (UBSan:
  * "inf is outside the range of representable values of type 'unsigned
- * int'"); such a member now counts as absent. */
+ * int'"); such a member now counts as absent.  The same in
+ * replay_trace.c trace_scan_file, where 4294967297 (2^32 + 1) became 1
+ * on x86 and took the response of ordinal 1 for its own.
+ *
+ * boot_pcrs: a PCR values file whose line is longer than the reader's
+ * 512-byte buffer was read as two lines, and an error further down named
+ * a line the file does not have; lines are read whole now. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +26,8 @@
 
 #include "runner/fsutil.h"
 #include "util/jsonread.h"
+#include "verify/boot_aggregate.h"
+#include "verify/replay_trace.h"
 #include "verify/trace.h"
 
 static struct jv *parse(const char *text)
@@ -92,11 +100,67 @@ static void test_trace_numbers_out_of_range(void **state)
     trace_free(&t);
 }
 
+static void write_tmp(char *dir, size_t dsize, char *path, size_t psize,
+                      const char *text)
+{
+    assert_int_equal(private_dir_create("test_fuzz_findings", dir, dsize,
+                                        NULL), 0);
+    snprintf(path, psize, "%s/trace.jsonl", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* A boot PCR 0 extend (ordinal 1) and a response whose "ord" is 2^32 + 1:
+ * not the extend's response, so PCR 0 stays unknown. */
+static void test_trace_scan_ord_out_of_range(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "{\"ord\":1,\"dir\":\"cmd\",\"name\":\"PCR_Extend\",\"pcr\":0,"
+        "\"digests\":{\"sha1\":\"0000000000000000000000000000000000000001\"}}\n"
+        "{\"ord\":4294967297,\"dir\":\"rsp\",\"name\":\"PCR_Extend\","
+        "\"rc\":\"0x00000000\",\"tpm_rc\":\"0x00000000\",\"fate\":\"relayed\"}\n"
+        "{\"ord\":2,\"dir\":\"cmd\",\"name\":\"PCR_Extend\",\"pcr\":1e999}\n";
+    char dir[64], path[96];
+    write_tmp(dir, sizeof(dir), path, sizeof(path), text);
+    struct trace_scan sc;
+    char *err = NULL;
+    int rc = trace_scan_file(path, &sc, &err);
+    tree_remove(dir);
+    if (rc < 0)
+        fail_msg("%s", err);
+    assert_int_equal(sc.boot.have[BANK_SHA1], 0);
+    assert_false(sc.have_quote);
+}
+
+/* A 600-character line: one line, and the bad one after it is line 3. */
+static void test_boot_pcrs_long_line(void **state)
+{
+    (void)state;
+    char text[1024];
+    snprintf(text, sizeof(text), "sha256:\n  0 : 0x%064d%600s\nzz\n", 0, "");
+    FILE *f = fmemopen(text, strlen(text), "r");
+    assert_non_null(f);
+    static struct boot_pcrs p;
+    char *err = NULL;
+    int rc = boot_pcrs_read(f, "t.pcrs", &p, &err);
+    fclose(f);
+    assert_int_equal(rc, -1);
+    if (strncmp(err, "t.pcrs:3: ", 10) != 0)
+        fail_msg("'%s' does not name line 3", err);
+    free(err);
+    assert_int_equal(p.have[BANK_SHA256], 1);   /* the long line's PCR 0 */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_jv_get_int),
         cmocka_unit_test(test_trace_numbers_out_of_range),
+        cmocka_unit_test(test_trace_scan_ord_out_of_range),
+        cmocka_unit_test(test_boot_pcrs_long_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
