@@ -155,7 +155,7 @@ FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/fuzz_%)
 .PHONY: fuzz fuzz-bins
 
 $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(LIB)
-	$(CC) $(CFLAGS) -DFUZZ_DATA_DIR='"$(CURDIR)/tests/data/quote"' \
+	$(CC) $(CFLAGS) -DFUZZ_ROOT='"$(CURDIR)"' \
 	    -fsanitize=fuzzer -o $@ $< $(LIB) $(LDLIBS)
 
 fuzz-bins: $(FUZZ_BIN)

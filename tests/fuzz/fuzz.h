@@ -50,6 +50,30 @@ static inline unsigned fuzz_touch(const void *p, size_t n)
     return sum;
 }
 
+#ifndef FUZZ_ROOT
+#define FUZZ_ROOT "."
+#endif
+
+/* A file of the work tree (FUZZ_ROOT/dir/name, at most 64 KiB) for a
+ * target's fixed inputs, NUL-terminated; exits when it cannot be read
+ * (the run would be meaningless). */
+static inline void fuzz_read_file(const char *dir, const char *name,
+                                  uint8_t **p, size_t *n)
+{
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/%s/%s", FUZZ_ROOT, dir, name);
+    FILE *fp = fopen(path, "rb");
+    *p = malloc(65536 + 1);
+    *n = fp && *p ? fread(*p, 1, 65536, fp) : 0;
+    if (fp)
+        fclose(fp);
+    if (!*p || !*n) {
+        fprintf(stderr, "fuzz: cannot read %s\n", path);
+        exit(1);
+    }
+    (*p)[*n] = 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #endif

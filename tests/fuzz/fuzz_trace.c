@@ -1,17 +1,21 @@
-/* The trace reader: verify/trace.c trace_load over a trace.jsonl (through
- * a memfd, the reader takes a path), and util/jsonread.c jv_parse over
- * the whole input as one JSON text.
+/* The trace readers: verify/trace.c trace_load and replay_trace.c
+ * trace_scan_file over a trace.jsonl (through a memfd: they take a path),
+ * the exact comparison of a real list (the baseline run's, from the imalist
+ * seeds) with what they read (replay_trace_exact), and util/jsonread.c
+ * jv_parse over the whole input as one JSON text.
  *
  * Contract: the error convention; a rejected line is named "PATH:LINE:"
  * and a JSON error names its offset, within the text; the counts agree
- * (extends <= commands, applied <= extends); every string member the
- * reader keeps is NUL-terminated within its array. */
+ * (extends <= commands, applied <= extends, applied <= sent); every string
+ * member the reader keeps is NUL-terminated within its array; the exact
+ * comparison is described in a NUL-terminated line. */
 #include "fuzz.h"
 
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "util/jsonread.h"
+#include "verify/replay_trace.h"
 #include "verify/trace.h"
 
 static int memfd = -1;
@@ -38,6 +42,35 @@ static void check_json(const uint8_t *data, size_t size)
     jv_free(v);
     free(err);
     free(text);
+}
+
+/* The list the trace is compared with: the baseline run's (its seed
+ * starts with the imalist target's selector byte). */
+static void check_exact(const struct trace *t)
+{
+    static uint8_t *list;
+    static size_t n;
+    if (!list)
+        fuzz_read_file("tests/fuzz/corpus/imalist", "run-baseline", &list, &n);
+    struct trace_scan sc;
+    char *err = NULL;
+    int rc = trace_scan_file(path, &sc, &err);
+    FUZZ_CHECK(rc == 0 && !err, "trace_scan_file: %s", err ? err : "");
+    struct replay_src src = { .p = list + 1, .n = n - 1, .digest_len = 20 };
+    struct replay_opts o = { .banks = (1u << BANK_SHA1) | (1u << BANK_SHA256) };
+    struct trace_exact x;
+    rc = replay_trace_exact(&src, &o, t, &sc, &x, &err);
+    FUZZ_CHECK_ERR(rc, err);
+    if (rc == 0) {
+        char line[512];
+        memset(line, 'x', sizeof(line));
+        trace_exact_describe(&x, line, sizeof(line));
+        FUZZ_CHECK(memchr(line, 0, sizeof(line)), "description");
+        FUZZ_CHECK(x.applied <= t->n_ext, "applied %zu of %zu extends",
+                   x.applied, t->n_ext);
+        FUZZ_CHECK(!x.exact || x.div.kind == REPLAY_DIV_NONE, "exact");
+    }
+    free(err);
 }
 
 static void check_trace(const uint8_t *data, size_t size)
@@ -76,6 +109,7 @@ static void check_trace(const uint8_t *data, size_t size)
         int a = trace_ord_applied(&t, f->ord);
         FUZZ_CHECK(a >= -1 && a <= 1, "trace_ord_applied %d", a);
     }
+    check_exact(&t);
     trace_free(&t);
 }
 

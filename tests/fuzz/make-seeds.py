@@ -107,6 +107,21 @@ def real():
     put("frame", "ctrl-get-stateblob", struct.pack(">IIII", 0x0c, 0, 1, 0) + struct.pack(">IIII", 0, 0, 5, 5) + b"BLOB!")
 
 
+def boot_pcrs():
+    """PCR values for boot_aggregate: tpm2_pcrread output, the TPM 1.2
+    sysfs file (PCR-00 .. PCR-23, spaced hex)."""
+    pcrread = ""
+    for bank, size in (("sha1", 20), ("sha256", 32)):
+        pcrread += "  %s:\n" % bank
+        for i in range(24):
+            pcrread += "    %d : 0x%s\n" % (i, hashlib.new(bank, bytes([i])).hexdigest().upper()[:2 * size])
+    put("boot_pcrs", "tpm2-pcrread", pcrread.encode())
+    sysfs = "".join("PCR-%02d: %s\n" % (i, " ".join("%02X" % b for b in hashlib.sha1(bytes([i])).digest()))
+                    for i in range(24))
+    put("boot_pcrs", "sysfs-1.2", sysfs.encode())
+    put("boot_pcrs", "comments", b"# evmctl --pcrs\nsha256:\n\n  9 : 0x" + b"00" * 32 + b"\n")
+
+
 def from_reports():
     if not os.path.isdir(reports):
         print("make-seeds: no reports at %s: real lists and traces skipped" % reports)
@@ -136,8 +151,10 @@ def from_reports():
 
 
 os.makedirs(out, exist_ok=True)
-for t in ("imalist", "quote_msg", "quote_sig", "quote_pcrs", "scenario", "trace", "frame"):
+for t in ("imalist", "quote_msg", "quote_sig", "quote_pcrs", "scenario", "trace", "frame",
+          "boot_pcrs"):
     os.makedirs(os.path.join(out, t), exist_ok=True)
 synthetic()
+boot_pcrs()
 real()
 from_reports()

@@ -1,6 +1,6 @@
-/* The golden quote of tests/data/quote (FUZZ_DATA_DIR, set by the
- * Makefile), loaded once: the quote targets fuzz one file and take the
- * others from here. */
+/* The golden quote of tests/data/quote (under FUZZ_ROOT, the work tree,
+ * set by the Makefile), loaded once: the quote targets fuzz one file and
+ * take the others from here. */
 #ifndef TPMFAULT_FUZZ_QUOTE_REF_H
 #define TPMFAULT_FUZZ_QUOTE_REF_H
 
@@ -8,9 +8,6 @@
 #include "util/hex.h"
 #include "verify/quote.h"
 
-#ifndef FUZZ_DATA_DIR
-#define FUZZ_DATA_DIR "tests/data/quote"
-#endif
 
 struct ref_file {
     uint8_t *p;
@@ -26,18 +23,7 @@ struct quote_ref {
 
 static inline void ref_read(const char *name, struct ref_file *f)
 {
-    char path[512];
-    snprintf(path, sizeof(path), "%s/%s", FUZZ_DATA_DIR, name);
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        fprintf(stderr, "fuzz: cannot open %s\n", path);
-        exit(1);
-    }
-    f->p = malloc(65536);
-    f->n = f->p ? fread(f->p, 1, 65536, fp) : 0;
-    fclose(fp);
-    if (!f->p || !f->n)
-        exit(1);
+    fuzz_read_file("tests/data/quote", name, &f->p, &f->n);
 }
 
 /* Load everything once; exits when the golden files are missing or no
