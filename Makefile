@@ -100,11 +100,14 @@ tpm-template: deps
 
 setup: deps all kernel initramfs tpm-template
 
+# exec: the recipe's shell becomes the run, so the SIGTERM make forwards on
+# its own SIGTERM reaches the run (a shell would die and leave it running).
 scenario: setup
-	bin/tpmfault run $(KERNEL_ARG) $(if $(SEED),--seed $(SEED)) scenarios/$(NAME).scn
+	exec bin/tpmfault run $(KERNEL_ARG) $(if $(SEED),--seed $(SEED)) \
+	    $(if $(REPORTS),--reports "$(REPORTS)") scenarios/$(NAME).scn
 
 scenarios: setup
-	bin/tpmfault suite $(KERNEL_ARG) $(if $(SEED),--seed $(SEED)) \
+	exec bin/tpmfault suite $(KERNEL_ARG) $(if $(SEED),--seed $(SEED)) \
 	    $(if $(JOBS),--jobs $(JOBS)) $(if $(SHARD),--shard $(SHARD))
 
 integration: setup itests

@@ -5,16 +5,23 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "util/err.h"
 
-/* In the child: join the group, wire up stdio, restore default signal
- * handling (the runner blocks or catches some), exec.  Never returns. */
-static void child_exec(pid_t pgid, char *const argv[], const char *log_path)
+/* In the child: die with the parent, join the group, wire up stdio,
+ * restore default signal handling (the runner blocks or catches some),
+ * exec.  Never returns. */
+static void child_exec(pid_t parent, pid_t pgid, char *const argv[],
+                       const char *log_path)
 {
+    /* A runner killed with SIGKILL cannot stop its group: the kernel does.
+     * The parent may have died before the prctl: then go at once. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+        _exit(127);
     setpgid(0, pgid);
     int null = open("/dev/null", O_RDONLY);
     int log = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -39,11 +46,12 @@ int group_spawn(struct group *g, const char *name, char *const argv[],
 {
     if (g->n >= GROUP_MAX)
         return err_set(err, "too many processes in the run");
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0)
         return err_errno(err, "fork for %s", name);
     if (pid == 0)
-        child_exec(g->pgid, argv, log_path);
+        child_exec(parent, g->pgid, argv, log_path);
     /* Also set it here: whichever of parent and child runs first wins the
      * race and the group exists before we might signal it. */
     setpgid(pid, g->pgid ? g->pgid : pid);
@@ -106,6 +114,30 @@ bool group_running(const struct group *g, int idx)
     return idx >= 0 && idx < g->n && g->procs[idx].running;
 }
 
+bool proc_ended_badly(const struct proc *p)
+{
+    return !p->running && !(WIFEXITED(p->status) && WEXITSTATUS(p->status) == 0);
+}
+
+const char *sig_name(int sig)
+{
+    switch (sig) {
+    case SIGHUP: return "SIGHUP";
+    case SIGINT: return "SIGINT";
+    case SIGQUIT: return "SIGQUIT";
+    case SIGILL: return "SIGILL";
+    case SIGABRT: return "SIGABRT";
+    case SIGBUS: return "SIGBUS";
+    case SIGFPE: return "SIGFPE";
+    case SIGKILL: return "SIGKILL";
+    case SIGSEGV: return "SIGSEGV";
+    case SIGPIPE: return "SIGPIPE";
+    case SIGALRM: return "SIGALRM";
+    case SIGTERM: return "SIGTERM";
+    default: return "a signal";
+    }
+}
+
 const char *proc_describe(const struct proc *p, char *buf, unsigned size)
 {
     if (p->running)
@@ -113,7 +145,8 @@ const char *proc_describe(const struct proc *p, char *buf, unsigned size)
     else if (WIFEXITED(p->status))
         snprintf(buf, size, "exited %d", WEXITSTATUS(p->status));
     else if (WIFSIGNALED(p->status))
-        snprintf(buf, size, "killed by signal %d", WTERMSIG(p->status));
+        snprintf(buf, size, "killed by signal %d (%s)", WTERMSIG(p->status),
+                 sig_name(WTERMSIG(p->status)));
     else
         snprintf(buf, size, "ended (status %d)", p->status);
     return buf;

@@ -22,7 +22,8 @@ struct group {
 };
 
 /* Start argv[0] (found on PATH) with stdin from /dev/null and stdout and
- * stderr appended to log_path.  Returns the index in g->procs, or -1. */
+ * stderr appended to log_path.  The child is SIGKILLed by the kernel if
+ * this process dies first.  Returns the index in g->procs, or -1. */
 int group_spawn(struct group *g, const char *name, char *const argv[],
                 const char *log_path, char **err);
 /* Reap whatever has exited, without blocking. */
@@ -32,7 +33,11 @@ void group_terminate(struct group *g, int grace_ms);
 bool group_running(const struct group *g, int idx);
 /* Reap, then whether any child of the group is still running. */
 bool group_any_running(struct group *g);
-/* "exited 3", "killed by signal 9", "running" */
+/* Reaped with a non-zero exit status or killed by a signal. */
+bool proc_ended_badly(const struct proc *p);
+/* "exited 3", "killed by signal 9 (SIGKILL)", "running" */
 const char *proc_describe(const struct proc *p, char *buf, unsigned size);
+/* "SIGTERM" for the signals a run meets; "a signal" for others. */
+const char *sig_name(int sig);
 
 #endif

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "runner/ending.h"
 #include "runner/fsutil.h"
 #include "runner/outcome.h"
 #include "runner/proc.h"
+#include "runner/testhooks.h"
 #include "runner/verdict.h"
 #include "tpm/alg.h"
 #include "util/err.h"
@@ -40,8 +43,9 @@ struct run_ctx {
     char kernel_path[PATH_MAX];
     char initramfs[PATH_MAX];
     char template_dir[PATH_MAX];
+    struct test_hooks hooks;
     struct group g;
-    int qemu;
+    int swtpm, shim, qemu;    /* indexes in g, -1 until started */
     double t0;
     double deadline;
 };
@@ -72,6 +76,19 @@ static void progress(struct run_ctx *c, const char *fmt, ...)
     fprintf(stderr, "[%s %6.1fs] ", c->s->name, now_s() - c->t0);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
+    va_end(ap);
+}
+
+/* The first reason a run is broken is the one it keeps. */
+static void set_broken(struct run_ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void set_broken(struct run_ctx *c, const char *fmt, ...)
+{
+    if (c->out.broken[0])
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->out.broken, sizeof(c->out.broken), fmt, ap);
     va_end(ap);
 }
 
@@ -183,10 +200,32 @@ static bool past_deadline(const struct run_ctx *c)
     return now_s() >= c->deadline;
 }
 
-static int remaining_ms(const struct run_ctx *c)
+/* A SIGINT, SIGTERM or SIGHUP arrived: the run is broken, interrupted. */
+static bool interrupted(struct run_ctx *c)
 {
-    double left = c->deadline - now_s();
-    return left > 0 ? (int)(left * 1000) : 0;
+    if (!stop_signal)
+        return false;
+    if (!c->out.signal) {
+        c->out.signal = stop_signal;
+        set_broken(c, "interrupted by %s", sig_name(stop_signal));
+        progress(c, "%s: stopping the run", sig_name(stop_signal));
+    }
+    return true;
+}
+
+static bool deadline_passed(struct run_ctx *c)
+{
+    if (!past_deadline(c))
+        return false;
+    if (!c->out.deadline_hit) {
+        c->out.deadline_hit = true;
+        set_broken(c, "deadline of %u s passed (guest %s)", c->deadline_s,
+                   c->qemu < 0 ? "not started" :
+                   c->workload_done ? "finished its workload" :
+                   c->booted ? "booted" : "never booted");
+        progress(c, "deadline passed: stopping the run");
+    }
+    return true;
 }
 
 /* A TPM state template for other bank sets is made on first use. */
@@ -203,18 +242,17 @@ static int ensure_template(struct run_ctx *c)
     struct group g = { 0 };
     char *err = NULL;
     if (group_spawn(&g, "tpm-template", argv, log, &err) < 0) {
-        str_fmt(c->out.broken, sizeof(c->out.broken), "%s", err);
+        set_broken(c, "%s", err);
         free(err);
         return -1;
     }
-    while (group_running(&g, 0) && !past_deadline(c) && !stop_signal) {
+    while (group_running(&g, 0) && !interrupted(c) && !deadline_passed(c)) {
         usleep(20000);
         group_reap(&g);
     }
     group_terminate(&g, 500);
     if (!file_exists(c->template_dir)) {
-        str_fmt(c->out.broken, sizeof(c->out.broken),
-                 "could not make the TPM state template (see %s)", log);
+        set_broken(c, "could not make the TPM state template (see %s)", log);
         return -1;
     }
     return 0;
@@ -226,21 +264,25 @@ static int spawn(struct run_ctx *c, const char *name, char *const argv[])
     str_fmt(log, sizeof(log), "%s/%s.log", c->rundir, name);
     int idx = group_spawn(&c->g, name, argv, log, &err);
     if (idx < 0) {
-        str_fmt(c->out.broken, sizeof(c->out.broken), "%s", err);
+        set_broken(c, "%s", err);
         free(err);
     }
     return idx;
 }
 
-/* Wait for a daemon's socket; broken if it died or the deadline passed. */
+/* Wait for a daemon's socket; broken if it died, the deadline passed or
+ * a signal came. */
 static int await_socket(struct run_ctx *c, int idx, const char *sock)
 {
     while (!file_exists(sock)) {
         group_reap(&c->g);
-        if (!group_running(&c->g, idx) || past_deadline(c) || stop_signal) {
-            str_fmt(c->out.broken, sizeof(c->out.broken),
-                     "%s did not create %s (see %s.log)",
-                     c->g.procs[idx].name, sock, c->g.procs[idx].name);
+        if (interrupted(c) || deadline_passed(c))
+            return -1;
+        if (!group_running(&c->g, idx)) {
+            char how[64];
+            const struct proc *p = &c->g.procs[idx];
+            set_broken(c, "%s %s before it created %s (see %s.log)", p->name,
+                       proc_describe(p, how, sizeof(how)), sock, p->name);
             return -1;
         }
         usleep(10000);
@@ -260,7 +302,7 @@ static int start_tpm(struct run_ctx *c)
     if (ensure_template(c) < 0)
         return -1;
     if (copy_tree(c->template_dir, state, &err) < 0) {
-        str_fmt(c->out.broken, sizeof(c->out.broken), "%s", err);
+        set_broken(c, "%s", err);
         free(err);
         return -1;
     }
@@ -269,17 +311,22 @@ static int start_tpm(struct run_ctx *c)
     str_fmt(log, sizeof(log), "file=%s/swtpm-debug.log,level=1", c->rundir);
     char *swtpm[] = { "swtpm", "socket", "--tpm2", "--tpmstate", tpmstate,
                       "--ctrl", ctrl, "--log", log, NULL };
-    int idx = spawn(c, "swtpm", swtpm);
-    if (idx < 0 || await_socket(c, idx, sock) < 0)
+    c->swtpm = spawn(c, "swtpm", swtpm);
+    if (c->swtpm < 0 || await_socket(c, c->swtpm, sock) < 0)
         return -1;
     str_fmt(shimbin, sizeof(shimbin), "%s/bin/tpmfault-shim", c->o->root);
     char seed[32];
     str_fmt(seed, sizeof(seed), "%llu", (unsigned long long)c->out.seed);
-    char *shimargv[] = { shimbin, "--listen", shim, "--swtpm-ctrl", sock,
-                         "--trace", trace, "--scenario", (char *)c->s->path,
-                         "--seed", seed, NULL };
-    idx = spawn(c, "shim", shimargv);
-    if (idx < 0 || await_socket(c, idx, shim) < 0)
+    char *shimargv[TEST_WRAPPER_MAX + 12];
+    int n = 0;
+    for (int i = 0; i < c->hooks.n_wrapper; i++)   /* e.g. valgrind */
+        shimargv[n++] = c->hooks.wrapper[i];
+    char *own[] = { shimbin, "--listen", shim, "--swtpm-ctrl", sock,
+                    "--trace", trace, "--scenario", (char *)c->s->path,
+                    "--seed", seed, NULL };
+    memcpy(shimargv + n, own, sizeof(own));
+    c->shim = spawn(c, "shim", shimargv);
+    if (c->shim < 0 || await_socket(c, c->shim, shim) < 0)
         return -1;
     return 0;
 }
@@ -289,10 +336,13 @@ static int start_qemu(struct run_ctx *c)
     char append[512], serial0[PATH_MAX + 8], serial1[PATH_MAX + 8];
     char chardev[PATH_MAX + 32], banks[64];
     banks_string(c->s->run.banks, banks, sizeof(banks));
+    /* panic=-1 with -no-reboot: a guest kernel panic ends QEMU at once. */
     str_fmt(append, sizeof(append),
              "console=ttyS0 panic=-1 tpmfault.nonce=%s tpmfault.files=%u "
-             "tpmfault.pause_ms=%u tpmfault.banks=%s", c->out.nonce_hex,
-             c->s->run.files, c->s->run.pause_ms, banks);
+             "tpmfault.pause_ms=%u tpmfault.banks=%s%s%s", c->out.nonce_hex,
+             c->s->run.files, c->s->run.pause_ms, banks,
+             c->hooks.guest ? " tpmfault.hook=" : "",
+             c->hooks.guest ? c->hooks.guest : "");
     str_fmt(serial0, sizeof(serial0), "file:%s/serial.log", c->rundir);
     str_fmt(serial1, sizeof(serial1), "file:%s/evidence.txt", c->rundir);
     str_fmt(chardev, sizeof(chardev), "socket,id=chrtpm,path=%s/shim.sock",
@@ -352,38 +402,79 @@ static void scan_phases(struct run_ctx *c)
     clearerr(c->evidence);
 }
 
-/* Until QEMU exits, the deadline passes or a signal arrives. */
+/* swtpm or the shim ended badly while QEMU still runs: the TPM's truth
+ * is lost and the guest talks to a dead TPM, so the run ends now. */
+static bool daemon_died(struct run_ctx *c)
+{
+    bool bad = false;
+    for (int i = 0; i < c->g.n; i++)
+        bad |= i != c->qemu && proc_ended_badly(&c->g.procs[i]);
+    if (!bad)
+        return false;
+    usleep(100000);          /* the shim follows swtpm: name both */
+    group_reap(&c->g);
+    char reason[sizeof(c->out.broken)];
+    ending_daemons(&c->g, c->qemu, "while the guest ran", reason, sizeof(reason));
+    set_broken(c, "%s", reason);
+    progress(c, "%s: stopping the run", reason);
+    return true;
+}
+
+/* The shim ends on QEMU's CMD_SHUTDOWN (or its closed connection) once it
+ * has read the TPM's truth, swtpm on the shutdown the shim forwards: up to
+ * 5 s for both, and 1 s for swtpm once the shim is gone (after a QEMU that
+ * died, no shutdown ever reaches swtpm). */
+static void settle(struct run_ctx *c)
+{
+    double until = now_s() + 5.0;
+    bool shim_gone = false;
+    while (group_any_running(&c->g) && now_s() < until && !past_deadline(c) &&
+           !interrupted(c)) {
+        if (!shim_gone && !group_running(&c->g, c->shim)) {
+            shim_gone = true;
+            if (until > now_s() + 1.0)
+                until = now_s() + 1.0;
+        }
+        usleep(20000);
+    }
+}
+
+/* Until QEMU exits, a daemon dies, the deadline passes or a signal
+ * arrives; then how QEMU and the daemons ended. */
 static void wait_guest(struct run_ctx *c)
 {
     while (group_running(&c->g, c->qemu)) {
-        if (stop_signal) {
-            c->out.signal = stop_signal;
-            str_fmt(c->out.broken, sizeof(c->out.broken),
-                     "interrupted by signal %d", (int)stop_signal);
+        if (interrupted(c) || deadline_passed(c) || daemon_died(c))
             return;
-        }
-        if (past_deadline(c)) {
-            c->out.deadline_hit = true;
-            str_fmt(c->out.broken, sizeof(c->out.broken),
-                     "deadline of %u s passed (guest %s)", c->deadline_s,
-                     c->workload_done ? "finished its workload" :
-                     c->booted ? "booted" : "never booted");
-            return;
-        }
         usleep(50000);
         group_reap(&c->g);
         scan_phases(c);
     }
-    char buf[64];
+    char buf[64], log[PATH_MAX], reason[sizeof(c->out.broken)];
+    const struct proc *q = &c->g.procs[c->qemu];
     str_fmt(c->out.qemu_status, sizeof(c->out.qemu_status), "%s",
-             proc_describe(&c->g.procs[c->qemu], buf, sizeof(buf)));
-    /* The shim and swtpm end on QEMU's CMD_SHUTDOWN: give them a moment to
-     * write the TPM's truth and exit by themselves. */
-    for (int ms = 0; ms < 5000 && remaining_ms(c) > 0; ms += 20) {
-        if (!group_any_running(&c->g))
-            break;
-        usleep(20000);
-    }
+             proc_describe(q, buf, sizeof(buf)));
+    progress(c, "QEMU %s", buf);
+    rpath(c, "qemu.log", log, sizeof(log));
+    if (ending_qemu(q, log, reason, sizeof(reason)))
+        set_broken(c, "%s", reason);
+    settle(c);
+    if (ending_daemons(&c->g, c->qemu, "after QEMU ended", reason, sizeof(reason)))
+        set_broken(c, "%s", reason);
+}
+
+/* QEMU ended by itself but the agent did not finish: a kernel panic or
+ * the evidence cut short, unless the scenario expects a dead guest. */
+static void check_guest_end(struct run_ctx *c)
+{
+    char serial[PATH_MAX + 16], reason[sizeof(c->out.broken)];
+    if (c->out.broken[0] || c->qemu < 0 || group_running(&c->g, c->qemu) ||
+        c->s->expect.guest_alive == SCN_NO)
+        return;
+    str_fmt(serial, sizeof(serial), "%s/serial.log", c->report_dir);
+    if (ending_guest(&c->out.ev, c->out.have_evidence, serial, reason,
+                     sizeof(reason)))
+        set_broken(c, "%s", reason);
 }
 
 static void collect(struct run_ctx *c)
@@ -460,7 +551,7 @@ static void run_processes(struct run_ctx *c)
     char *err = NULL;
     /* A short name: the unix sockets live here (108-byte path limit). */
     if (private_dir_create("tpmfault-run", c->rundir, sizeof(c->rundir), &err) < 0) {
-        str_fmt(c->out.broken, sizeof(c->out.broken), "%s", err);
+        set_broken(c, "%s", err);
         free(err);
         return;
     }
@@ -475,6 +566,7 @@ end:
     if (c->evidence)
         fclose(c->evidence);
     collect(c);
+    check_guest_end(c);
     if (!c->o->keep_rundir)
         tree_remove(c->rundir);
     else
@@ -483,25 +575,32 @@ end:
 
 enum verdict run_scenario(const struct scenario *s, const struct run_opts *o)
 {
-    struct run_ctx c = { .s = s, .o = o, .qemu = -1 };
+    struct run_ctx c = { .s = s, .o = o, .swtpm = -1, .shim = -1, .qemu = -1 };
     c.kernel = o->kernel ? o->kernel : s->run.kernel[0] ? s->run.kernel : "6.1";
     c.deadline_s = o->deadline_s ? o->deadline_s : s->run.deadline_s;
     c.t0 = now_s();
     c.deadline = c.t0 + c.deadline_s;
     install_signals();
     make_nonce_and_seed(&c);
+    char *err = NULL;
+    bool hooks_ok = test_hooks_read(&c.hooks, &err) == 0;
+    if (!hooks_ok)
+        set_broken(&c, "%s", err);
+    free(err);
+    const char *hook = c.hooks.guest;   /* one of the agent's names */
     /* A command line for a shell: the script's kernel text and the path
      * are quoted, never pasted as they are. */
     char qk[300], qp[PATH_MAX + 64];
     str_shquote(qk, sizeof(qk), c.kernel);
     str_shquote(qp, sizeof(qp), s->path);
     str_fmt(c.out.reproduce, sizeof(c.out.reproduce),
-             "bin/tpmfault run --kernel %s --seed %llu %s", qk,
-             (unsigned long long)c.out.seed, qp);
+             "%s%s%sbin/tpmfault run --kernel %s --seed %llu %s",
+             hook ? "TPMFAULT_TEST_HOOK=" : "", hook ? hook : "",
+             hook ? " " : "", qk, (unsigned long long)c.out.seed, qp);
     if (prepare_report_dir(&c) < 0)
         return VERDICT_BROKEN;
     progress(&c, "seed %llu", (unsigned long long)c.out.seed);
-    if (check_requirements(&c) == 0)
+    if (hooks_ok && check_requirements(&c) == 0)
         run_processes(&c);
     c.out.wall_s = now_s() - c.t0;
     enum verdict v = verdict_report(s, &c.out, c.report_dir);

@@ -6,6 +6,11 @@
 #   tpmfault.pause_ms=MS   pause after each measured read
 #   tpmfault.banks=LIST    the TPM's allocated PCR banks, e.g. sha1,sha256,sha384:
 #                          PCR 10 is quoted in each of them
+#   tpmfault.hook=NAME     for the harness's own tests only (the runner's
+#                          TPMFAULT_TEST_HOOK): after the workload,
+#                          panic         crash the kernel (sysrq c)
+#                          hang          never finish
+#                          cut-evidence  send half a file, then power off
 # Evidence goes to the host over the second serial port (ttyS1) as
 #   TPMFAULT file NAME SIZE / base64 lines / TPMFAULT end NAME
 # with TPMFAULT phase|status|done lines around them; then the guest powers off.
@@ -44,8 +49,11 @@ PAUSE_MS=$(param pause_ms 0)
 BANKS=$(param banks sha1,sha256)
 # tpm2_quote's PCR selection: sha1:10+sha256:10+...
 QUOTE_SEL=$(echo "$BANKS" | sed 's/,/:10+/g; s/$/:10/')
+HOOK=$(param hook "")
 say "phase booted $(uname -r)"
 say "uname $(uname -r -v)"
+# Network interfaces the guest has: the harness gives it none but lo.
+say "net $(ls /sys/class/net | tr '\n' ' ')"
 
 # The only measure rule: files owned by $OWNER read with MAY_READ.  Without
 # ima_policy= on the command line only boot_aggregate was measured so far,
@@ -77,6 +85,15 @@ done
 echo "tpmfault: workload done" > /dev/kmsg
 say "phase workload-done"
 
+case "$HOOK" in
+    panic)
+        echo "tpmfault: test hook: panic" > /dev/kmsg
+        echo c > /proc/sysrq-trigger ;;
+    hang)
+        echo "tpmfault: test hook: hang" > /dev/kmsg
+        while :; do sleep 3600; done ;;
+esac
+
 mkdir -p /tmp/ev && cd /tmp/ev || exit 1
 cat $IMA/binary_runtime_measurements > binary_runtime_measurements
 cat $IMA/ascii_runtime_measurements > ascii_runtime_measurements
@@ -97,6 +114,13 @@ else
     say "status tpm-device 1"
 fi
 
+if [ "$HOOK" = cut-evidence ]; then
+    f=binary_runtime_measurements
+    say "file $f $(wc -c < $f)"
+    base64 $f | head -n 2 > $OUT
+    sync
+    poweroff -f
+fi
 for f in *; do
     case "$f" in ak.ctx|ak.name) continue ;; esac
     send_file "$f" "/tmp/ev/$f"

@@ -1,0 +1,56 @@
+#!/bin/sh
+# SIGINT and SIGTERM end a run within 5 s: to bin/tpmfault run once the
+# guest has booted and while it is still starting, to `make scenario` as a
+# terminal's Ctrl-C does (SIGINT to its whole process group) and as a CI
+# job's stop does (SIGTERM to make alone).  Each run must report broken,
+# interrupted by the signal named (report.json and stderr), with no process
+# of the run and no runtime directory left.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/robust-lib.sh"
+need make
+
+# interrupt CASE SIG TARGET: send SIG to TARGET, the run must end in 5 s
+interrupt() {
+    kill -s "$2" -- "$3"
+    end_run 30
+    check "$1: ended within 5 s of $2 ($RUN_S s)" below "$RUN_S" 5
+}
+
+for sig in INT TERM; do
+    start_run
+    if wait_text "guest booted" "$T/run.err" 60; then
+        interrupt "run, SIG$sig after boot" "$sig" "$RUN_PID"
+        check_broken "run, SIG$sig after boot" "^interrupted by SIG$sig\$"
+    else
+        fail "run, SIG$sig after boot: the guest did not boot"; end_run 10
+    fi
+    check_clean "run, SIG$sig after boot"
+done
+
+# While swtpm, the shim or QEMU are still starting.
+start_run
+sleep 0.3
+interrupt "run, SIGINT while starting" INT "$RUN_PID"
+check_broken "run, SIGINT while starting" '^interrupted by SIGINT$'
+check_clean "run, SIGINT while starting"
+
+# make scenario in its own session: SIG to make's group (INT, as Ctrl-C
+# in a terminal) or to make alone (TERM, as a CI runner stops a job).
+for sig in INT TERM; do
+    fresh_run
+    TMPDIR="$RT" setsid make -s -C "$ROOT" scenario NAME=baseline \
+        REPORTS="$T/reports" >"$T/run.err" 2>&1 &
+    RUN_PID=$!
+    case $sig in INT) target=-$RUN_PID ;; TERM) target=$RUN_PID ;; esac
+    if wait_text "guest booted" "$T/run.err" 120; then
+        interrupt "make scenario, SIG$sig" "$sig" "$target"
+        check "make scenario, SIG$sig: make failed" [ "$RUN_RC" -ne 0 ]
+        RUN_RC=99   # make's own status says it failed; the report says why
+        check_broken "make scenario, SIG$sig" "^interrupted by SIG$sig\$"
+    else
+        fail "make scenario, SIG$sig: the guest did not boot"
+        sed 's/^/    | /' "$T/run.err"; end_run 10
+    fi
+    check_clean "make scenario, SIG$sig"
+done
+finish
