@@ -8,7 +8,7 @@ set -eu
 # Debian 12's clang 14): `make fuzz`.
 PACKAGES="build-essential pkg-config libssl-dev libcmocka-dev swtpm swtpm-tools
 swtpm-dev qemu-system-x86 tpm2-tools libtss2-tcti-device0 libtss2-tcti-swtpm0
-busybox-static cpio ima-evm-utils dpkg-dev jq bc python3 time
+busybox-static cpio ima-evm-utils dpkg-dev jq bc python3 time valgrind procps
 clang libclang-rt-14-dev"
 
 missing=""

@@ -12,9 +12,19 @@
 
 #include "util/err.h"
 
+/* Close every descriptor from fd on. */
+static void close_from(int fd)
+{
+    if (close_range((unsigned)fd, ~0U, 0) == 0)
+        return;
+    long max = sysconf(_SC_OPEN_MAX);
+    for (long i = fd; i < (max > 0 ? max : 1024); i++)
+        close((int)i);
+}
+
 /* In the child: die with the parent, join the group, wire up stdio,
  * restore default signal handling (the runner blocks or catches some),
- * exec.  Never returns. */
+ * close all other descriptors, exec.  Never returns. */
 static void child_exec(pid_t parent, pid_t pgid, char *const argv[],
                        const char *log_path)
 {
@@ -30,6 +40,7 @@ static void child_exec(pid_t parent, pid_t pgid, char *const argv[],
     dup2(null, 0);
     dup2(log, 1);
     dup2(log, 2);
+    close_from(3);   /* nothing of the runner's (or its parent's) leaks in */
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);

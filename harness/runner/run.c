@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -258,11 +259,15 @@ static int ensure_template(struct run_ctx *c)
     return 0;
 }
 
+/* swtpm, the shim and QEMU make their files and sockets 0600 (umask 077):
+ * private even inside the private runtime directory. */
 static int spawn(struct run_ctx *c, const char *name, char *const argv[])
 {
     char log[PATH_MAX], *err = NULL;
     str_fmt(log, sizeof(log), "%s/%s.log", c->rundir, name);
+    mode_t old = umask(077);
     int idx = group_spawn(&c->g, name, argv, log, &err);
+    umask(old);
     if (idx < 0) {
         set_broken(c, "%s", err);
         free(err);
@@ -307,7 +312,7 @@ static int start_tpm(struct run_ctx *c)
         return -1;
     }
     str_fmt(tpmstate, sizeof(tpmstate), "dir=%s", state);
-    str_fmt(ctrl, sizeof(ctrl), "type=unixio,path=%s", sock);
+    str_fmt(ctrl, sizeof(ctrl), "type=unixio,path=%s,mode=0600", sock);
     str_fmt(log, sizeof(log), "file=%s/swtpm-debug.log,level=1", c->rundir);
     char *swtpm[] = { "swtpm", "socket", "--tpm2", "--tpmstate", tpmstate,
                       "--ctrl", ctrl, "--log", log, NULL };

@@ -3,7 +3,7 @@
 # lines of its processes (swtpm, the shim, QEMU) hold that path, so they are
 # told apart from every other run on the machine, and only they are ever
 # signalled.
-need qemu-system-x86_64; need swtpm; need jq; need setsid
+need qemu-system-x86_64; need swtpm; need jq; need setsid; need ps
 RT="$T/rt"
 mkdir "$RT" || exit 99
 SCN="$ROOT/scenarios/baseline.scn"
