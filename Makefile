@@ -2,6 +2,7 @@
 #   make                       build bin/tpmfault and bin/tpmfault-shim
 #   make scenario NAME=x       set up what is missing, run scenarios/x.scn
 #   make scenarios             the same for every scenario (JOBS=n SHARD=k/n SEED=s KERNEL=k)
+#   make load                  make scenarios five times: leftovers, verdict stability
 #   make test                  unit tests, then integration tests (real swtpm, real QEMU)
 #   make asan                  unit tests under AddressSanitizer + UBSan
 #   make check-kernel-config CONFIG=path/.config   the guest kernel requirements
@@ -43,7 +44,7 @@ ITEST_BIN := $(ITEST_SRC:tests/integration/%.c=$(BUILD)/itests/%)
 
 PROGRAMS := bin/tpmfault bin/tpmfault-shim
 
-PHONY_EXTRA := itests bench bench-list
+PHONY_EXTRA := itests bench load bench-list
 .PHONY: all unit $(PHONY_EXTRA) test asan integration scenario scenarios setup deps kernel initramfs \
         tpm-template check-kernel-config matrix clean
 all: $(PROGRAMS)
@@ -108,7 +109,12 @@ scenario: setup
 
 scenarios: setup
 	exec bin/tpmfault suite $(KERNEL_ARG) $(if $(SEED),--seed $(SEED)) \
-	    $(if $(JOBS),--jobs $(JOBS)) $(if $(SHARD),--shard $(SHARD))
+	    $(if $(JOBS),--jobs $(JOBS)) $(if $(SHARD),--shard $(SHARD)) \
+	    $(if $(REPORTS),--reports "$(REPORTS)")
+
+# make scenarios five times in a row: leftovers and verdict stability (long).
+load: setup
+	@tests/load/five-runs.sh
 
 integration: setup itests
 	@tests/integration/run-all.sh

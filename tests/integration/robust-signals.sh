@@ -4,7 +4,8 @@
 # terminal's Ctrl-C does (SIGINT to its whole process group) and as a CI
 # job's stop does (SIGTERM to make alone).  Each run must report broken,
 # interrupted by the signal named (report.json and stderr), with no process
-# of the run and no runtime directory left.
+# of the run and no runtime directory left.  A runner killed with SIGKILL
+# takes swtpm, the shim and QEMU with it.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/robust-lib.sh"
 need make
@@ -33,6 +34,24 @@ sleep 0.3
 interrupt "run, SIGINT while starting" INT "$RUN_PID"
 check_broken "run, SIGINT while starting" '^interrupted by SIGINT$'
 check_clean "run, SIGINT while starting"
+
+# SIGKILL cannot be caught: the kernel ends swtpm, the shim and QEMU with
+# the runner (PR_SET_PDEATHSIG).  Only the runtime directory stays behind
+# (removed here).
+start_run
+if wait_text "guest booted" "$T/run.err" 60; then
+    kill -KILL "$RUN_PID"
+    end_run 10
+    t0=$(now)
+    while [ -n "$(run_procs)" ] && below "$(since "$t0")" 5; do sleep 0.1; done
+    check "run, SIGKILL: swtpm, the shim and QEMU die with the runner ($(since "$t0") s)" \
+        [ -z "$(run_procs)" ]
+    say "run, SIGKILL: left behind: $(ls "$RT")"
+else
+    fail "run, SIGKILL: the guest did not boot"; end_run 10
+fi
+stop_leftovers
+rm -rf "${RT:?}"/*
 
 # make scenario in its own session: SIG to make's group (INT, as Ctrl-C
 # in a terminal) or to make alone (TERM, as a CI runner stops a job).
