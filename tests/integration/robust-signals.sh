@@ -5,7 +5,8 @@
 # job's stop does (SIGTERM to make alone).  Each run must report broken,
 # interrupted by the signal named (report.json and stderr), with no process
 # of the run and no runtime directory left.  A runner killed with SIGKILL
-# takes swtpm, the shim and QEMU with it.
+# takes swtpm, the shim and QEMU with it.  `make scenarios` stopped by
+# SIGTERM stops its run and still writes its summary.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/robust-lib.sh"
 need make
@@ -72,4 +73,26 @@ for sig in INT TERM; do
     fi
     check_clean "make scenario, SIG$sig"
 done
+# make scenarios: make's SIGTERM reaches the suite, which stops its run
+# and still writes the summary.
+fresh_run
+TMPDIR="$RT" setsid make -s -C "$ROOT" scenarios JOBS=1 SHARD=1/99 \
+    REPORTS="$T/reports" >"$T/run.err" 2>&1 &
+RUN_PID=$!
+if wait_text "started" "$T/run.err" 120 && sleep 3; then
+    interrupt "make scenarios, SIGTERM" TERM "$RUN_PID"
+    S="$T/reports/summary.json"
+    check "make scenarios, SIGTERM: the summary says interrupted" \
+        [ "$(jqr "$S" .interrupted)" = true ]
+    reason=$(jqr "$S" '.scenarios[0].reason')
+    say "make scenarios, SIGTERM: $(jqr "$S" '.scenarios[0].name'): $reason"
+    check "make scenarios, SIGTERM: the run is broken, interrupted" \
+        [ "$(jqr "$S" '.scenarios[0].verdict')" = broken ]
+    check "make scenarios, SIGTERM: the reason says SIGTERM" \
+        sh -c 'printf "%s\n" "$1" | grep -q "SIGTERM\|signal 15"' - "$reason"
+else
+    fail "make scenarios, SIGTERM: the suite did not start a run"
+    sed 's/^/    | /' "$T/run.err"; end_run 10
+fi
+check_clean "make scenarios, SIGTERM"
 finish
