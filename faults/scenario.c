@@ -10,6 +10,7 @@
 #include "faults/kv.h"
 #include "tpm/alg.h"
 #include "util/err.h"
+#include "util/textfile.h"
 
 static const char *const tpm_names[] = { "present", "absent", NULL };
 const char *const scn_cmp_names[] = { "equal", "differ", NULL };
@@ -489,27 +490,9 @@ int scenario_parse(const char *text, const char *path, struct scenario *s,
 
 int scenario_load(const char *path, struct scenario *s, char **err)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return err_errno(err, "%s", path);
-    char *text = NULL;
-    size_t cap = 0;
-    ssize_t n = getdelim(&text, &cap, '\0', f);
-    int read_error = ferror(f);
-    fclose(f);
-    if (n < 0 && read_error) {
-        free(text);
-        return err_set(err, "%s: read error", path);
-    }
-    if (n < 0) {   /* empty file */
-        free(text);
-        text = strdup("");
-        if (!text)
-            return err_set(err, "%s: out of memory", path);
-    } else if ((size_t)n != strlen(text)) {
-        free(text);
-        return err_set(err, "%s: contains a NUL byte", path);
-    }
+    char *text = text_file_read(path, err);
+    if (!text)
+        return -1;
     int rc = scenario_parse(text, path, s, err);
     free(text);
     return rc;

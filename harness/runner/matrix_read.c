@@ -8,6 +8,7 @@
 #include "util/err.h"
 #include "util/jsonread.h"
 #include "util/str.h"
+#include "util/textfile.h"
 
 const struct matrix_fact_spec matrix_facts[MF_COUNT] = {
     [MF_EXTENDS_SEEN] = { "extends_seen",
@@ -165,25 +166,9 @@ static fact_reader *const readers[MF_COUNT] = {
     [MF_PADDED_BANKS] = rd_padded, [MF_BANK_LISTS] = rd_lists,
 };
 
-static char *read_text(const char *path, char **err)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return err_errno(err, "%s", path), NULL;
-    char *text = NULL;
-    size_t cap = 0;
-    ssize_t n = getdelim(&text, &cap, '\0', f);
-    fclose(f);
-    if (n < 0) {
-        free(text);
-        return err_set(err, "%s: empty or unreadable", path), NULL;
-    }
-    return text;
-}
-
 static struct jv *read_json(const char *path, char **err)
 {
-    char *text = read_text(path, err);
+    char *text = text_file_read(path, err);
     if (!text)
         return NULL;
     struct jv *v = jv_parse(text, err);

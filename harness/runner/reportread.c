@@ -8,6 +8,7 @@
 #include "util/jsonread.h"
 #include "util/num.h"
 #include "util/str.h"
+#include "util/textfile.h"
 
 static int verdict_from_name(const char *s, enum verdict *v)
 {
@@ -109,17 +110,9 @@ out:
 
 int report_read(const char *path, struct suite_result *r, char **err)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return err_errno(err, "%s", path);
-    char *text = NULL;
-    size_t cap = 0;
-    ssize_t n = getdelim(&text, &cap, '\0', f);
-    fclose(f);
-    if (n < 0) {
-        free(text);
-        return err_set(err, "%s: empty or unreadable", path);
-    }
+    char *text = text_file_read(path, err);
+    if (!text)
+        return -1;
     int rc = report_parse(text, r, err);
     free(text);
     return rc < 0 ? err_prefix(err, "%s", path) : 0;

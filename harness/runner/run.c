@@ -23,6 +23,7 @@
 #include "util/err.h"
 #include "util/hex.h"
 #include "util/str.h"
+#include "util/sig.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -539,18 +540,6 @@ static void make_nonce_and_seed(struct run_ctx *c)
         c->out.seed = (uint64_t)time(NULL);
 }
 
-static void install_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_stop_signal;   /* no SA_RESTART: sleeps end early */
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-}
-
 static void run_processes(struct run_ctx *c)
 {
     char *err = NULL;
@@ -585,7 +574,7 @@ enum verdict run_scenario(const struct scenario *s, const struct run_opts *o)
     c.deadline_s = o->deadline_s ? o->deadline_s : s->run.deadline_s;
     c.t0 = now_s();
     c.deadline = c.t0 + c.deadline_s;
-    install_signals();
+    sig_install_stop(on_stop_signal);
     make_nonce_and_seed(&c);
     char *err = NULL;
     bool hooks_ok = test_hooks_read(&c.hooks, &err) == 0;

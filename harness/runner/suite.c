@@ -13,6 +13,7 @@
 #include "runner/suite_child.h"
 #include "runner/summary.h"
 #include "util/str.h"
+#include "util/sig.h"
 
 static volatile sig_atomic_t stop_signal, stop_count;
 
@@ -38,18 +39,6 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void install_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_stop_signal;   /* no SA_RESTART: sleeps end early */
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
 }
 
 static struct suite_child *free_slot(struct suite *s)
@@ -234,7 +223,7 @@ int suite_run(const struct suite_entry *e, size_t n, const struct suite_opts *o)
         fprintf(stderr, "tpmfault suite: out of memory\n");
         return 1;
     }
-    install_signals();
+    sig_install_stop(on_stop_signal);
     if (orphans_adopt() < 0)
         perror("tpmfault suite: PR_SET_CHILD_SUBREAPER");
     loop(&s);
