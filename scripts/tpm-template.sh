@@ -27,8 +27,22 @@ if ! timeout 120 swtpm_setup --tpm2 --tpmstate "$work/state" --createek \
     cat "$work/log" >&2
     exit 1
 fi
+# Two runs (a suite's parallel jobs) may make the same template at once:
+# each copies into a private directory next to $dest and renames it into
+# place, which is atomic on one file system and fails when $dest already
+# exists.  So $dest is never seen half-copied, and the first one wins.
 mkdir -p "$dir"
-rm -rf "$dest.tmp"
-cp -r "$work/state" "$dest.tmp"
-rm -rf "$dest" && mv "$dest.tmp" "$dest"
+staging=$(mktemp -d "$dir/.staging.XXXXXX")
+trap 'rm -rf "$work" "$staging"' EXIT INT TERM
+cp -r "$work/state" "$staging/state"
+if ! mv -T "$staging/state" "$dest" 2>/dev/null; then
+    if [ -f "$dest/tpm2-00.permall" ]; then
+        echo "tpm-template: $dest was made meanwhile by another run"
+        exit 0
+    fi
+    # No state file: left by an interrupted copy of an older version of
+    # this script (renames never leave one); replace it.
+    rm -rf "$dest"
+    mv -T "$staging/state" "$dest" || [ -f "$dest/tpm2-00.permall" ] || exit 1
+fi
 echo "tpm-template: TPM 2.0 state with banks $banks in $dest"
