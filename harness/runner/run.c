@@ -233,7 +233,9 @@ static bool deadline_passed(struct run_ctx *c)
 /* A TPM state template for other bank sets is made on first use. */
 static int ensure_template(struct run_ctx *c)
 {
-    if (file_exists(c->template_dir))
+    char state[PATH_MAX + 32];
+    str_fmt(state, sizeof(state), "%s/tpm2-00.permall", c->template_dir);
+    if (file_exists(state))   /* renamed into place whole (tpm-template.sh) */
         return 0;
     char script[PATH_MAX], dir[PATH_MAX], log[PATH_MAX];
     str_fmt(script, sizeof(script), "%s/scripts/tpm-template.sh", c->o->root);
