@@ -1,6 +1,5 @@
 #include "runner/run.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -8,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,9 +15,9 @@
 #include "runner/fsutil.h"
 #include "runner/outcome.h"
 #include "runner/proc.h"
+#include "runner/run_ctx.h"
 #include "runner/testhooks.h"
 #include "runner/verdict.h"
-#include "tpm/alg.h"
 #include "util/err.h"
 #include "util/hex.h"
 #include "util/str.h"
@@ -32,26 +30,6 @@ static void on_stop_signal(int sig)
     stop_signal = sig;
 }
 
-struct run_ctx {
-    const struct scenario *s;
-    const struct run_opts *o;
-    struct run_outcome out;
-    const char *kernel;       /* --kernel, else the script's, else 6.1 */
-    unsigned deadline_s;      /* --deadline, else the script's */
-    FILE *evidence;           /* the agent's capture, read as it grows */
-    bool booted, workload_done;
-    char rundir[256];
-    char report_dir[PATH_MAX];
-    char kernel_path[PATH_MAX];
-    char initramfs[PATH_MAX];
-    char template_dir[PATH_MAX];
-    struct test_hooks hooks;
-    struct group g;
-    int swtpm, shim, qemu;    /* indexes in g, -1 until started */
-    double t0;
-    double deadline;
-};
-
 const char *verdict_name(enum verdict v)
 {
     switch (v) {
@@ -62,29 +40,25 @@ const char *verdict_name(enum verdict v)
     }
 }
 
-static double now_s(void)
+double run_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void progress(struct run_ctx *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void progress(struct run_ctx *c, const char *fmt, ...)
+void run_progress(struct run_ctx *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "[%s %6.1fs] ", c->s->name, now_s() - c->t0);
+    fprintf(stderr, "[%s %6.1fs] ", c->s->name, run_now() - c->t0);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
 }
 
 /* The first reason a run is broken is the one it keeps. */
-static void set_broken(struct run_ctx *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void set_broken(struct run_ctx *c, const char *fmt, ...)
+void run_set_broken(struct run_ctx *c, const char *fmt, ...)
 {
     if (c->out.broken[0])
         return;
@@ -94,104 +68,8 @@ static void set_broken(struct run_ctx *c, const char *fmt, ...)
     va_end(ap);
 }
 
-static void read_first_line(const char *path, char *buf, size_t size)
-{
-    buf[0] = '\0';
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return;
-    if (fgets(buf, (int)size, f))
-        buf[strcspn(buf, "\n")] = '\0';
-    fclose(f);
-}
 
-/* A series name maps to the cached Debian kernel; anything with a slash or
- * an existing file is a user's bzImage. */
-static int resolve_kernel(struct run_ctx *c, const char *k)
-{
-    if (strchr(k, '/') || file_exists(k)) {
-        if (!realpath(k, c->kernel_path))
-            return str_fmt(c->out.skip, sizeof(c->out.skip),
-                            "kernel %s: %s", k, strerror(errno)), -1;
-        str_fmt(c->out.kernel_label, sizeof(c->out.kernel_label), "%s",
-                 c->kernel_path);
-        return 0;
-    }
-    char pkg[200];
-    str_fmt(c->kernel_path, sizeof(c->kernel_path), "%s/cache/kernel/%s/vmlinuz",
-             c->o->root, k);
-    char pkgfile[PATH_MAX];
-    str_fmt(pkgfile, sizeof(pkgfile), "%s/cache/kernel/%s/package", c->o->root, k);
-    /* A script's text is suggested as a make command only when it can be
-     * pasted as it is (a Makefile recipe would expand $(...) in it). */
-    if (!file_exists(c->kernel_path)) {
-        if (str_shell_word(k))
-            str_fmt(c->out.skip, sizeof(c->out.skip), "kernel %s is not "
-                    "fetched (run: make kernel KERNEL=%s)", k, k);
-        else
-            str_fmt(c->out.skip, sizeof(c->out.skip), "kernel '%s' is no "
-                    "series name and no file", k);
-        return -1;
-    }
-    read_first_line(pkgfile, pkg, sizeof(pkg));
-    str_fmt(c->out.kernel_label, sizeof(c->out.kernel_label), "%s (%s)", k, pkg);
-    return 0;
-}
-
-/* "sha1,sha256": the template directory's name for a bank set. */
-static void banks_string(unsigned mask, char *buf, size_t size)
-{
-    buf[0] = '\0';
-    for (int b = 0; b < BANK_COUNT; b++) {
-        if (!(mask & (1u << b)))
-            continue;
-        if (buf[0])
-            strncat(buf, ",", size - strlen(buf) - 1);
-        strncat(buf, alg_by_bank((enum bank)b)->name, size - strlen(buf) - 1);
-    }
-}
-
-static bool on_path(const char *prog)
-{
-    const char *path = getenv("PATH");
-    char dir[PATH_MAX];
-    while (path && *path) {
-        size_t n = strcspn(path, ":");
-        str_fmt(dir, sizeof(dir), "%.*s/%s", (int)n, path, prog);
-        if (access(dir, X_OK) == 0)
-            return true;
-        path += n + (path[n] == ':');
-    }
-    return false;
-}
-
-/* Everything a run needs must exist before anything starts. */
-static int check_requirements(struct run_ctx *c)
-{
-    if (resolve_kernel(c, c->kernel) < 0)
-        return -1;
-    str_fmt(c->initramfs, sizeof(c->initramfs), "%s",
-             c->o->initramfs ? c->o->initramfs : "");
-    if (!c->initramfs[0])
-        str_fmt(c->initramfs, sizeof(c->initramfs),
-                 "%s/build/initramfs.cpio.gz", c->o->root);
-    if (!file_exists(c->initramfs))
-        return str_fmt(c->out.skip, sizeof(c->out.skip),
-                        "%s missing (run: make initramfs)", c->initramfs), -1;
-    const char *progs[] = { "qemu-system-x86_64", "swtpm" };
-    for (size_t i = 0; i < 2; i++)
-        if (!on_path(progs[i]))
-            return str_fmt(c->out.skip, sizeof(c->out.skip),
-                            "%s not installed (run: make deps)", progs[i]), -1;
-    char banks[64];
-    banks_string(c->s->run.banks, banks, sizeof(banks));
-    /* A missing template is made on first use (ensure_template). */
-    str_fmt(c->template_dir, sizeof(c->template_dir),
-             "%s/cache/tpm-template/%s", c->o->root, banks);
-    return 0;
-}
-
-static void rpath(const struct run_ctx *c, const char *name, char *buf,
+void run_path(const struct run_ctx *c, const char *name, char *buf,
                   size_t size)
 {
     str_fmt(buf, size, "%s/%s", c->rundir, name);
@@ -199,182 +77,37 @@ static void rpath(const struct run_ctx *c, const char *name, char *buf,
 
 static bool past_deadline(const struct run_ctx *c)
 {
-    return now_s() >= c->deadline;
+    return run_now() >= c->deadline;
 }
 
 /* A SIGINT, SIGTERM or SIGHUP arrived: the run is broken, interrupted. */
-static bool interrupted(struct run_ctx *c)
+bool run_interrupted(struct run_ctx *c)
 {
     if (!stop_signal)
         return false;
     if (!c->out.signal) {
         c->out.signal = stop_signal;
-        set_broken(c, "interrupted by %s", sig_name(stop_signal));
-        progress(c, "%s: stopping the run", sig_name(stop_signal));
+        run_set_broken(c, "interrupted by %s", sig_name(stop_signal));
+        run_progress(c, "%s: stopping the run", sig_name(stop_signal));
     }
     return true;
 }
 
-static bool deadline_passed(struct run_ctx *c)
+bool run_deadline_passed(struct run_ctx *c)
 {
     if (!past_deadline(c))
         return false;
     if (!c->out.deadline_hit) {
         c->out.deadline_hit = true;
-        set_broken(c, "deadline of %u s passed (guest %s)", c->deadline_s,
+        run_set_broken(c, "deadline of %u s passed (guest %s)", c->deadline_s,
                    c->qemu < 0 ? "not started" :
                    c->workload_done ? "finished its workload" :
                    c->booted ? "booted" : "never booted");
-        progress(c, "deadline passed: stopping the run");
+        run_progress(c, "deadline passed: stopping the run");
     }
     return true;
 }
 
-/* A TPM state template for other bank sets is made on first use. */
-static int ensure_template(struct run_ctx *c)
-{
-    char state[PATH_MAX + 32];
-    str_fmt(state, sizeof(state), "%s/tpm2-00.permall", c->template_dir);
-    if (file_exists(state))   /* renamed into place whole (tpm-template.sh) */
-        return 0;
-    char script[PATH_MAX], dir[PATH_MAX], log[PATH_MAX];
-    str_fmt(script, sizeof(script), "%s/scripts/tpm-template.sh", c->o->root);
-    str_fmt(dir, sizeof(dir), "%s/cache/tpm-template", c->o->root);
-    const char *banks = strrchr(c->template_dir, '/') + 1;
-    rpath(c, "tpm-template.log", log, sizeof(log));
-    char *argv[] = { script, dir, (char *)banks, NULL };
-    struct group g = { 0 };
-    char *err = NULL;
-    if (group_spawn(&g, "tpm-template", argv, log, &err) < 0) {
-        set_broken(c, "%s", err);
-        free(err);
-        return -1;
-    }
-    while (group_running(&g, 0) && !interrupted(c) && !deadline_passed(c)) {
-        usleep(20000);
-        group_reap(&g);
-    }
-    group_terminate(&g, 500);
-    if (!file_exists(c->template_dir)) {
-        set_broken(c, "could not make the TPM state template (see %s)", log);
-        return -1;
-    }
-    return 0;
-}
-
-/* swtpm, the shim and QEMU make their files and sockets 0600 (umask 077):
- * private even inside the private runtime directory. */
-static int spawn(struct run_ctx *c, const char *name, char *const argv[])
-{
-    char log[PATH_MAX], *err = NULL;
-    str_fmt(log, sizeof(log), "%s/%s.log", c->rundir, name);
-    mode_t old = umask(077);
-    int idx = group_spawn(&c->g, name, argv, log, &err);
-    umask(old);
-    if (idx < 0) {
-        set_broken(c, "%s", err);
-        free(err);
-    }
-    return idx;
-}
-
-/* Wait for a daemon's socket; broken if it died, the deadline passed or
- * a signal came. */
-static int await_socket(struct run_ctx *c, int idx, const char *sock)
-{
-    while (!file_exists(sock)) {
-        group_reap(&c->g);
-        if (interrupted(c) || deadline_passed(c))
-            return -1;
-        if (!group_running(&c->g, idx)) {
-            char how[64];
-            const struct proc *p = &c->g.procs[idx];
-            set_broken(c, "%s %s before it created %s (see %s.log)", p->name,
-                       proc_describe(p, how, sizeof(how)), sock, p->name);
-            return -1;
-        }
-        usleep(10000);
-    }
-    return 0;
-}
-
-static int start_tpm(struct run_ctx *c)
-{
-    char state[PATH_MAX], sock[PATH_MAX], shim[PATH_MAX], trace[PATH_MAX];
-    char tpmstate[PATH_MAX + 16], ctrl[PATH_MAX + 32], log[PATH_MAX + 32];
-    char shimbin[PATH_MAX], *err = NULL;
-    rpath(c, "tpmstate", state, sizeof(state));
-    rpath(c, "swtpm.sock", sock, sizeof(sock));
-    rpath(c, "shim.sock", shim, sizeof(shim));
-    rpath(c, "trace.jsonl", trace, sizeof(trace));
-    if (ensure_template(c) < 0)
-        return -1;
-    if (copy_tree(c->template_dir, state, &err) < 0) {
-        set_broken(c, "%s", err);
-        free(err);
-        return -1;
-    }
-    str_fmt(tpmstate, sizeof(tpmstate), "dir=%s", state);
-    str_fmt(ctrl, sizeof(ctrl), "type=unixio,path=%s,mode=0600", sock);
-    str_fmt(log, sizeof(log), "file=%s/swtpm-debug.log,level=1", c->rundir);
-    char *swtpm[] = { "swtpm", "socket", "--tpm2", "--tpmstate", tpmstate,
-                      "--ctrl", ctrl, "--log", log, NULL };
-    c->swtpm = spawn(c, "swtpm", swtpm);
-    if (c->swtpm < 0 || await_socket(c, c->swtpm, sock) < 0)
-        return -1;
-    str_fmt(shimbin, sizeof(shimbin), "%s/bin/tpmfault-shim", c->o->root);
-    char seed[32];
-    str_fmt(seed, sizeof(seed), "%llu", (unsigned long long)c->out.seed);
-    char *shimargv[TEST_WRAPPER_MAX + 12];
-    int n = 0;
-    for (int i = 0; i < c->hooks.n_wrapper; i++)   /* e.g. valgrind */
-        shimargv[n++] = c->hooks.wrapper[i];
-    char *own[] = { shimbin, "--listen", shim, "--swtpm-ctrl", sock,
-                    "--trace", trace, "--scenario", (char *)c->s->path,
-                    "--seed", seed, NULL };
-    memcpy(shimargv + n, own, sizeof(own));
-    c->shim = spawn(c, "shim", shimargv);
-    if (c->shim < 0 || await_socket(c, c->shim, shim) < 0)
-        return -1;
-    return 0;
-}
-
-static int start_qemu(struct run_ctx *c)
-{
-    char append[512], serial0[PATH_MAX + 8], serial1[PATH_MAX + 8];
-    char chardev[PATH_MAX + 32], banks[64];
-    banks_string(c->s->run.banks, banks, sizeof(banks));
-    /* panic=-1 with -no-reboot: a guest kernel panic ends QEMU at once. */
-    str_fmt(append, sizeof(append),
-             "console=ttyS0 panic=-1 tpmfault.nonce=%s tpmfault.files=%u "
-             "tpmfault.pause_ms=%u tpmfault.banks=%s%s%s", c->out.nonce_hex,
-             c->s->run.files, c->s->run.pause_ms, banks,
-             c->hooks.guest ? " tpmfault.hook=" : "",
-             c->hooks.guest ? c->hooks.guest : "");
-    str_fmt(serial0, sizeof(serial0), "file:%s/serial.log", c->rundir);
-    str_fmt(serial1, sizeof(serial1), "file:%s/evidence.txt", c->rundir);
-    str_fmt(chardev, sizeof(chardev), "socket,id=chrtpm,path=%s/shim.sock",
-             c->rundir);
-    char *argv[40];
-    int n = 0;
-    const char *fixed[] = { "qemu-system-x86_64", "-accel", "tcg", "-m", "512",
-                            "-smp", "1", "-nodefaults", "-display", "none",
-                            "-no-reboot", "-kernel", c->kernel_path, "-initrd",
-                            c->initramfs, "-append", append, "-serial", serial0,
-                            "-serial", serial1 };
-    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-        argv[n++] = (char *)fixed[i];
-    if (c->s->run.tpm != SCN_TPM_ABSENT) {
-        const char *tpm[] = { "-chardev", chardev, "-tpmdev",
-                              "emulator,id=tpm0,chardev=chrtpm", "-device",
-                              "tpm-tis,tpmdev=tpm0" };
-        for (size_t i = 0; i < sizeof(tpm) / sizeof(tpm[0]); i++)
-            argv[n++] = (char *)tpm[i];
-    }
-    argv[n] = NULL;
-    c->qemu = spawn(c, "qemu", argv);
-    return c->qemu < 0 ? -1 : 0;
-}
 
 /* Announce the agent's phases as they arrive.  The capture is read from
  * where the last look ended; a line still being written is left for the
@@ -383,7 +116,7 @@ static void scan_phases(struct run_ctx *c)
 {
     if (!c->evidence) {
         char path[PATH_MAX];
-        rpath(c, "evidence.txt", path, sizeof(path));
+        run_path(c, "evidence.txt", path, sizeof(path));
         if (!(c->evidence = fopen(path, "r")))
             return;
     }
@@ -399,12 +132,12 @@ static void scan_phases(struct run_ctx *c)
         }
         if (!c->booted && strncmp(line, "TPMFAULT phase booted", 21) == 0) {
             c->booted = true;
-            progress(c, "guest booted");
+            run_progress(c, "guest booted");
         }
         if (!c->workload_done &&
             strncmp(line, "TPMFAULT phase workload-done", 28) == 0) {
             c->workload_done = true;
-            progress(c, "workload done (%u files)", c->s->run.files);
+            run_progress(c, "workload done (%u files)", c->s->run.files);
         }
     }
     clearerr(c->evidence);
@@ -423,8 +156,8 @@ static bool daemon_died(struct run_ctx *c)
     group_reap(&c->g);
     char reason[sizeof(c->out.broken)];
     ending_daemons(&c->g, c->qemu, "while the guest ran", reason, sizeof(reason));
-    set_broken(c, "%s", reason);
-    progress(c, "%s: stopping the run", reason);
+    run_set_broken(c, "%s", reason);
+    run_progress(c, "%s: stopping the run", reason);
     return true;
 }
 
@@ -434,14 +167,14 @@ static bool daemon_died(struct run_ctx *c)
  * died, no shutdown ever reaches swtpm). */
 static void settle(struct run_ctx *c)
 {
-    double until = now_s() + 5.0;
+    double until = run_now() + 5.0;
     bool shim_gone = false;
-    while (group_any_running(&c->g) && now_s() < until && !past_deadline(c) &&
-           !interrupted(c)) {
+    while (group_any_running(&c->g) && run_now() < until && !past_deadline(c) &&
+           !run_interrupted(c)) {
         if (!shim_gone && !group_running(&c->g, c->shim)) {
             shim_gone = true;
-            if (until > now_s() + 1.0)
-                until = now_s() + 1.0;
+            if (until > run_now() + 1.0)
+                until = run_now() + 1.0;
         }
         usleep(20000);
     }
@@ -452,7 +185,7 @@ static void settle(struct run_ctx *c)
 static void wait_guest(struct run_ctx *c)
 {
     while (group_running(&c->g, c->qemu)) {
-        if (interrupted(c) || deadline_passed(c) || daemon_died(c))
+        if (run_interrupted(c) || run_deadline_passed(c) || daemon_died(c))
             return;
         usleep(50000);
         group_reap(&c->g);
@@ -462,13 +195,13 @@ static void wait_guest(struct run_ctx *c)
     const struct proc *q = &c->g.procs[c->qemu];
     str_fmt(c->out.qemu_status, sizeof(c->out.qemu_status), "%s",
              proc_describe(q, buf, sizeof(buf)));
-    progress(c, "QEMU %s", buf);
-    rpath(c, "qemu.log", log, sizeof(log));
+    run_progress(c, "QEMU %s", buf);
+    run_path(c, "qemu.log", log, sizeof(log));
     if (ending_qemu(q, log, reason, sizeof(reason)))
-        set_broken(c, "%s", reason);
+        run_set_broken(c, "%s", reason);
     settle(c);
     if (ending_daemons(&c->g, c->qemu, "after QEMU ended", reason, sizeof(reason)))
-        set_broken(c, "%s", reason);
+        run_set_broken(c, "%s", reason);
 }
 
 /* QEMU ended by itself but the agent did not finish: a kernel panic or
@@ -482,7 +215,7 @@ static void check_guest_end(struct run_ctx *c)
     str_fmt(serial, sizeof(serial), "%s/serial.log", c->report_dir);
     if (ending_guest(&c->out.ev, c->out.have_evidence, serial, reason,
                      sizeof(reason)))
-        set_broken(c, "%s", reason);
+        run_set_broken(c, "%s", reason);
 }
 
 static void collect(struct run_ctx *c)
@@ -492,7 +225,7 @@ static void collect(struct run_ctx *c)
                                         "evidence.txt", "swtpm-debug.log" };
     for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
         char from[PATH_MAX], to[PATH_MAX + 64], *err = NULL;
-        rpath(c, keep[i], from, sizeof(from));
+        run_path(c, keep[i], from, sizeof(from));
         str_fmt(to, sizeof(to), "%s/%s", c->report_dir, keep[i]);
         if (file_exists(from) && copy_tree(from, to, &err) < 0) {
             fprintf(stderr, "tpmfault: %s\n", err);
@@ -547,15 +280,15 @@ static void run_processes(struct run_ctx *c)
     char *err = NULL;
     /* A short name: the unix sockets live here (108-byte path limit). */
     if (private_dir_create("tpmfault-run", c->rundir, sizeof(c->rundir), &err) < 0) {
-        set_broken(c, "%s", err);
+        run_set_broken(c, "%s", err);
         free(err);
         return;
     }
-    if (c->s->run.tpm != SCN_TPM_ABSENT && start_tpm(c) < 0)
+    if (c->s->run.tpm != SCN_TPM_ABSENT && run_start_tpm(c) < 0)
         goto end;
-    if (start_qemu(c) < 0)
+    if (run_start_qemu(c) < 0)
         goto end;
-    progress(c, "guest started (kernel %s)", c->out.kernel_label);
+    run_progress(c, "guest started (kernel %s)", c->out.kernel_label);
     wait_guest(c);
 end:
     group_terminate(&c->g, 1000);
@@ -566,7 +299,7 @@ end:
     if (!c->o->keep_rundir)
         tree_remove(c->rundir);
     else
-        progress(c, "runtime directory kept: %s", c->rundir);
+        run_progress(c, "runtime directory kept: %s", c->rundir);
 }
 
 enum verdict run_scenario(const struct scenario *s, const struct run_opts *o)
@@ -574,14 +307,14 @@ enum verdict run_scenario(const struct scenario *s, const struct run_opts *o)
     struct run_ctx c = { .s = s, .o = o, .swtpm = -1, .shim = -1, .qemu = -1 };
     c.kernel = o->kernel ? o->kernel : s->run.kernel[0] ? s->run.kernel : "6.1";
     c.deadline_s = o->deadline_s ? o->deadline_s : s->run.deadline_s;
-    c.t0 = now_s();
+    c.t0 = run_now();
     c.deadline = c.t0 + c.deadline_s;
     sig_install_stop(on_stop_signal);
     make_nonce_and_seed(&c);
     char *err = NULL;
     bool hooks_ok = test_hooks_read(&c.hooks, &err) == 0;
     if (!hooks_ok)
-        set_broken(&c, "%s", err);
+        run_set_broken(&c, "%s", err);
     free(err);
     const char *hook = c.hooks.guest;   /* one of the agent's names */
     /* A command line for a shell: the script's kernel text and the path
@@ -595,11 +328,11 @@ enum verdict run_scenario(const struct scenario *s, const struct run_opts *o)
              hook ? " " : "", qk, (unsigned long long)c.out.seed, qp);
     if (prepare_report_dir(&c) < 0)
         return VERDICT_BROKEN;
-    progress(&c, "seed %llu", (unsigned long long)c.out.seed);
-    if (hooks_ok && check_requirements(&c) == 0)
+    run_progress(&c, "seed %llu", (unsigned long long)c.out.seed);
+    if (hooks_ok && run_check_requirements(&c) == 0)
         run_processes(&c);
-    c.out.wall_s = now_s() - c.t0;
+    c.out.wall_s = run_now() - c.t0;
     enum verdict v = verdict_report(s, &c.out, c.report_dir);
-    progress(&c, "verdict %s (report in %s)", verdict_name(v), c.report_dir);
+    run_progress(&c, "verdict %s (report in %s)", verdict_name(v), c.report_dir);
     return v;
 }

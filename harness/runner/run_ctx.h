@@ -1,0 +1,65 @@
+/* One run's state, shared by the files that carry a run out: run.c
+ * (the whole run: signals, deadline, waiting, collecting), run_setup.c
+ * (what must exist before anything starts) and run_start.c (swtpm, the
+ * shim and QEMU).  Private to harness/runner. */
+#ifndef TPMFAULT_RUN_CTX_H
+#define TPMFAULT_RUN_CTX_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "runner/outcome.h"
+#include "runner/proc.h"
+#include "runner/run.h"
+#include "runner/testhooks.h"
+
+struct run_ctx {
+    const struct scenario *s;
+    const struct run_opts *o;
+    struct run_outcome out;
+    const char *kernel;       /* --kernel, else the script's, else 6.1 */
+    unsigned deadline_s;      /* --deadline, else the script's */
+    FILE *evidence;           /* the agent's capture, read as it grows */
+    bool booted, workload_done;
+    char rundir[256];
+    char report_dir[PATH_MAX];
+    char kernel_path[PATH_MAX];
+    char initramfs[PATH_MAX];
+    char template_dir[PATH_MAX];
+    struct test_hooks hooks;
+    struct group g;
+    int swtpm, shim, qemu;    /* indexes in g, -1 until started */
+    double t0;
+    double deadline;
+};
+
+/* Monotonic seconds. */
+double run_now(void);
+/* "[name  12.3s] ..." on stderr. */
+void run_progress(struct run_ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The first reason a run is broken is the one it keeps. */
+void run_set_broken(struct run_ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* A file in the run's private directory. */
+void run_path(const struct run_ctx *c, const char *name, char *buf,
+              size_t size);
+/* A stop signal arrived / the deadline passed: the run is broken, with
+ * the cause recorded once. */
+bool run_interrupted(struct run_ctx *c);
+bool run_deadline_passed(struct run_ctx *c);
+
+/* run_setup.c: the kernel, the initramfs, the programs, the template's
+ * name; a missing one makes the run a skip. */
+int run_check_requirements(struct run_ctx *c);
+/* "sha1,sha256": a bank set as the template directory and the guest name it. */
+void run_banks_string(unsigned mask, char *buf, size_t size);
+
+/* run_start.c: swtpm then the shim (the TPM), and QEMU; -1 with the run
+ * broken and the reason set. */
+int run_start_tpm(struct run_ctx *c);
+int run_start_qemu(struct run_ctx *c);
+
+#endif
