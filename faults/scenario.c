@@ -11,6 +11,7 @@
 #include "tpm/alg.h"
 #include "util/err.h"
 #include "util/textfile.h"
+#include "util/idxlist.h"
 
 static const char *const tpm_names[] = { "present", "absent", NULL };
 const char *const scn_cmp_names[] = { "equal", "differ", NULL };
@@ -34,54 +35,28 @@ int scn_kernel_series_of(const char *release)
 
 #define INDEX_LIST_MAX 64
 
-static int by_value(const void *a, const void *b)
-{
-    unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Sorted, without repeats, as "2,3,7": the verdict compares strings. */
-static int format_index_list(const struct kv_spec *sp, unsigned long *v,
-                             size_t n, char *field, char **err)
-{
-    char out[SCN_INDEX_LIST_LEN] = "";
-    qsort(v, n, sizeof(*v), by_value);
-    for (size_t i = 0; i < n; i++) {
-        if (i && v[i] == v[i - 1])
-            continue;
-        char num[24];
-        snprintf(num, sizeof(num), "%s%lu", out[0] ? "," : "", v[i]);
-        if (strlen(out) + strlen(num) >= sizeof(out))
-            return err_set(err, "%s: list too long", sp->key);
-        strcat(out, num);
-    }
-    strcpy(field, out);
-    return 0;
-}
-
 /* "none" or "2, 3,7": list indices (entry 0 is boot_aggregate, entry k the
  * k-th workload file). */
 static int parse_index_list(const struct kv_spec *sp, const char *value,
                             void *field, char **err)
 {
-    unsigned long v[INDEX_LIST_MAX];
+    int64_t v[INDEX_LIST_MAX];
     size_t n = 0;
     const char *p = value;
-    if (strcmp(value, "none") == 0) {
-        strcpy(field, value);
-        return 0;
-    }
+    if (strcmp(value, "none") == 0)
+        return idxlist_format(v, 0, field, SCN_INDEX_LIST_LEN);
     for (;;) {
         char *end;
         while (*p == ' ')
             p++;
         if (*p < '0' || *p > '9' || n == INDEX_LIST_MAX)
             break;
-        v[n++] = strtoul(p, &end, 10);
+        v[n++] = (int64_t)strtoul(p, &end, 10);
         for (p = end; *p == ' '; p++)
             ;
         if (*p == '\0')
-            return format_index_list(sp, v, n, field, err);
+            return idxlist_format(v, n, field, SCN_INDEX_LIST_LEN) == 0 ? 0 :
+                   err_set(err, "%s: list too long", sp->key);
         if (*p++ != ',')
             break;
     }

@@ -1,10 +1,10 @@
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "runner/verdict.h"
 #include "util/hex.h"
 #include "util/str.h"
+#include "util/idxlist.h"
 
 static struct exp_check *add(struct checks *cs, const char *name,
                              const char *expected)
@@ -103,24 +103,6 @@ static void check_quote(struct checks *cs, int want, const struct facts *f)
     judge(c, strcmp(seen, c->expected) == 0);
 }
 
-/* Ascending list indices as the scripts write them: "none" or "2,3";
- * repeats are written once. */
-static void format_indices(const int64_t *v, size_t n, char *buf, size_t size)
-{
-    buf[0] = '\0';
-    if (n == 0) {
-        snprintf(buf, size, "none");
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (i && v[i] == v[i - 1])
-            continue;
-        char num[24];
-        snprintf(num, sizeof(num), "%s%lld", buf[0] ? "," : "", (long long)v[i]);
-        strncat(buf, num, size - strlen(buf) - 1);
-    }
-}
-
 static void check_explanation(struct checks *cs, const struct scn_expect *e,
                               const struct facts *f)
 {
@@ -136,19 +118,15 @@ static void check_explanation(struct checks *cs, const struct scn_expect *e,
             unknown(c, f->have_explanation ? x->why : "nothing to explain");
             return;
         }
-        format_indices(x->not_in_pcr, x->n_not_in_pcr, c->seen, sizeof(c->seen));
+        int64_t v[EXPLAIN_MAX_LIST];
+        memcpy(v, x->not_in_pcr, x->n_not_in_pcr * sizeof(v[0]));
+        idxlist_format(v, x->n_not_in_pcr, c->seen, sizeof(c->seen));
         if (x->first_divergent >= 0)
             str_fmt(c->detail, sizeof(c->detail), "first divergent entry %lld "
                     "(%s): %s", (long long)x->first_divergent, x->first_file,
                     x->first_why);   /* a truncated detail is still useful */
         judge(c, strcmp(e->not_in_pcr, c->seen) == 0);
     }
-}
-
-static int by_value(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return x < y ? -1 : x > y;
 }
 
 /* Which entries' measurements logged an IMA TPM error (errors after the
@@ -175,8 +153,7 @@ static void check_kernel_errors_for(struct checks *cs, const char *want,
                      k->result);
         strncat(c->detail, one, sizeof(c->detail) - strlen(c->detail) - 1);
     }
-    qsort(v, n, sizeof(*v), by_value);
-    format_indices(v, n, c->seen, sizeof(c->seen));
+    idxlist_format(v, n, c->seen, sizeof(c->seen));
     if (!f->dmesg.n_err)
         snprintf(c->detail, sizeof(c->detail), "no 'ima: Error Communicating "
                  "to TPM chip' line in dmesg.txt");
