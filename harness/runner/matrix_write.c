@@ -4,10 +4,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "util/err.h"
+#include "util/atomicfile.h"
 #include "util/json.h"
 #include "util/str.h"
 
@@ -270,42 +268,14 @@ void matrix_write_json(FILE *out, const struct matrix *m)
 
 /* --- files --------------------------------------------------------------------- */
 
-typedef void matrix_writer(FILE *out, const struct matrix *m);
-
-static int write_atomic(const char *dir, const char *name, matrix_writer *w,
-                        const struct matrix *m, char **err)
-{
-    char path[4096], tmp[4096];
-    if (str_fmt(path, sizeof(path), "%s/%s", dir, name) < 0 ||
-        str_fmt(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name) < 0)
-        return err_set(err, "%s: path too long", dir);
-    int fd = mkstemp(tmp);
-    if (fd < 0)
-        return err_errno(err, "create %s", tmp);
-    FILE *out = fdopen(fd, "w");
-    if (!out) {
-        close(fd);
-        unlink(tmp);
-        return err_errno(err, "fdopen %s", tmp);
-    }
-    fchmod(fd, 0644);
-    w(out, m);
-    bool ok = fflush(out) == 0 && !ferror(out);
-    if (fclose(out) != 0 || !ok) {
-        unlink(tmp);
-        return err_errno(err, "write %s", tmp);
-    }
-    if (rename(tmp, path) < 0) {
-        unlink(tmp);
-        return err_errno(err, "rename %s to %s", tmp, path);
-    }
-    return 0;
-}
+/* atomic_write's writers: the matrix is their context. */
+static void write_md(FILE *out, const void *m) { matrix_write_md(out, m); }
+static void write_json(FILE *out, const void *m) { matrix_write_json(out, m); }
 
 int matrix_write_files(const char *dir, const struct matrix *m, char **err)
 {
-    if (write_atomic(dir, "matrix.md", matrix_write_md, m, err) < 0 ||
-        write_atomic(dir, "matrix.json", matrix_write_json, m, err) < 0)
+    if (atomic_write(dir, "matrix.md", write_md, m, err) < 0 ||
+        atomic_write(dir, "matrix.json", write_json, m, err) < 0)
         return -1;
     return 0;
 }

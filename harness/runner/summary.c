@@ -1,12 +1,10 @@
 #include "runner/summary.h"
 
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "util/atomicfile.h"
 #include "util/err.h"
 #include "util/json.h"
 #include "util/num.h"
@@ -379,46 +377,38 @@ void summary_write_tap(FILE *out, const struct suite_result *r, size_t n,
 
 /* --- files ----------------------------------------------------------------- */
 
-typedef void summary_writer(FILE *out, const struct suite_result *r, size_t n,
-                            const struct suite_info *info);
+/* atomic_write's writers: the results and the suite are their context. */
+struct summary_ctx {
+    const struct suite_result *r;
+    size_t n;
+    const struct suite_info *info;
+};
 
-static int write_atomic(const char *dir, const char *name, summary_writer *w,
-                        const struct suite_result *r, size_t n,
-                        const struct suite_info *info, char **err)
+static void write_json(FILE *out, const void *p)
 {
-    char path[4096], tmp[4096];
-    if (str_fmt(path, sizeof(path), "%s/%s", dir, name) < 0 ||
-        str_fmt(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name) < 0)
-        return err_set(err, "%s: path too long", dir);
-    int fd = mkstemp(tmp);
-    if (fd < 0)
-        return err_errno(err, "create %s", tmp);
-    FILE *out = fdopen(fd, "w");
-    if (!out) {
-        close(fd);
-        unlink(tmp);
-        return err_errno(err, "fdopen %s", tmp);
-    }
-    fchmod(fd, 0644);
-    w(out, r, n, info);
-    bool ok = fflush(out) == 0 && !ferror(out) && fsync(fd) == 0;
-    if (fclose(out) != 0 || !ok) {
-        unlink(tmp);
-        return err_errno(err, "write %s", tmp);
-    }
-    if (rename(tmp, path) < 0) {
-        unlink(tmp);
-        return err_errno(err, "rename %s to %s", tmp, path);
-    }
-    return 0;
+    const struct summary_ctx *c = p;
+    summary_write_json(out, c->r, c->n, c->info);
+}
+
+static void write_junit(FILE *out, const void *p)
+{
+    const struct summary_ctx *c = p;
+    summary_write_junit(out, c->r, c->n, c->info);
+}
+
+static void write_tap(FILE *out, const void *p)
+{
+    const struct summary_ctx *c = p;
+    summary_write_tap(out, c->r, c->n, c->info);
 }
 
 int summary_write_files(const char *dir, const struct suite_result *r,
                         size_t n, const struct suite_info *info, char **err)
 {
-    if (write_atomic(dir, "summary.json", summary_write_json, r, n, info, err) < 0 ||
-        write_atomic(dir, "junit.xml", summary_write_junit, r, n, info, err) < 0 ||
-        write_atomic(dir, "summary.tap", summary_write_tap, r, n, info, err) < 0)
+    const struct summary_ctx c = { r, n, info };
+    if (atomic_write(dir, "summary.json", write_json, &c, err) < 0 ||
+        atomic_write(dir, "junit.xml", write_junit, &c, err) < 0 ||
+        atomic_write(dir, "summary.tap", write_tap, &c, err) < 0)
         return -1;
     return 0;
 }
