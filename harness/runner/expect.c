@@ -5,6 +5,7 @@
 #include "util/hex.h"
 #include "util/str.h"
 #include "util/idxlist.h"
+#include "verify/workload.h"
 
 static struct exp_check *add(struct checks *cs, const char *name,
                              const char *expected)
@@ -145,7 +146,7 @@ static void check_kernel_errors_for(struct checks *cs, const char *want,
         if (k->entry >= 0)
             v[n++] = k->entry;
         if (k->entry > 0)
-            snprintf(one, sizeof(one), "%s/work/file%d: result %ld",
+            snprintf(one, sizeof(one), "%s" WORKLOAD_FILE "%d: result %ld",
                      i ? "; " : "", k->entry, k->result);
         else
             snprintf(one, sizeof(one), "%s%s: result %ld", i ? "; " : "",

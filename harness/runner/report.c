@@ -5,6 +5,7 @@
 
 #include "util/hex.h"
 #include "util/json.h"
+#include "verify/workload.h"
 
 static const char *exp_result_name(enum exp_result r)
 {
@@ -114,7 +115,7 @@ static void json_kernel_errors(struct json *j, const struct facts *f)
             json_int(j, "entry", k->entry);
         else
             json_null(j, "entry");
-        snprintf(file, sizeof(file), "/work/file%d", k->entry);
+        workload_file(file, sizeof(file), k->entry);
         json_str(j, "file", k->entry > 0 ? file : NULL);
         json_int(j, "result", k->result);
         json_obj_end(j);

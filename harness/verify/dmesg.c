@@ -4,8 +4,9 @@
 #include <string.h>
 
 #include "tpm/alg.h"
+#include "verify/workload.h"
 
-#define MARK_FILE "tpmfault: measure /work/file"
+#define MARK_FILE "tpmfault: measure " WORKLOAD_FILE
 #define MARK_DONE "tpmfault: workload done"
 #define IMA_TPM_ERROR "Error Communicating to TPM chip"
 #define IMA_NO_HASH "ima: Can not allocate "

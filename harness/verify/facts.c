@@ -11,13 +11,14 @@
 #include "verify/facts_banks.h"
 #include "verify/facts_quote.h"
 #include "verify/trace.h"
+#include "verify/workload.h"
 
 /* One pass over the list without hashing: counts, boot_aggregate, and the
  * workload's files in order. */
 struct list_scan {
     struct facts *f;
     unsigned files;               /* workload files expected */
-    unsigned next_file;           /* next /work/fileN expected */
+    unsigned next_file;           /* next workload file expected */
     char first_bad[160];
 };
 
@@ -43,7 +44,7 @@ static int scan_entry(const struct ima_entry *e, void *ctx, char **err)
     if (e->index == 0 && strcmp(e->file_name, "boot_aggregate") == 0)
         note_boot_aggregate(f, e);
     char want[32];
-    snprintf(want, sizeof(want), "/work/file%u", ls->next_file);
+    workload_file(want, sizeof(want), ls->next_file);
     if (ls->next_file <= ls->files && strcmp(e->file_name, want) == 0)
         ls->next_file++;
     else if (e->index > 0 && !ls->first_bad[0])
