@@ -104,7 +104,7 @@ static int add_extend(struct trace *t, const struct jv *line, char **err)
 
 static uint32_t parse_rc(const char *s)
 {
-    return s ? (uint32_t)strtoul(s, NULL, 0) : 0xffffffffu;
+    return s ? (uint32_t)strtoul(s, NULL, 0) : TRACE_RC_NONE;
 }
 
 static void add_response(struct trace *t, const struct jv *line)

@@ -10,13 +10,17 @@
 
 #include "tpm/alg.h"
 
+/* A response code the trace does not have (nothing was answered). */
+#define TRACE_RC_NONE 0xffffffffu
+
 struct trace_extend {
     unsigned ord;                 /* data-channel ordinal of the command */
     double t;                     /* shim time of the command */
     bool forwarded;               /* the command reached swtpm */
     bool answered;                /* a response line was seen */
     uint32_t tpm_rc;              /* swtpm's own response code, if forwarded */
-    uint32_t guest_rc;            /* the response code the guest received */
+    uint32_t guest_rc;            /* the response code the guest received,
+                                   * TRACE_RC_NONE when it got none */
     unsigned bank_mask;           /* banks carried by the command */
     uint8_t digest[BANK_COUNT][ALG_MAX_DIGEST];
 };
