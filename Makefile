@@ -13,7 +13,7 @@ SAN     ?=
 CFLAGS  ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iharness -I. $(SAN)
 LDFLAGS += $(SAN)
-LDLIBS  += -lcrypto
+LDLIBS  += -lcrypto -ltss2-mu -ltss2-rc
 
 KERNEL  ?= 6.1
 # Only a KERNEL the user gave overrides a script's own `kernel =`.

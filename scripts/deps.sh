@@ -7,7 +7,7 @@ set -eu
 # clang + libclang-rt-14-dev (libFuzzer and the sanitizer runtimes of
 # Debian 12's clang 14): `make fuzz`.
 PACKAGES="build-essential pkg-config libssl-dev libcmocka-dev swtpm swtpm-tools
-swtpm-dev qemu-system-x86 tpm2-tools libtss2-tcti-device0 libtss2-tcti-swtpm0
+swtpm-dev libtss2-dev qemu-system-x86 tpm2-tools libtss2-tcti-device0 libtss2-tcti-swtpm0
 busybox-static cpio ima-evm-utils dpkg-dev jq bc python3 time valgrind procps
 clang libclang-rt-14-dev"
 

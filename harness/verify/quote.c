@@ -2,127 +2,104 @@
 #include "verify/quote.h"
 
 #include "util/err.h"
-#include "util/rd.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <tss2/tss2_mu.h>
+#include <tss2/tss2_rc.h>
 
 #define FILE_MAX (64u * 1024)
 
-static int short_at(char **err, const struct rd *r, const char *what)
+/* libtss2-mu logs each refusal to stderr itself; the errors here name the
+ * file, field and offset, so its log stays off unless TSS2_LOG asks for it
+ * (the library reads the variable once, at its first message). */
+void quote_mu_quiet(void)
 {
-    return err_set(err, "quote.msg offset %zu: %s truncated (%zu bytes left)",
-                   r->off, what, rd_left(r));
+    setenv("TSS2_LOG", "all+none", 0);
 }
 
-int quote_tpm2b(struct rd *r, const char *file, const char *what, uint8_t *dst,
-                uint16_t *len, size_t cap, char **err)
+int quote_mu_err(TSS2_RC rc, const char *file, size_t at, const char *what,
+                 size_t len, char **err)
 {
-    size_t at = r->off;
-    const uint8_t *p;
-    uint16_t n;
-    if (rd_tpm2b(r, &p, &n) < 0)
+    if (rc == TSS2_RC_SUCCESS)
+        return 0;
+    if (rc == TSS2_MU_RC_INSUFFICIENT_BUFFER)
         return err_set(err, "%s offset %zu: %s truncated (%zu bytes left)",
-                       file, at, what, rd_left(r));
-    if (n > cap)
-        return err_set(err, "%s offset %zu: %s size %u exceeds %zu", file, at,
-                       what, n, cap);
-    memcpy(dst, p, n);
-    *len = n;
-    return 0;
+                       file, at, what, len - at);
+    return err_set(err, "%s offset %zu: %s invalid (%s)", file, at, what,
+                   Tss2_RC_Decode(rc));
 }
 
-static int parse_selection(struct rd *r, size_t *nsel, struct quote_sel *sel,
-                           char **err)
+/* TPMS_ATTEST field by field with libtss2-mu, so that an error names the
+ * field and its offset; the magic and type are checked as they come. */
+int quote_parse_attest(const uint8_t *p, size_t n, TPMS_ATTEST *a, char **err)
 {
-    uint32_t count;
-    size_t at = r->off;
-    if (rd_be32(r, &count) < 0)
-        return short_at(err, r, "pcrSelect count");
-    if (count > QUOTE_MAX_SEL)
-        return err_set(err, "quote.msg offset %zu: pcrSelect count %u exceeds %d",
-                       at, count, QUOTE_MAX_SEL);
-    for (uint32_t i = 0; i < count; i++) {
-        const uint8_t *bits;
-        at = r->off;
-        if (rd_be16(r, &sel[i].alg) < 0 || rd_u8(r, &sel[i].size) < 0)
-            return short_at(err, r, "pcrSelections[]");
-        if (sel[i].size > QUOTE_SELECT_MAX)
-            return err_set(err, "quote.msg offset %zu: sizeofSelect %u exceeds %d",
-                           at + 2, sel[i].size, QUOTE_SELECT_MAX);
-        if (rd_bytes(r, sel[i].size, &bits) < 0)
-            return short_at(err, r, "pcrSelect");
-        memset(sel[i].bits, 0, sizeof sel[i].bits);
-        memcpy(sel[i].bits, bits, sel[i].size);
-    }
-    *nsel = count;
-    return 0;
-}
-
-int quote_parse_attest(const uint8_t *p, size_t n, struct quote_attest *a,
-                       char **err)
-{
-    struct rd r = rd_init(p, n);
-    uint32_t magic;
+    size_t off = 0, at = 0;
     memset(a, 0, sizeof *a);
-    if (rd_be32(&r, &magic) < 0)
-        return short_at(err, &r, "magic");
-    if (magic != TPM_GENERATED_VALUE)
+    quote_mu_quiet();
+#define MU(call, what) \
+    do { at = off; if (quote_mu_err((call), "quote.msg", at, (what), n, err) < 0) \
+             return -1; } while (0)
+    MU(Tss2_MU_UINT32_Unmarshal(p, n, &off, &a->magic), "magic");
+    if (a->magic != TPM2_GENERATED_VALUE)
         return err_set(err, "quote.msg offset 0: magic 0x%08x is not "
-                       "TPM_GENERATED_VALUE", magic);
-    if (rd_be16(&r, &a->type) < 0)
-        return short_at(err, &r, "type");
-    if (a->type != TPM_ST_ATTEST_QUOTE)
+                       "TPM_GENERATED_VALUE", a->magic);
+    MU(Tss2_MU_TPM2_ST_Unmarshal(p, n, &off, &a->type), "type");
+    if (a->type != TPM2_ST_ATTEST_QUOTE)
         return err_set(err, "quote.msg offset 4: type 0x%04x is not "
                        "TPM_ST_ATTEST_QUOTE", a->type);
-    if (quote_tpm2b(&r, "quote.msg", "qualifiedSigner", a->signer,
-                    &a->signer_len, sizeof a->signer, err) < 0 ||
-        quote_tpm2b(&r, "quote.msg", "extraData", a->nonce, &a->nonce_len,
-                    sizeof a->nonce, err) < 0)
-        return -1;
-    if (rd_be64(&r, &a->clock) < 0 || rd_be32(&r, &a->reset_count) < 0 ||
-        rd_be32(&r, &a->restart_count) < 0 || rd_u8(&r, &a->safe) < 0)
-        return short_at(err, &r, "clockInfo");
-    if (rd_be64(&r, &a->firmware) < 0)
-        return short_at(err, &r, "firmwareVersion");
-    if (parse_selection(&r, &a->nsel, a->sel, err) < 0 ||
-        quote_tpm2b(&r, "quote.msg", "pcrDigest", a->pcr_digest,
-                    &a->pcr_digest_len, sizeof a->pcr_digest, err) < 0)
-        return -1;
-    if (rd_left(&r))
-        return err_set(err, "quote.msg offset %zu: %zu trailing bytes", r.off,
-                       rd_left(&r));
+    MU(Tss2_MU_TPM2B_NAME_Unmarshal(p, n, &off, &a->qualifiedSigner),
+       "qualifiedSigner");
+    MU(Tss2_MU_TPM2B_DATA_Unmarshal(p, n, &off, &a->extraData), "extraData");
+    MU(Tss2_MU_TPMS_CLOCK_INFO_Unmarshal(p, n, &off, &a->clockInfo), "clockInfo");
+    MU(Tss2_MU_UINT64_Unmarshal(p, n, &off, &a->firmwareVersion),
+       "firmwareVersion");
+    MU(Tss2_MU_TPMU_ATTEST_Unmarshal(p, n, &off, a->type, &a->attested),
+       "attested (pcrSelect, pcrDigest)");
+#undef MU
+    const TPML_PCR_SELECTION *sel = quote_selection(a);
+    for (uint32_t i = 0; i < sel->count; i++)   /* the selection is read in bits */
+        if (sel->pcrSelections[i].sizeofSelect > TPM2_PCR_SELECT_MAX)
+            return err_set(err, "quote.msg offset %zu: pcrSelect[%u] sizeofSelect "
+                           "%u exceeds %d", at, i,
+                           sel->pcrSelections[i].sizeofSelect, TPM2_PCR_SELECT_MAX);
+    if (off != n)
+        return err_set(err, "quote.msg offset %zu: %zu trailing bytes", off,
+                       n - off);
     return 0;
 }
 
-static bool sel_has(const struct quote_sel *s, uint32_t pcr)
+static bool sel_has(const TPMS_PCR_SELECTION *s, uint32_t pcr)
 {
-    return pcr / 8 < s->size && (s->bits[pcr / 8] >> (pcr % 8)) & 1;
+    return pcr / 8 < s->sizeofSelect && (s->pcrSelect[pcr / 8] >> (pcr % 8)) & 1;
 }
 
-static bool sel_equal(const struct quote_sel *a, size_t na,
-                      const struct quote_sel *b, size_t nb)
+static bool sel_equal(const TPML_PCR_SELECTION *a, const TPML_PCR_SELECTION *b)
 {
-    if (na != nb)
+    if (a->count != b->count)
         return false;
-    for (size_t i = 0; i < na; i++)
-        if (a[i].alg != b[i].alg || a[i].size != b[i].size ||
-            memcmp(a[i].bits, b[i].bits, a[i].size) != 0)
+    for (size_t i = 0; i < a->count; i++) {
+        const TPMS_PCR_SELECTION *x = &a->pcrSelections[i], *y = &b->pcrSelections[i];
+        if (x->hash != y->hash || x->sizeofSelect != y->sizeofSelect ||
+            memcmp(x->pcrSelect, y->pcrSelect, x->sizeofSelect) != 0)
             return false;
+    }
     return true;
 }
 
 /* The PCR is selected in every wanted bank. */
-static bool covers(const struct quote_attest *a, unsigned banks, uint32_t pcr)
+static bool covers(const TPMS_ATTEST *a, unsigned banks, uint32_t pcr)
 {
+    const TPML_PCR_SELECTION *sel = quote_selection(a);
     for (int b = 0; b < BANK_COUNT; b++) {
         if (!(banks & (1u << b)))
             continue;
         bool found = false;
-        for (size_t i = 0; i < a->nsel; i++)
-            if (a->sel[i].alg == alg_by_bank(b)->tpm_id && sel_has(&a->sel[i], pcr))
+        for (size_t i = 0; i < sel->count; i++)
+            if (sel->pcrSelections[i].hash == alg_by_bank(b)->tpm_id &&
+                sel_has(&sel->pcrSelections[i], pcr))
                 found = true;
         if (!found)
             return false;
@@ -148,17 +125,18 @@ static void run_checks(const struct quote_in *in, const struct quote_pcrs *v,
     uint8_t dig[ALG_MAX_DIGEST];
     size_t dlen = 0;
     uint32_t pcr = in->pcr ? in->pcr : 10;
-    out->nonce_ok = out->attest.nonce_len == in->nonce_len &&
+    const TPM2B_DATA *nonce = &out->attest.extraData;
+    const TPM2B_DIGEST *pd = &out->attest.attested.quote.pcrDigest;
+    out->nonce_ok = nonce->size == in->nonce_len &&
                     (in->nonce_len == 0 ||
-                     memcmp(out->attest.nonce, in->nonce, in->nonce_len) == 0);
+                     memcmp(nonce->buffer, in->nonce, in->nonce_len) == 0);
     out->selection_ok = covers(&out->attest, in->banks, pcr);
-    out->pcrs_sel_ok = v->nsel == 0 ||
-                       sel_equal(v->sel, v->nsel, out->attest.sel, out->attest.nsel);
+    out->pcrs_sel_ok = v->sel.count == 0 ||
+                       sel_equal(&v->sel, quote_selection(&out->attest));
     char *derr = NULL;       /* a missing value is a failed check, not an error */
-    out->digest_ok = quote_pcr_digest(&out->attest, v, out->sig.hash_alg, dig,
-                                      &dlen, &derr) == 0 &&
-                     dlen == out->attest.pcr_digest_len &&
-                     memcmp(dig, out->attest.pcr_digest, dlen) == 0;
+    out->digest_ok = quote_pcr_digest(&out->attest, v, quote_sig_hash(&out->sig),
+                                      dig, &dlen, &derr) == 0 &&
+                     dlen == pd->size && memcmp(dig, pd->buffer, dlen) == 0;
     free(derr);
     take_pcr(v, pcr, out);
 }

@@ -18,48 +18,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <tss2/tss2_tpm2_types.h>
 
-#define TPM_GENERATED_VALUE 0xff544347u
-#define TPM_ST_ATTEST_QUOTE 0x8018
-#define TPM_ALG_RSASSA 0x0014
-#define TPM_ALG_RSAPSS 0x0016
-#define TPM_ALG_ECDSA  0x0018
-
-#define QUOTE_MAX_SEL 16          /* TPM2_NUM_PCR_BANKS in tpm2-tss */
-#define QUOTE_SELECT_MAX 4        /* TPM2_PCR_SELECT_MAX: 32 PCRs */
 #define QUOTE_MAX_VALUES 64
 
-struct quote_sel {
-    uint16_t alg;                 /* TPM_ALG_ID of the bank */
-    uint8_t size;                 /* sizeofSelect */
-    uint8_t bits[QUOTE_SELECT_MAX];
-};
-
-struct quote_attest {
-    uint16_t type;
-    uint8_t signer[2 + ALG_MAX_DIGEST];     /* qualifiedSigner (TPM2B_NAME) */
-    uint16_t signer_len;
-    uint8_t nonce[ALG_MAX_DIGEST];          /* extraData */
-    uint16_t nonce_len;
-    uint64_t clock;
-    uint32_t reset_count, restart_count;
-    uint8_t safe;
-    uint64_t firmware;
-    size_t nsel;
-    struct quote_sel sel[QUOTE_MAX_SEL];
-    uint8_t pcr_digest[ALG_MAX_DIGEST];
-    uint16_t pcr_digest_len;
-};
-
-struct quote_sig {
-    uint16_t sig_alg;             /* TPM_ALG_RSASSA / RSAPSS / ECDSA */
-    uint16_t hash_alg;
-    uint8_t sig[1024];            /* RSA signature */
-    uint16_t sig_len;
-    uint8_t r[ALG_MAX_DIGEST + 2], s[ALG_MAX_DIGEST + 2];   /* ECDSA */
-    uint16_t r_len, s_len;
-};
-
+/* The TPM structures are tpm2-tss's own (TPMS_ATTEST, TPMT_SIGNATURE,
+ * TPML_PCR_SELECTION), filled by libtss2-mu's unmarshalers. */
 struct quote_pcr {
     uint16_t alg;
     uint8_t pcr;
@@ -68,38 +32,45 @@ struct quote_pcr {
 };
 
 struct quote_pcrs {
-    size_t nsel;                  /* 0 for the values format */
-    struct quote_sel sel[QUOTE_MAX_SEL];
+    TPML_PCR_SELECTION sel;       /* count 0 for the values format */
     size_t n;
     struct quote_pcr v[QUOTE_MAX_VALUES];
 };
 
+/* The quote's PCR selection, digest and nonce inside a TPMS_ATTEST. */
+static inline const TPML_PCR_SELECTION *quote_selection(const TPMS_ATTEST *a)
+{
+    return &a->attested.quote.pcrSelect;
+}
+
+/* The hash the signature was made with (0 for an unknown scheme). */
+uint16_t quote_sig_hash(const TPMT_SIGNATURE *s);
+
 /* Parsers: 0, or -1 with *err naming the byte offset and field.  Each
  * rejects trailing bytes. */
-int quote_parse_attest(const uint8_t *p, size_t n, struct quote_attest *a,
-                       char **err);
-int quote_parse_sig(const uint8_t *p, size_t n, struct quote_sig *s,
-                    char **err);
+int quote_parse_attest(const uint8_t *p, size_t n, TPMS_ATTEST *a, char **err);
+int quote_parse_sig(const uint8_t *p, size_t n, TPMT_SIGNATURE *s, char **err);
 /* sel: the quote's selection, used only for the values format (may be
  * NULL: then only the serialized format is accepted). */
-int quote_parse_pcrs(const uint8_t *p, size_t n, const struct quote_attest *sel,
+int quote_parse_pcrs(const uint8_t *p, size_t n, const TPMS_ATTEST *sel,
                      struct quote_pcrs *out, char **err);
 
-/* For the parsers in quote*.c: a TPM2B from r into dst (at most cap bytes),
- * or -1 with *err "<file> offset N: <what> truncated|size ... exceeds ...". */
-struct rd;
-int quote_tpm2b(struct rd *r, const char *file, const char *what, uint8_t *dst,
-                uint16_t *len, size_t cap, char **err);
+/* For the parsers in quote*.c: a libtss2-mu result as an error naming the
+ * file, the field's offset and what went wrong; 0 for success. */
+int quote_mu_err(TSS2_RC rc, const char *file, size_t at, const char *what,
+                 size_t len, char **err);
+/* Keep libtss2's own stderr log off (unless TSS2_LOG is set). */
+void quote_mu_quiet(void);
 
 /* Verify sig over msg with the PEM public key.  Returns -1 (with *err) only
  * when it cannot try (bad key, unknown algorithm); otherwise 0 and *valid. */
 int quote_verify_sig(const uint8_t *msg, size_t msg_len,
-                     const struct quote_sig *sig, const char *pem,
+                     const TPMT_SIGNATURE *sig, const char *pem,
                      size_t pem_len, bool *valid, char **err);
 
 /* pcrDigest as the TPM computes it: hash_alg over the selected values in
  * selection order.  Fails when a selected value is missing. */
-int quote_pcr_digest(const struct quote_attest *a, const struct quote_pcrs *v,
+int quote_pcr_digest(const TPMS_ATTEST *a, const struct quote_pcrs *v,
                      uint16_t hash_alg, uint8_t *out, size_t *out_len,
                      char **err);
 
@@ -123,8 +94,8 @@ struct quote_check {
     bool digest_ok;       /* pcrDigest == hash of quote.pcrs values */
     bool have_pcr[BANK_COUNT];
     uint8_t pcr[BANK_COUNT][ALG_MAX_DIGEST];   /* from quote.pcrs */
-    struct quote_attest attest;
-    struct quote_sig sig;
+    TPMS_ATTEST attest;
+    TPMT_SIGNATURE sig;
 };
 
 /* Parse everything and run every check.  Returns -1 (with *err) when a file

@@ -1,8 +1,7 @@
-/* TPMT_SIGNATURE parsing and verification with OpenSSL 3 EVP. */
+/* TPMT_SIGNATURE parsing (libtss2-mu) and verification (OpenSSL 3 EVP). */
 #include "verify/quote.h"
 
 #include "util/err.h"
-#include "util/rd.h"
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -13,45 +12,50 @@
 #include <openssl/rsa.h>
 #include <stdlib.h>
 #include <string.h>
+#include <tss2/tss2_mu.h>
 
-int quote_parse_sig(const uint8_t *p, size_t n, struct quote_sig *s, char **err)
+uint16_t quote_sig_hash(const TPMT_SIGNATURE *s)
 {
-    struct rd r = rd_init(p, n);
-    memset(s, 0, sizeof *s);
-    if (rd_be16(&r, &s->sig_alg) < 0 || rd_be16(&r, &s->hash_alg) < 0)
-        return err_set(err, "quote.sig offset %zu: sigAlg/hash truncated", r.off);
-    if (!alg_by_tpm_id(s->hash_alg))
-        return err_set(err, "quote.sig offset 2: unsupported hash 0x%04x",
-                       s->hash_alg);
-    switch (s->sig_alg) {
-    case TPM_ALG_RSASSA:
-    case TPM_ALG_RSAPSS:
-        if (quote_tpm2b(&r, "quote.sig", "signature", s->sig, &s->sig_len,
-                        sizeof s->sig, err) < 0)
-            return -1;
-        break;
-    case TPM_ALG_ECDSA:
-        if (quote_tpm2b(&r, "quote.sig", "signatureR", s->r, &s->r_len,
-                        sizeof s->r, err) < 0 ||
-            quote_tpm2b(&r, "quote.sig", "signatureS", s->s, &s->s_len,
-                        sizeof s->s, err) < 0)
-            return -1;
-        break;
-    default:
-        return err_set(err, "quote.sig offset 0: unsupported sigAlg 0x%04x",
-                       s->sig_alg);
+    switch (s->sigAlg) {
+    case TPM2_ALG_RSASSA: return s->signature.rsassa.hash;
+    case TPM2_ALG_RSAPSS: return s->signature.rsapss.hash;
+    case TPM2_ALG_ECDSA:  return s->signature.ecdsa.hash;
+    default:              return 0;
     }
-    if (rd_left(&r))
-        return err_set(err, "quote.sig offset %zu: %zu trailing bytes", r.off,
-                       rd_left(&r));
+}
+
+/* TPMT_SIGNATURE with libtss2-mu: the scheme, then its union member. */
+int quote_parse_sig(const uint8_t *p, size_t n, TPMT_SIGNATURE *s, char **err)
+{
+    size_t off = 0;
+    memset(s, 0, sizeof *s);
+    quote_mu_quiet();
+    if (quote_mu_err(Tss2_MU_UINT16_Unmarshal(p, n, &off, &s->sigAlg),
+                     "quote.sig", 0, "sigAlg", n, err) < 0)
+        return -1;
+    if (s->sigAlg != TPM2_ALG_RSASSA && s->sigAlg != TPM2_ALG_RSAPSS &&
+        s->sigAlg != TPM2_ALG_ECDSA)
+        return err_set(err, "quote.sig offset 0: unsupported sigAlg 0x%04x",
+                       s->sigAlg);
+    if (quote_mu_err(Tss2_MU_TPMU_SIGNATURE_Unmarshal(p, n, &off, s->sigAlg,
+                                                      &s->signature),
+                     "quote.sig", 2, "signature", n, err) < 0)
+        return -1;
+    if (!alg_by_tpm_id(quote_sig_hash(s)))
+        return err_set(err, "quote.sig offset 2: unsupported hash 0x%04x",
+                       quote_sig_hash(s));
+    if (off != n)
+        return err_set(err, "quote.sig offset %zu: %zu trailing bytes", off,
+                       n - off);
     return 0;
 }
 
 /* ECDSA r,s → the DER form OpenSSL verifies.  Returns its length or -1. */
-static int ecdsa_der(const struct quote_sig *s, uint8_t **der)
+static int ecdsa_der(const TPMS_SIGNATURE_ECC *e, uint8_t **der)
 {
     ECDSA_SIG *es = ECDSA_SIG_new();
-    BIGNUM *r = BN_bin2bn(s->r, s->r_len, NULL), *ss = BN_bin2bn(s->s, s->s_len, NULL);
+    BIGNUM *r = BN_bin2bn(e->signatureR.buffer, e->signatureR.size, NULL);
+    BIGNUM *ss = BN_bin2bn(e->signatureS.buffer, e->signatureS.size, NULL);
     if (!es || !r || !ss || !ECDSA_SIG_set0(es, r, ss)) {
         BN_free(r);
         BN_free(ss);
@@ -76,19 +80,20 @@ static EVP_PKEY *load_pem(const char *pem, size_t len)
 
 /* One EVP_DigestVerify; *valid is false for any mismatch of key, padding
  * or bytes (OpenSSL says "no" in several ways; all of them mean invalid). */
-static int do_verify(EVP_PKEY *key, const EVP_MD *md, const struct quote_sig *s,
+static int do_verify(EVP_PKEY *key, const EVP_MD *md, const TPMT_SIGNATURE *s,
                      const uint8_t *msg, size_t n, bool *valid)
 {
     EVP_MD_CTX *c = EVP_MD_CTX_new();
     EVP_PKEY_CTX *pc = NULL;
     uint8_t *der = NULL;
-    const uint8_t *sig = s->sig;
-    size_t slen = s->sig_len;
+    /* rsassa and rsapss are the same TPMS_SIGNATURE_RSA */
+    const uint8_t *sig = s->signature.rsassa.sig.buffer;
+    size_t slen = s->signature.rsassa.sig.size;
     *valid = false;
     if (!c)
         return -1;
-    if (s->sig_alg == TPM_ALG_ECDSA) {
-        int dn = ecdsa_der(s, &der);
+    if (s->sigAlg == TPM2_ALG_ECDSA) {
+        int dn = ecdsa_der(&s->signature.ecdsa, &der);
         if (dn < 0)
             goto out;
         sig = der;
@@ -96,7 +101,7 @@ static int do_verify(EVP_PKEY *key, const EVP_MD *md, const struct quote_sig *s,
     }
     if (EVP_DigestVerifyInit(c, &pc, md, NULL, key) != 1)
         goto out;
-    if (s->sig_alg == TPM_ALG_RSAPSS &&
+    if (s->sigAlg == TPM2_ALG_RSAPSS &&
         (EVP_PKEY_CTX_set_rsa_padding(pc, RSA_PKCS1_PSS_PADDING) != 1 ||
          EVP_PKEY_CTX_set_rsa_pss_saltlen(pc, RSA_PSS_SALTLEN_AUTO) != 1))
         goto out;
@@ -109,14 +114,15 @@ out:
 }
 
 int quote_verify_sig(const uint8_t *msg, size_t msg_len,
-                     const struct quote_sig *sig, const char *pem,
+                     const TPMT_SIGNATURE *sig, const char *pem,
                      size_t pem_len, bool *valid, char **err)
 {
-    const struct alg_info *a = alg_by_tpm_id(sig->hash_alg);
+    const struct alg_info *a = alg_by_tpm_id(quote_sig_hash(sig));
     const EVP_MD *md = a ? EVP_get_digestbyname(a->name) : NULL;
     *valid = false;
     if (!md)
-        return err_set(err, "quote.sig: unsupported hash 0x%04x", sig->hash_alg);
+        return err_set(err, "quote.sig: unsupported hash 0x%04x",
+                       quote_sig_hash(sig));
     EVP_PKEY *key = load_pem(pem, pem_len);
     if (!key)
         return err_set(err, "ak.pem: not a PEM public key");

@@ -10,7 +10,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const struct quote_ref *r = quote_ref();
-    struct quote_attest a;
+    TPMS_ATTEST a;
     char *err = NULL;
     int rc = quote_parse_attest(data, size, &a, &err);
     FUZZ_CHECK_ERR(rc, err);
@@ -19,11 +19,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(err);
         return 0;
     }
-    FUZZ_CHECK(a.signer_len <= sizeof(a.signer) && a.nonce_len <= sizeof(a.nonce) &&
-               a.pcr_digest_len <= sizeof(a.pcr_digest) && a.nsel <= QUOTE_MAX_SEL,
+    const TPML_PCR_SELECTION *sel = quote_selection(&a);
+    const TPM2B_DIGEST *pd = &a.attested.quote.pcrDigest;
+    FUZZ_CHECK(a.qualifiedSigner.size <= sizeof(a.qualifiedSigner.name) &&
+               a.extraData.size <= sizeof(a.extraData.buffer) &&
+               pd->size <= sizeof(pd->buffer) && sel->count <= TPM2_NUM_PCR_BANKS,
                "lengths");
-    for (size_t i = 0; i < a.nsel; i++)
-        FUZZ_CHECK(a.sel[i].size <= QUOTE_SELECT_MAX, "sizeofSelect");
+    for (size_t i = 0; i < sel->count; i++)
+        FUZZ_CHECK(sel->pcrSelections[i].sizeofSelect <= TPM2_PCR_SELECT_MAX,
+                   "sizeofSelect");
 
     struct ref_file msg = { (uint8_t *)data, size };
     struct quote_check *c = malloc(sizeof(*c));

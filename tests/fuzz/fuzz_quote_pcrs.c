@@ -11,13 +11,15 @@
 
 static void check_values(const struct quote_pcrs *v)
 {
-    FUZZ_CHECK(v->n <= QUOTE_MAX_VALUES && v->nsel <= QUOTE_MAX_SEL, "counts");
+    FUZZ_CHECK(v->n <= QUOTE_MAX_VALUES && v->sel.count <= TPM2_NUM_PCR_BANKS,
+               "counts");
     for (size_t i = 0; i < v->n; i++) {
         FUZZ_CHECK(v->v[i].len <= ALG_MAX_DIGEST, "value length %u", v->v[i].len);
-        FUZZ_CHECK(v->v[i].pcr < 8 * QUOTE_SELECT_MAX, "pcr %u", v->v[i].pcr);
+        FUZZ_CHECK(v->v[i].pcr < 8 * TPM2_PCR_SELECT_MAX, "pcr %u", v->v[i].pcr);
     }
-    for (size_t i = 0; i < v->nsel; i++)
-        FUZZ_CHECK(v->sel[i].size <= QUOTE_SELECT_MAX, "sizeofSelect");
+    for (size_t i = 0; i < v->sel.count; i++)
+        FUZZ_CHECK(v->sel.pcrSelections[i].sizeofSelect <= TPM2_PCR_SELECT_MAX,
+                   "sizeofSelect");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

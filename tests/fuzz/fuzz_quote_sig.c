@@ -10,7 +10,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const struct quote_ref *r = quote_ref();
-    struct quote_sig s;
+    TPMT_SIGNATURE s;
     char *err = NULL;
     int rc = quote_parse_sig(data, size, &s, &err);
     FUZZ_CHECK_ERR(rc, err);
@@ -19,8 +19,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(err);
         return 0;
     }
-    FUZZ_CHECK(s.sig_len <= sizeof(s.sig) && s.r_len <= sizeof(s.r) &&
-               s.s_len <= sizeof(s.s), "lengths");
+    const TPMS_SIGNATURE_ECC *e = &s.signature.ecdsa;
+    FUZZ_CHECK(s.sigAlg == TPM2_ALG_ECDSA
+                   ? e->signatureR.size <= sizeof(e->signatureR.buffer) &&
+                         e->signatureS.size <= sizeof(e->signatureS.buffer)
+                   : s.signature.rsassa.sig.size <= sizeof(s.signature.rsassa.sig.buffer),
+               "lengths");
     bool valid = true;
     rc = quote_verify_sig(r->msg.p, r->msg.n, &s, (const char *)r->pem.p,
                           r->pem.n, &valid, &err);

@@ -18,7 +18,7 @@ struct quote_ref {
     struct ref_file msg, sig, pcrs, pem;
     uint8_t nonce[ALG_MAX_DIGEST];
     size_t nonce_len;
-    struct quote_attest attest;
+    TPMS_ATTEST attest;
 };
 
 static inline void ref_read(const char *name, struct ref_file *f)

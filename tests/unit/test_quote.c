@@ -1,7 +1,8 @@
 /* Unit tests of the quote parser and checks, on golden files made by a
- * real swtpm + tpm2-tools (tests/data/make-quote.sh): nothing here is a
+ * real swtpm + tpm2-tools (tests/data/make-quote.sh), once per AK signing
+ * scheme (RSASSA as the guest agent, RSA-PSS, ECDSA): nothing here is a
  * hard-coded digest; the expected PCR 10 values come from the
- * tpm2_pcrread output saved next to the quote. */
+ * tpm2_pcrread output saved next to each quote. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,10 +25,14 @@ struct gold {
     uint8_t pcr1[20], pcr256[32];  /* from pcr10.txt (tpm2_pcrread) */
 };
 
+/* The golden set of the group being run, and its signing scheme. */
+static const char *gold_dir = "tests/data/quote";
+static uint16_t gold_scheme = TPM2_ALG_RSASSA;
+
 static const char *dir(void)
 {
     const char *d = getenv("TPMFAULT_QUOTE_DIR");
-    return d ? d : "tests/data/quote";
+    return d ? d : gold_dir;
 }
 
 static uint8_t *slurp(const char *name, size_t *n)
@@ -115,21 +120,24 @@ static void test_golden_ok(void **state)
     assert_true(c.have_pcr[BANK_SHA1] && c.have_pcr[BANK_SHA256]);
     assert_memory_equal(c.pcr[BANK_SHA1], g->pcr1, 20);
     assert_memory_equal(c.pcr[BANK_SHA256], g->pcr256, 32);
-    assert_int_equal(c.sig.sig_alg, TPM_ALG_RSASSA);
-    assert_int_equal(c.sig.hash_alg, TPM_ALG_SHA256);
-    assert_int_equal(c.attest.nsel, 2);
-    assert_int_equal(c.attest.sel[0].alg, TPM_ALG_SHA1);
-    assert_int_equal(c.attest.sel[1].alg, TPM_ALG_SHA256);
-    assert_int_equal(c.attest.sel[0].bits[1], 1 << 2);     /* PCR 10 */
-    assert_memory_equal(c.attest.nonce, g->nonce, g->nonce_len);
+    assert_int_equal(c.sig.sigAlg, gold_scheme);
+    assert_int_equal(quote_sig_hash(&c.sig), TPM_ALG_SHA256);
+    const TPML_PCR_SELECTION *sel = quote_selection(&c.attest);
+    assert_int_equal(sel->count, 2);
+    assert_int_equal(sel->pcrSelections[0].hash, TPM_ALG_SHA1);
+    assert_int_equal(sel->pcrSelections[1].hash, TPM_ALG_SHA256);
+    assert_int_equal(sel->pcrSelections[0].pcrSelect[1], 1 << 2);  /* PCR 10 */
+    assert_int_equal(c.attest.extraData.size, g->nonce_len);
+    assert_memory_equal(c.attest.extraData.buffer, g->nonce, g->nonce_len);
     /* the pcrDigest recomputed here from tpm2_pcrread's values */
     uint8_t cat[52], d[32];
     unsigned int dl;
     memcpy(cat, g->pcr1, 20);
     memcpy(cat + 20, g->pcr256, 32);
     assert_true(EVP_Digest(cat, sizeof cat, d, &dl, EVP_sha256(), NULL));
-    assert_int_equal(c.attest.pcr_digest_len, 32);
-    assert_memory_equal(c.attest.pcr_digest, d, 32);
+    const TPM2B_DIGEST *pd = &c.attest.attested.quote.pcrDigest;
+    assert_int_equal(pd->size, 32);
+    assert_memory_equal(pd->buffer, d, 32);
 
     /* the same through the file reader */
     char p[4][512];
@@ -279,10 +287,16 @@ static void test_truncated(void **state)
         }
     }
     /* the messages name the offset and the field */
-    struct quote_attest a;
+    TPMS_ATTEST a;
     char *err = NULL;
     assert_int_equal(quote_parse_attest(g->f[0], 40, &a, &err), -1);
     assert_non_null(strstr(err, "quote.msg offset"));
+    assert_non_null(strstr(err, "truncated"));
+    free(err);
+    err = NULL;
+    TPMT_SIGNATURE sig;
+    assert_int_equal(quote_parse_sig(g->f[1], 3, &sig, &err), -1);
+    assert_non_null(strstr(err, "quote.sig offset 2: signature truncated"));
     free(err);
 }
 
@@ -324,5 +338,18 @@ int main(void)
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_wrong_key),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    static const struct { const char *name, *dir; uint16_t scheme; } sets[] = {
+        { "quote_rsassa", "tests/data/quote", TPM2_ALG_RSASSA },
+        { "quote_rsapss", "tests/data/quote-rsapss", TPM2_ALG_RSAPSS },
+        { "quote_ecdsa", "tests/data/quote-ecdsa", TPM2_ALG_ECDSA },
+    };
+    int failed = 0;
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
+        gold_dir = sets[i].dir;
+        gold_scheme = sets[i].scheme;
+        failed += _cmocka_run_group_tests(sets[i].name, tests,
+                                          sizeof tests / sizeof tests[0],
+                                          setup, teardown);
+    }
+    return failed;
 }
