@@ -195,9 +195,9 @@ static void dispatch(struct shim *s)
 {
     struct ctrl_relay *c = &s->ctrl;
     switch (c->spec->code) {
-    case CTRL_CMD_SET_DATAFD:
+    case CMD_SET_DATAFD:
         return set_datafd(s);
-    case CTRL_CMD_CANCEL_TPM_CMD: {
+    case CMD_CANCEL_TPM_CMD: {
         struct inflight *f = &s->data.book.cur;
         if (!f->active || !(f->at_tpm || f->held || f->delaying))
             break;
@@ -205,7 +205,7 @@ static void dispatch(struct shim *s)
         answer(s, CTRL_TPM_SUCCESS);
         return data_release(s, "cancel");   /* only if held */
     }
-    case CTRL_CMD_SHUTDOWN:
+    case CMD_SHUTDOWN:
         return shutdown_begin(s);
     }
     forward(s, -1);
@@ -307,19 +307,19 @@ static void rsp_complete(struct shim *s)
     struct ctrl_relay *c = &s->ctrl;
     const struct ctrl_spec *sp = c->spec;
     uint32_t result = (sp->flags & CTRL_F_NO_RESULT) ? 0 : be32_at(c->rsp);
-    if (sp->code == CTRL_CMD_SET_BUFFERSIZE && result == 0 &&
+    if (sp->code == CMD_SET_BUFFERSIZE && result == 0 &&
         c->rsp_have >= 8) {
         uint32_t b = be32_at(c->rsp + 4);
         if (b >= TPM_HDR_SIZE && b <= SHIM_MAX_BUFSIZE)
             s->data.bufsize = b;
     }
-    if (sp->code == CTRL_CMD_SET_DATAFD && result == 0) {
+    if (sp->code == CMD_SET_DATAFD && result == 0) {
         if (data_start(s, c->fd_in, c->pair_keep) == 0)
             c->fd_in = c->pair_keep = -1;
     }
     trace_ctrl(s, sp->name, sp->code, result, "relayed");
     send_qemu(s, c->rsp, c->rsp_have);
-    if (sp->code == CTRL_CMD_SHUTDOWN)
+    if (sp->code == CMD_SHUTDOWN)
         return shim_finish(s, 0);
     to_req(s);
 }

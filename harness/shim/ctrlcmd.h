@@ -1,5 +1,6 @@
 /* The control-channel command table (tpm_ioctl.h CMD_*): how long each
- * request and response is on the wire.  Lengths were checked against
+ * request and response is on the wire, from tpm_ioctl.h's structs the way
+ * swtpm sizes its replies.  Lengths were checked against
  * QEMU's backends/tpm/tpm_emulator.c (what it writes and reads exactly)
  * and swtpm's src/swtpm/ctrlchannel.c (what it needs and sends):
  *  - every request is a be32 code plus a payload QEMU writes in one go;
@@ -19,12 +20,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CTRL_CMD_GET_CAPABILITY   0x01
-#define CTRL_CMD_INIT             0x02
-#define CTRL_CMD_SHUTDOWN         0x03
-#define CTRL_CMD_CANCEL_TPM_CMD   0x09
-#define CTRL_CMD_SET_DATAFD       0x10
-#define CTRL_CMD_SET_BUFFERSIZE   0x11
+/* The command codes (CMD_*) and request/response layouts (ptm_*) are
+ * swtpm's own, from swtpm-dev; ctrlcmd.c sizes its table from them. */
+#include <swtpm/tpm_ioctl.h>
+
+/* Newer than swtpm 0.7.1's header (QEMU >= 8 sends it after migration). */
+#define CTRL_CMD_LOCK_STORAGE     0x13
 
 /* Results the shim itself answers with (TPM 1.2 codes, as swtpm). */
 #define CTRL_TPM_SUCCESS       0x00
