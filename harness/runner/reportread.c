@@ -1,12 +1,12 @@
 #include "runner/reportread.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/err.h"
 #include "util/jsonread.h"
-#include "util/num.h"
 #include "util/str.h"
 #include "util/textfile.h"
 
@@ -28,25 +28,13 @@ static char *dup_or_empty(const char *s)
     return strdup(s ? s : "");
 }
 
-/* The seed as the reproduce line spells it: the report's number went
- * through a double, which cannot hold every 64-bit seed. */
+/* The seed, exact to 64 bits (jv_get_u64: a double would round it). */
 static void read_seed(const struct jv *top, struct suite_result *r)
 {
-    const char *rep = jv_get_str(top, "reproduce");
-    const char *at = rep ? strstr(rep, "--seed ") : NULL;
     uint64_t v;
     r->seed[0] = '\0';
-    if (at) {
-        at += 7;
-        str_fmt(r->seed, sizeof(r->seed), "%.*s", (int)strcspn(at, " "), at);
-        if (num_parse(r->seed, UINT64_MAX, &v) == 0)
-            return;
-    }
-    double d = jv_get_num(top, "seed", -1);
-    if (d >= 0 && d < 9007199254740992.0)        /* 2^53: exact */
-        str_fmt(r->seed, sizeof(r->seed), "%.0f", d);
-    else
-        r->seed[0] = '\0';
+    if (jv_get_u64(top, "seed", &v) == 0)
+        str_fmt(r->seed, sizeof(r->seed), "%" PRIu64, v);
 }
 
 static int add_failed(struct suite_result *r, const struct jv *e)

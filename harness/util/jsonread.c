@@ -1,5 +1,7 @@
 #include "util/jsonread.h"
 
+#include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,6 +166,68 @@ bad:
     return NULL;
 }
 
+/* Length of the digits at s (0 when none). */
+static size_t digits(const char *s)
+{
+    size_t n = 0;
+    while (s[n] >= '0' && s[n] <= '9')
+        n++;
+    return n;
+}
+
+/* The JSON number grammar, exactly: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+ * (no '+', no leading zeros, no hex, no nan or infinity), and a finite
+ * value.  A non-negative integer is also kept exactly (u) when it fits 64
+ * bits: a double cannot hold every seed. */
+static size_t number_len(const char *s, bool *integral)
+{
+    size_t i = s[0] == '-', d = digits(s + i);
+    if (d == 0 || (s[i] == '0' && d > 1))
+        return 0;
+    i += d;
+    *integral = true;
+    if (s[i] == '.') {
+        if ((d = digits(s + i + 1)) == 0)
+            return 0;
+        i += 1 + d;
+        *integral = false;
+    }
+    if (s[i] == 'e' || s[i] == 'E') {
+        size_t sign = s[i + 1] == '+' || s[i + 1] == '-';
+        if ((d = digits(s + i + 1 + sign)) == 0)
+            return 0;
+        i += 1 + sign + d;
+        *integral = false;
+    }
+    return i;
+}
+
+static struct jv *parse_number(struct jp *p)
+{
+    const char *s = p->s + p->i;
+    bool integral = false;
+    size_t n = number_len(s, &integral);
+    if (n == 0)
+        return fail(p, s[0] == '-' || (s[0] >= '0' && s[0] <= '9')
+                           ? "malformed number" : "unexpected character");
+    char *end;
+    double d = strtod(s, &end);
+    if (end != s + n || !isfinite(d))
+        return fail(p, "number out of range");
+    struct jv *v = new_jv(JV_NUM);
+    if (!v)
+        return NULL;
+    v->num = d;
+    errno = 0;
+    if (integral && s[0] != '-') {
+        unsigned long long u = strtoull(s, NULL, 10);
+        v->is_u64 = errno == 0;
+        v->u64 = u;
+    }
+    p->i += n;
+    return v;
+}
+
 static struct jv *parse_literal(struct jp *p)
 {
     static const struct { const char *word; enum jv_type t; bool b; } lits[] = {
@@ -180,15 +244,7 @@ static struct jv *parse_literal(struct jp *p)
             return v;
         }
     }
-    char *end;
-    double d = strtod(p->s + p->i, &end);
-    if (end == p->s + p->i)
-        return fail(p, "unexpected character");
-    p->i = (size_t)(end - p->s);
-    struct jv *v = new_jv(JV_NUM);
-    if (v)
-        v->num = d;
-    return v;
+    return parse_number(p);
 }
 
 static struct jv *parse_value(struct jp *p)
@@ -260,6 +316,15 @@ double jv_get_num(const struct jv *obj, const char *key, double def)
 {
     const struct jv *m = jv_get(obj, key);
     return m && m->type == JV_NUM ? m->num : def;
+}
+
+int jv_get_u64(const struct jv *obj, const char *key, uint64_t *out)
+{
+    const struct jv *m = jv_get(obj, key);
+    if (!m || m->type != JV_NUM || !m->is_u64)
+        return -1;
+    *out = m->u64;
+    return 0;
 }
 
 long long jv_get_int(const struct jv *obj, const char *key, long long lo,
