@@ -1,6 +1,7 @@
 #include "json.h"
 
 #include <inttypes.h>
+#include <math.h>
 
 void json_init(struct json *j, FILE *f, bool pretty)
 {
@@ -100,10 +101,14 @@ void json_uint(struct json *j, const char *key, uint64_t val)
     fprintf(j->f, "%" PRIu64, val);
 }
 
+/* JSON has no nan or infinity (the reader refuses them): null instead. */
 void json_double(struct json *j, const char *key, double val)
 {
     prefix(j, key);
-    fprintf(j->f, "%.6f", val);
+    if (isfinite(val))
+        fprintf(j->f, "%.6f", val);
+    else
+        fputs("null", j->f);
 }
 
 void json_bool(struct json *j, const char *key, bool val)

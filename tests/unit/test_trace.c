@@ -297,6 +297,7 @@ static char *write_doc(bool pretty)
     json_uint(&j, "u32", 4294967295u);
     json_double(&j, "t", 8.65641);
     json_double(&j, "small", 0.000005);
+    json_double(&j, "nan", NAN);                 /* no JSON number: null */
     json_bool(&j, "yes", true);
     json_bool(&j, "no", false);
     json_null(&j, "null");
@@ -327,7 +328,7 @@ static void check_doc(const char *text)
 {
     struct jv *v = parse_ok(text);
     assert_int_equal(v->type, JV_OBJ);
-    assert_int_equal(count_children(v), 15);
+    assert_int_equal(count_children(v), 16);
     assert_string_equal(jv_get_str(v, "plain"), "hello");
     assert_string_equal(jv_get_str(v, "tricky"),
                         "q\"b\\s\nn\rr\tt\x01" "c\x1f" "d\x7f" "e/\xc3\xa9");
@@ -339,6 +340,10 @@ static void check_doc(const char *text)
     assert_true(jv_get_num(v, "u32", 0) == 4294967295.0);
     assert_true(fabs(jv_get_num(v, "t", 0) - 8.65641) < 1e-12);
     assert_true(fabs(jv_get_num(v, "small", 0) - 0.000005) < 1e-12);
+    assert_int_equal(jv_get(v, "nan")->type, JV_NULL);
+    uint64_t u = 0;
+    assert_int_equal(jv_get_u64(v, "umax", &u), 0);
+    assert_true(u == UINT64_MAX);
     assert_true(jv_get(v, "yes")->type == JV_BOOL && jv_get(v, "yes")->b);
     assert_true(jv_get(v, "no")->type == JV_BOOL && !jv_get(v, "no")->b);
     assert_int_equal(jv_get(v, "null")->type, JV_NULL);
