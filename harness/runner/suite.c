@@ -10,6 +10,7 @@
 
 #include "runner/fsutil.h"
 #include "runner/orphans.h"
+#include "runner/proc.h"
 #include "runner/suite_child.h"
 #include "runner/summary.h"
 #include "util/str.h"
@@ -146,7 +147,7 @@ static void on_stop(struct suite *s)
 {
     char why[64];
     int sig = stop_signal;
-    str_fmt(why, sizeof(why), "interrupted by signal %d", sig);
+    str_fmt(why, sizeof(why), "interrupted by %s", sig_name(sig));
     for (unsigned i = 0; i < s->o->jobs; i++) {
         struct suite_child *c = &s->slots[i];
         if (!c->e)
