@@ -180,20 +180,39 @@ static const struct section sections[] = {
 #define N_SECTIONS 4
 #define EXPECT_SECTION 2
 
-static void set_defaults(struct scenario *s, const char *path)
+int scenario_name_of(const char *path, char *name, size_t size, char **err)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base);
+    if (n >= 4 && strcmp(base + n - 4, ".scn") == 0)
+        n -= 4;
+    if (n == 0 || n >= size)
+        return err_set(err, "%s: the scenario name (the file's name less "
+                       ".scn) must have 1 to %zu characters", path, size - 1);
+    if (base[0] == '.')
+        return err_set(err, "%s: the scenario name must not start with '.'",
+                       path);
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)base[i]) && !strchr("-_.", base[i]))
+            return err_set(err, "%s: the scenario name may hold only letters, "
+                           "digits and - _ . (not '%c')", path, base[i]);
+    memcpy(name, base, n);
+    name[n] = '\0';
+    return 0;
+}
+
+static int set_defaults(struct scenario *s, const char *path, char **err)
 {
     memset(s, 0, sizeof(*s));
     snprintf(s->path, sizeof(s->path), "%s", path);
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    snprintf(s->name, sizeof(s->name), "%s", base);
-    char *dot = strrchr(s->name, '.');
-    if (dot && strcmp(dot, ".scn") == 0)
-        *dot = '\0';
+    if (scenario_name_of(path, s->name, sizeof(s->name), err) < 0)
+        return -1;
     s->run.files = 3;
     s->run.deadline_s = 120;
     s->run.banks = (1u << BANK_SHA1) | (1u << BANK_SHA256);
     s->run.tpm = SCN_TPM_PRESENT;
+    return 0;
 }
 
 static char *trim(char *s)
@@ -440,7 +459,8 @@ static int check_consistency(const struct scenario *s, char **err)
 int scenario_parse(const char *text, const char *path, struct scenario *s,
                    char **err)
 {
-    set_defaults(s, path);
+    if (set_defaults(s, path, err) < 0)
+        return -1;
     struct parse_state st = { .path = path };
     char *copy = strdup(text);
     if (!copy)

@@ -5,6 +5,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "faults/engine.h"
@@ -85,6 +86,12 @@ struct scenario {
     int fault_key_line[FAULT_MAX_RULES][FAULT_KEY_MAX];
 };
 
+/* A script's name, which names its report directory: its file's name
+ * less .scn, of letters, digits and - _ . only, not starting with '.'
+ * (so never empty, "." or "..", never a path).  The one check of it:
+ * the parser and the suite both take the name from here.  0, or -1 with
+ * *err naming the file. */
+int scenario_name_of(const char *path, char *name, size_t size, char **err);
 /* Parse a script from memory; path is used for the name and in messages
  * ("path:line: ...").  Returns 0 or -1 with *err set. */
 int scenario_parse(const char *text, const char *path, struct scenario *s,

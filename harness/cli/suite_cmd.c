@@ -191,22 +191,24 @@ static int list_given(int argc, char **argv, struct catalogue *cat)
     return 0;
 }
 
-/* The name the script's report gets (faults/scenario.c: its file's name
- * less .scn), and its deadline; a script that does not load still runs
- * and ends broken with the parser's message in its log. */
-static void describe(struct suite_entry *e, const char *path, struct scenario *s)
+/* The name the script's report gets (scenario_name_of: a name that could
+ * name no report directory is a usage error), and its deadline; a script
+ * that does not load still runs and ends broken with the parser's message
+ * in its log. */
+static int describe(struct suite_entry *e, const char *path, struct scenario *s)
 {
     char *err = NULL;
-    const char *base = strrchr(path, '/');
-    str_fmt(e->name, sizeof(e->name), "%s", base ? base + 1 : path);
-    char *dot = strrchr(e->name, '.');
-    if (dot && strcmp(dot, ".scn") == 0)
-        *dot = '\0';
+    if (scenario_name_of(path, e->name, sizeof(e->name), &err) < 0) {
+        usage_error("%s", err);
+        free(err);
+        return -1;
+    }
     e->path = path;
     e->deadline_s = 120;
     if (scenario_load(path, s, &err) == 0)
         e->deadline_s = s->run.deadline_s;
     free(err);
+    return 0;
 }
 
 static int by_name(const void *a, const void *b)
@@ -225,8 +227,12 @@ static int make_entries(struct catalogue *cat)
         free(s);
         return usage_error("out of memory");
     }
-    for (size_t i = 0; i < cat->n; i++)
-        describe(&cat->e[i], cat->paths[i], s);
+    for (size_t i = 0; i < cat->n; i++) {
+        if (describe(&cat->e[i], cat->paths[i], s) < 0) {
+            free(s);
+            return -1;
+        }
+    }
     free(s);
     qsort(cat->e, cat->n, sizeof(*cat->e), by_name);
     for (size_t i = 1; i < cat->n; i++)

@@ -15,6 +15,7 @@
 #include "runner/fsutil.h"
 #include "runner/outcome.h"
 #include "runner/proc.h"
+#include "runner/reportdir.h"
 #include "runner/run_ctx.h"
 #include "runner/testhooks.h"
 #include "runner/verdict.h"
@@ -250,10 +251,12 @@ static int prepare_report_dir(struct run_ctx *c)
         str_fmt(def, sizeof(def), "%s/reports", c->o->root);
         reports = def;
     }
-    str_fmt(c->report_dir, sizeof(c->report_dir), "%s/%s", reports, c->s->name);
-    if (file_exists(c->report_dir))
-        tree_remove(c->report_dir);
-    if (mkdir_p(c->report_dir, &err) < 0) {
+    if (str_fmt(c->report_dir, sizeof(c->report_dir), "%s/%s", reports,
+                c->s->name) < 0) {
+        fprintf(stderr, "tpmfault: %s: path too long\n", reports);
+        return -1;
+    }
+    if (report_dir_fresh(c->report_dir, &err) < 0) {
         fprintf(stderr, "tpmfault: %s\n", err);
         free(err);
         return -1;

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include "runner/fsutil.h"
+#include "runner/reportdir.h"
 #include "runner/reportread.h"
 #include "util/err.h"
 #include "util/str.h"
@@ -39,9 +40,7 @@ int child_start(struct suite_child *c, const struct suite_opts *o, char **err)
         str_fmt(running, sizeof(running), "%s/.running", o->reports) < 0)
         return err_set(err, "%s: path too long", o->reports);
     /* No report from an earlier suite may pass for this run's. */
-    if (file_exists(dir) && tree_remove(dir) < 0)
-        return err_errno(err, "remove %s", dir);
-    if (mkdir_p(running, err) < 0)
+    if (report_dir_clear(dir, err) < 0 || mkdir_p(running, err) < 0)
         return -1;
     unlink(log);
     char *argv[12];
@@ -83,7 +82,7 @@ static void move_log(const struct suite_child *c, const struct suite_opts *o,
     running_log(o, c->e, from, sizeof(from));
     str_fmt(path, size, "%s", from);
     if (report_path(o, c->e, NULL, dir, sizeof(dir)) < 0 ||
-        mkdir_p(dir, NULL) < 0 ||
+        report_dir_ensure(dir, NULL) < 0 ||
         report_path(o, c->e, "run.log", path, size) < 0 ||
         rename(from, path) < 0)
         str_fmt(path, size, "%s", from);

@@ -57,6 +57,33 @@ check "every bad script is in the table ($count)" [ "$count" -eq 19 ]
 "$TPMFAULT" check "$ROOT/scenarios/baseline.scn" "$BAD/unknown-key.scn" >"$T/out" 2>"$T/err"
 check "check of a good and a bad script exits 2" [ $? -eq 2 ]
 check "the good one is reported ok" grep -q 'baseline.scn: ok' "$T/out"
+# A script named x/..scn (name '.') or x/.scn (no name) would make its
+# report directory the reports tree itself: refused by check, run and
+# suite, and the reports tree is left as it is.
+mkdir -p "$T/names/x" "$T/keep/old" || exit 99
+echo precious >"$T/keep/old/file"
+# refused_name CMD...: exit 2 and the message naming the file
+refused_name() {
+    "$@" >/dev/null 2>"$T/err"
+    rc=$?
+    check "$2 refuses x/$n: exit $rc" [ "$rc" -eq 2 ]
+    check "$2 names the file and the rule" grep -qF "$T/names/x/$n: the scenario name" "$T/err"
+}
+for n in ..scn .scn 'a b.scn'; do
+    cp "$ROOT/scenarios/baseline.scn" "$T/names/x/$n"
+    refused_name "$TPMFAULT" check "$T/names/x/$n"
+    refused_name "$TPMFAULT" run --reports "$T/keep" "$T/names/x/$n"
+    refused_name "$TPMFAULT" suite --dry-run --reports "$T/keep" "$T/names/x/$n"
+    check "the reports tree is still there after x/$n" [ -f "$T/keep/old/file" ]
+    rm -f "$T/names/x/$n"
+done
+# A folder in a scenario's report place that no run made is not removed.
+mkdir -p "$T/keep/baseline" && echo mine >"$T/keep/baseline/notes"
+"$TPMFAULT" run --reports "$T/keep" "$ROOT/scenarios/baseline.scn" >/dev/null 2>"$T/err"
+rc=$?
+check "run refuses a report folder no run made (exit $rc)" [ "$rc" -ne 0 ]
+check "it says why" grep -qF "$T/keep/baseline exists and no tpmfault run made it" "$T/err"
+check "the folder is kept" [ -f "$T/keep/baseline/notes" ]
 "$TPMFAULT" check "$T/no-such.scn" 2>"$T/err"
 check "a missing file exits 2" [ $? -eq 2 ]
 check "a missing file is named" grep -qF "$T/no-such.scn" "$T/err"
