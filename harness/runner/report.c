@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/atomicfile.h"
+#include "util/escape.h"
 #include "util/hex.h"
 #include "util/json.h"
 #include "verify/workload.h"
@@ -10,16 +12,6 @@
 static const char *exp_result_name(enum exp_result r)
 {
     return r == EXP_PASS ? "pass" : r == EXP_FAIL ? "fail" : "unknown";
-}
-
-static FILE *open_in(const char *dir, const char *name)
-{
-    char path[4352];
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        perror(path);
-    return f;
 }
 
 static void json_hex_or_null(struct json *j, const char *key, bool have,
@@ -196,138 +188,158 @@ static void json_facts(struct json *j, const struct facts *f)
     json_obj_end(j);
 }
 
-static void write_json(const char *dir, const struct scenario *s,
-                       const struct run_outcome *o, const struct facts *f,
-                       const struct checks *cs, enum verdict v,
-                       const char *reason)
+/* What the report's writers write from (atomic_write's context). */
+struct report_ctx {
+    const struct scenario *s;
+    const struct run_outcome *o;
+    const struct facts *f;
+    const struct checks *cs;
+    enum verdict v;
+    const char *reason;
+};
+
+static void write_json(FILE *out, const void *p)
 {
-    FILE *out = open_in(dir, "report.json");
-    if (!out)
-        return;
+    const struct report_ctx *c = p;
+    const struct run_outcome *o = c->o;
     struct json j;
     json_init(&j, out, true);
     json_obj_begin(&j, NULL);
-    json_str(&j, "scenario", s->name);
-    json_str(&j, "description", s->description);
-    json_str(&j, "verdict", verdict_name(v));
-    json_str(&j, "reason", reason);
+    json_str(&j, "scenario", c->s->name);
+    json_str(&j, "description", c->s->description);
+    json_str(&j, "verdict", verdict_name(c->v));
+    json_str(&j, "reason", c->reason);
     json_uint(&j, "seed", o->seed);
     json_str(&j, "kernel", o->ev.kernel[0] ? o->ev.kernel : NULL);
     json_str(&j, "kernel_image", o->kernel_label);
     json_str(&j, "kernel_uname", o->ev.uname[0] ? o->ev.uname : NULL);
     /* the series whose expectation overrides applied, if any */
-    json_str(&j, "kernel_series", f->kernel_series >= 0 ?
-             scn_kernel_series[f->kernel_series] : NULL);
+    json_str(&j, "kernel_series", c->f->kernel_series >= 0 ?
+             scn_kernel_series[c->f->kernel_series] : NULL);
     json_str(&j, "nonce", o->nonce_hex);
     json_double(&j, "wall_s", o->wall_s);
     json_str(&j, "reproduce", o->reproduce);
     json_arr_begin(&j, "expectations");
-    for (int i = 0; i < cs->n; i++) {
+    for (int i = 0; i < c->cs->n; i++) {
+        const struct exp_check *e = &c->cs->c[i];
         json_obj_begin(&j, NULL);
-        json_str(&j, "name", cs->c[i].name);
-        json_str(&j, "result", exp_result_name(cs->c[i].result));
-        json_str(&j, "expected", cs->c[i].expected);
-        json_str(&j, "seen", cs->c[i].seen);
-        json_str(&j, "detail", cs->c[i].detail);
+        json_str(&j, "name", e->name);
+        json_str(&j, "result", exp_result_name(e->result));
+        json_str(&j, "expected", e->expected);
+        json_str(&j, "seen", e->seen);
+        json_str(&j, "detail", e->detail);
         json_obj_end(&j);
     }
     json_arr_end(&j);
-    json_facts(&j, f);
+    json_facts(&j, c->f);
     json_obj_end(&j);
-    fclose(out);
 }
 
-void xml_write_escaped(FILE *out, const char *s)
+/* <testcase classname="tpmfault.NAME" name="CASE"> */
+static void junit_case_open(FILE *out, const char *scenario, const char *name)
 {
-    for (; *s; s++) {
-        switch (*s) {
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '&': fputs("&amp;", out); break;
-        case '"': fputs("&quot;", out); break;
-        default:
-            if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
-                fputc(*s, out);
-        }
-    }
+    fputs("  <testcase classname=\"tpmfault.", out);
+    xml_escape(out, scenario, true);
+    fputs("\" name=\"", out);
+    xml_escape(out, name, true);
+    fputs("\">", out);
+}
+
+static void junit_failure(FILE *out, const struct exp_check *e,
+                          const struct run_outcome *o)
+{
+    fputs("\n    <failure message=\"expected ", out);
+    xml_escape(out, e->expected, true);
+    fputs(", saw ", out);
+    xml_escape(out, e->seen, true);
+    fputs("\">", out);
+    xml_escape(out, e->detail, false);
+    fprintf(out, "\nseed %llu\nReproduce with: ", (unsigned long long)o->seed);
+    xml_escape(out, o->reproduce, false);
+    fputs("</failure>\n  ", out);
 }
 
 /* One testcase per expectation; a broken or skipped run is one testcase. */
-static void write_junit(const char *dir, const struct scenario *s,
-                        const struct run_outcome *o, const struct checks *cs,
-                        enum verdict v, const char *reason)
+static void write_junit(FILE *out, const void *p)
 {
-    FILE *out = open_in(dir, "junit.xml");
-    if (!out)
-        return;
+    const struct report_ctx *c = p;
+    const struct checks *cs = c->cs;
     int failures = 0;
     for (int i = 0; i < cs->n; i++)
         failures += cs->c[i].result == EXP_FAIL;
-    bool whole = v == VERDICT_BROKEN || v == VERDICT_SKIP;
-    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-            "<testsuite name=\"tpmfault.%s\" tests=\"%d\" failures=\"%d\" "
-            "errors=\"%d\" skipped=\"%d\" time=\"%.3f\">\n", s->name,
-            whole ? 1 : cs->n, whole ? 0 : failures,
-            v == VERDICT_BROKEN, v == VERDICT_SKIP, o->wall_s);
+    bool whole = c->v == VERDICT_BROKEN || c->v == VERDICT_SKIP;
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+          "<testsuite name=\"tpmfault.", out);
+    xml_escape(out, c->s->name, true);
+    fprintf(out, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" "
+            "time=\"%.3f\">\n", whole ? 1 : cs->n, whole ? 0 : failures,
+            c->v == VERDICT_BROKEN, c->v == VERDICT_SKIP, c->o->wall_s);
     if (whole) {
-        fprintf(out, "  <testcase classname=\"tpmfault.%s\" name=\"run\">\n    <%s message=\"",
-                s->name, v == VERDICT_SKIP ? "skipped" : "error");
-        xml_write_escaped(out, reason);
-        fprintf(out, "\"/>\n  </testcase>\n");
+        const char *elem = c->v == VERDICT_SKIP ? "skipped" : "error";
+        junit_case_open(out, c->s->name, "run");
+        fprintf(out, "\n    <%s message=\"", elem);
+        xml_escape(out, c->reason, true);
+        fputs("\"/>\n  </testcase>\n", out);
     }
     for (int i = 0; !whole && i < cs->n; i++) {
-        const struct exp_check *c = &cs->c[i];
-        fprintf(out, "  <testcase classname=\"tpmfault.%s\" name=\"%s\">", s->name, c->name);
-        if (c->result != EXP_PASS) {
-            fprintf(out, "\n    <failure message=\"expected %s, saw %s\">",
-                    c->expected, c->seen);
-            xml_write_escaped(out, c->detail);
-            fprintf(out, "\nseed %llu\nReproduce with: ", (unsigned long long)o->seed);
-            xml_write_escaped(out, o->reproduce);
-            fprintf(out, "</failure>\n  ");
-        }
-        fprintf(out, "</testcase>\n");
+        junit_case_open(out, c->s->name, cs->c[i].name);
+        if (cs->c[i].result != EXP_PASS)
+            junit_failure(out, &cs->c[i], c->o);
+        fputs("</testcase>\n", out);
     }
-    fprintf(out, "</testsuite>\n");
-    fclose(out);
+    fputs("</testsuite>\n", out);
 }
 
-static void write_tap(const char *dir, const struct scenario *s,
-                      const struct checks *cs, enum verdict v,
-                      const char *reason)
+static void write_tap(FILE *out, const void *p)
 {
-    FILE *out = open_in(dir, "report.tap");
-    if (!out)
-        return;
-    fprintf(out, "TAP version 13\n");
-    if (v == VERDICT_SKIP) {
-        fprintf(out, "1..0 # SKIP %s\n", reason);
-    } else if (v == VERDICT_BROKEN) {
-        fprintf(out, "1..1\nnot ok 1 - %s run # broken: %s\n", s->name, reason);
+    const struct report_ctx *c = p;
+    fputs("TAP version 13\n", out);
+    if (c->v == VERDICT_SKIP) {
+        fputs("1..0 # SKIP ", out);
+        tap_text(out, c->reason);
+    } else if (c->v == VERDICT_BROKEN) {
+        fputs("1..1\nnot ok 1 - ", out);
+        tap_text(out, c->s->name);
+        fputs(" run # broken: ", out);
+        tap_text(out, c->reason);
     } else {
-        fprintf(out, "1..%d\n", cs->n);
-        for (int i = 0; i < cs->n; i++) {
-            const struct exp_check *c = &cs->c[i];
-            fprintf(out, "%s %d - %s: expected %s, saw %s\n",
-                    c->result == EXP_PASS ? "ok" : "not ok", i + 1, c->name,
-                    c->expected, c->seen);
-            if (c->result != EXP_PASS && c->detail[0])
-                fprintf(out, "# %s\n", c->detail);
+        fprintf(out, "1..%d", c->cs->n);
+    }
+    for (int i = 0; c->v != VERDICT_SKIP && c->v != VERDICT_BROKEN &&
+                    i < c->cs->n; i++) {
+        const struct exp_check *e = &c->cs->c[i];
+        fprintf(out, "\n%s %d - ", e->result == EXP_PASS ? "ok" : "not ok", i + 1);
+        tap_text(out, e->name);
+        fputs(": expected ", out);
+        tap_text(out, e->expected);
+        fputs(", saw ", out);
+        tap_text(out, e->seen);
+        if (e->result != EXP_PASS && e->detail[0]) {
+            fputs("\n# ", out);
+            tap_text(out, e->detail);
         }
     }
-    fclose(out);
+    fputc('\n', out);
 }
 
-void report_write(const char *dir, const struct scenario *s,
-                  const struct run_outcome *o, const struct facts *f,
-                  const struct checks *cs, enum verdict v, const char *reason)
+static void write_nonce(FILE *out, const void *p)
 {
-    write_json(dir, s, o, f, cs, v, reason);
-    write_junit(dir, s, o, cs, v, reason);
-    write_tap(dir, s, cs, v, reason);
-    FILE *nonce = open_in(dir, "nonce");
-    if (nonce) {
-        fprintf(nonce, "%s\n", o->nonce_hex);
-        fclose(nonce);
-    }
+    const struct report_ctx *c = p;
+    fprintf(out, "%s\n", c->o->nonce_hex);
+}
+
+int report_write(const char *dir, const struct scenario *s,
+                 const struct run_outcome *o, const struct facts *f,
+                 const struct checks *cs, enum verdict v, const char *reason,
+                 char **err)
+{
+    static const struct atomic_file files[] = {
+        { "report.json", write_json },
+        { "junit.xml", write_junit },
+        { "report.tap", write_tap },
+        { "nonce", write_nonce },
+    };
+    const struct report_ctx c = { s, o, f, cs, v, reason };
+    return atomic_write_files(dir, files, sizeof(files) / sizeof(files[0]),
+                              &c, err);
 }

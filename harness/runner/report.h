@@ -2,15 +2,14 @@
 #ifndef TPMFAULT_REPORT_H
 #define TPMFAULT_REPORT_H
 
-#include <stdio.h>
-
 #include "runner/verdict.h"
 
-void report_write(const char *dir, const struct scenario *s,
-                  const struct run_outcome *o, const struct facts *f,
-                  const struct checks *cs, enum verdict v, const char *reason);
-
-/* XML text escaping for JUnit files. */
-void xml_write_escaped(FILE *out, const char *s);
+/* report.json, junit.xml, report.tap and nonce in dir, each through
+ * atomic_write (a reader never sees half a report) with the one escaper
+ * of each format (util/escape.h, util/json.h).  0, or -1 with *err. */
+int report_write(const char *dir, const struct scenario *s,
+                 const struct run_outcome *o, const struct facts *f,
+                 const struct checks *cs, enum verdict v, const char *reason,
+                 char **err);
 
 #endif

@@ -40,67 +40,6 @@ size_t shard_select(size_t count, unsigned k, unsigned n, size_t *idx)
     return m;
 }
 
-/* --- XML ------------------------------------------------------------------- */
-
-/* Length of the UTF-8 sequence at p when it is one XML 1.0 allows, else 0
- * (a stray or overlong byte, a surrogate, U+FFFE/U+FFFF, a control). */
-static size_t xml_char_len(const unsigned char *p)
-{
-    unsigned c = p[0], cp;
-    size_t len;
-    if (c < 0x80)
-        return c >= 0x20 || c == '\t' || c == '\n' || c == '\r';
-    if (c >= 0xc2 && c <= 0xdf)
-        len = 2, cp = c & 0x1f;
-    else if (c >= 0xe0 && c <= 0xef)
-        len = 3, cp = c & 0x0f;
-    else if (c >= 0xf0 && c <= 0xf4)
-        len = 4, cp = c & 0x07;
-    else
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xc0) != 0x80)        /* also stops at the NUL */
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-        return 0;
-    if ((cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
-        return 0;
-    return len;
-}
-
-static const char *xml_entity(unsigned char c, bool attr)
-{
-    switch (c) {
-    case '&': return "&amp;";
-    case '<': return "&lt;";
-    case '>': return "&gt;";
-    case '"': return "&quot;";
-    case '\'': return "&apos;";
-    case '\r': return "&#13;";
-    case '\n': return attr ? "&#10;" : NULL;
-    case '\t': return attr ? "&#9;" : NULL;
-    default: return NULL;
-    }
-}
-
-void xml_escape(FILE *out, const char *s, bool attr)
-{
-    const unsigned char *p = (const unsigned char *)(s ? s : "");
-    while (*p) {
-        size_t len = xml_char_len(p);
-        const char *ent = len == 1 ? xml_entity(*p, attr) : NULL;
-        if (!len)
-            fprintf(out, "\\x%02x", *p);
-        else if (ent)
-            fputs(ent, out);
-        else
-            fwrite(p, 1, len, out);
-        p += len ? len : 1;
-    }
-}
-
 /* --- counting -------------------------------------------------------------- */
 
 void suite_count(const struct suite_result *r, size_t n, struct suite_totals *t)
@@ -313,17 +252,6 @@ void summary_write_junit(FILE *out, const struct suite_result *r, size_t n,
 
 /* --- summary.tap ----------------------------------------------------------- */
 
-/* A TAP description: one line, `#` escaped (it would start a directive). */
-static void tap_text(FILE *out, const char *s)
-{
-    for (; s && *s; s++) {
-        if (*s == '#')
-            fputs("\\#", out);
-        else
-            fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
-    }
-}
-
 static void yaml_str(FILE *out, const char *indent, const char *key,
                      const char *val)
 {
@@ -405,12 +333,14 @@ static void write_tap(FILE *out, const void *p)
 int summary_write_files(const char *dir, const struct suite_result *r,
                         size_t n, const struct suite_info *info, char **err)
 {
+    static const struct atomic_file files[] = {
+        { "summary.json", write_json },
+        { "junit.xml", write_junit },
+        { "summary.tap", write_tap },
+    };
     const struct summary_ctx c = { r, n, info };
-    if (atomic_write(dir, "summary.json", write_json, &c, err) < 0 ||
-        atomic_write(dir, "junit.xml", write_junit, &c, err) < 0 ||
-        atomic_write(dir, "summary.tap", write_tap, &c, err) < 0)
-        return -1;
-    return 0;
+    return atomic_write_files(dir, files, sizeof(files) / sizeof(files[0]),
+                              &c, err);
 }
 
 /* --- for people ------------------------------------------------------------ */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "runner/run.h"
+#include "util/escape.h"   /* xml_escape, for the writers' users */
 
 /* An expectation of a scenario that did not hold (or could not be
  * evaluated), as its report.json states it.  Strings are malloc'd and
@@ -53,13 +54,6 @@ int shard_parse(const char *s, unsigned *k, unsigned *n, char **err);
 /* Shard k of n over count items sorted by name: the indices i with
  * i % n == k - 1, ascending, into idx (room for count).  Returns how many. */
 size_t shard_select(size_t count, unsigned k, unsigned n, size_t *idx);
-
-/* s as XML character data (attr false) or an attribute value (attr true):
- * & < > " ' as entities; in attributes also tab, CR and LF as character
- * references so they survive attribute normalisation.  Bytes XML 1.0
- * cannot carry (other control characters, invalid UTF-8) become the
- * visible text \xNN. */
-void xml_escape(FILE *out, const char *s, bool attr);
 
 void suite_count(const struct suite_result *r, size_t n, struct suite_totals *t);
 /* Exit code of a finished suite: 0 when every scenario passed or was

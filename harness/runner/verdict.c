@@ -1,6 +1,7 @@
 #include "runner/verdict.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "runner/report.h"
@@ -91,7 +92,13 @@ enum verdict verdict_report(const struct scenario *s,
         expectations_check(s, &f, &cs);
     char reason[512];
     enum verdict v = decide(s, o, &f, &cs, reason, sizeof(reason));
-    report_write(report_dir, s, o, &f, &cs, v, reason);
+    char *err = NULL;
+    if (report_write(report_dir, s, o, &f, &cs, v, reason, &err) < 0) {
+        /* a run without its report gives no honest verdict */
+        fprintf(stderr, "tpmfault: report not written: %s\n", err);
+        free(err);
+        v = VERDICT_BROKEN;
+    }
     print_summary(s, o, &f, &cs, v, reason);
     facts_free(&f);
     return v;

@@ -37,3 +37,12 @@ int atomic_write(const char *dir, const char *name, atomic_writer *write,
     }
     return 0;
 }
+
+int atomic_write_files(const char *dir, const struct atomic_file *files,
+                       size_t n, const void *ctx, char **err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (atomic_write(dir, files[i].name, files[i].write, ctx, err) < 0)
+            return -1;
+    return 0;
+}

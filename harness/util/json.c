@@ -3,6 +3,8 @@
 #include <inttypes.h>
 #include <math.h>
 
+#include "util/escape.h"
+
 void json_init(struct json *j, FILE *f, bool pretty)
 {
     j->f = f;
@@ -11,10 +13,14 @@ void json_init(struct json *j, FILE *f, bool pretty)
     j->pretty = pretty;
 }
 
+/* Control characters as \u escapes; a byte that is no valid UTF-8 as the
+ * visible text \xNN (util/escape.h), so the file is always valid JSON. */
 void json_write_string(FILE *f, const char *s)
 {
     fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        size_t len = utf8_len(p);
         switch (*p) {
         case '"': fputs("\\\"", f); break;
         case '\\': fputs("\\\\", f); break;
@@ -22,11 +28,14 @@ void json_write_string(FILE *f, const char *s)
         case '\r': fputs("\\r", f); break;
         case '\t': fputs("\\t", f); break;
         default:
-            if (*p < 0x20 || *p == 0x7f)
+            if (!len)
+                fprintf(f, "\\\\x%02x", *p);
+            else if (*p < 0x20 || *p == 0x7f)
                 fprintf(f, "\\u%04x", *p);
             else
-                fputc(*p, f);
+                fwrite(p, 1, len, f);
         }
+        p += len ? len : 1;
     }
     fputc('"', f);
 }
