@@ -73,6 +73,9 @@ $(BUILD)/tests/%: tests/unit/%.c $(TSUP) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(TSUP) $(LIB) $(LDLIBS) -lcmocka
 
+# Tests that stand in for a libc call (cmocka's --wrap pattern).
+$(BUILD)/tests/test_run_inputs: LDFLAGS += -Wl,--wrap=getrandom
+
 $(BUILD)/itests/%: tests/integration/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)

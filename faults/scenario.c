@@ -12,6 +12,8 @@
 #include "util/err.h"
 #include "util/textfile.h"
 #include "util/idxlist.h"
+#include "util/num.h"
+#include "verify/workload.h"
 
 static const char *const tpm_names[] = { "present", "absent", NULL };
 const char *const scn_cmp_names[] = { "equal", "differ", NULL };
@@ -34,6 +36,7 @@ int scn_kernel_series_of(const char *release)
 }
 
 #define INDEX_LIST_MAX 64
+#define INDEX_MAX WORKLOAD_MAX_FILES
 
 /* "none" or "2, 3,7": list indices (entry 0 is boot_aggregate, entry k the
  * k-th workload file). */
@@ -46,14 +49,15 @@ static int parse_index_list(const struct kv_spec *sp, const char *value,
     if (strcmp(value, "none") == 0)
         return idxlist_format(v, 0, field, SCN_INDEX_LIST_LEN);
     for (;;) {
-        char *end;
         while (*p == ' ')
             p++;
-        if (*p < '0' || *p > '9' || n == INDEX_LIST_MAX)
+        /* util/num: an index past INDEX_MAX is an error, never wrapped */
+        if (n == INDEX_LIST_MAX || *p == '-' ||
+            num_take(&p, 0, INDEX_MAX, &v[n]) < 0)
             break;
-        v[n++] = (int64_t)strtoul(p, &end, 10);
-        for (p = end; *p == ' '; p++)
-            ;
+        n++;
+        while (*p == ' ')
+            p++;
         if (*p == '\0')
             return idxlist_format(v, n, field, SCN_INDEX_LIST_LEN) == 0 ? 0 :
                    err_set(err, "%s: list too long", sp->key);
@@ -61,7 +65,8 @@ static int parse_index_list(const struct kv_spec *sp, const char *value,
             break;
     }
     return err_set(err, "%s: '%s' is not 'none' or a comma list of at most "
-                   "%d entry indices", sp->key, value, INDEX_LIST_MAX);
+                   "%d entry indices (0..%d)", sp->key, value, INDEX_LIST_MAX,
+                   INDEX_MAX);
 }
 
 /* "none" or a comma list of bank names, in bank order: "sha384,sha512". */
@@ -99,7 +104,7 @@ static const struct kv_spec scenario_keys[] = {
 };
 
 static const struct kv_spec run_keys[] = {
-    { "files", KV_UINT, RUN(files), 0, 0, 10000, NULL, 0,
+    { "files", KV_UINT, RUN(files), 0, 0, WORKLOAD_MAX_FILES, NULL, 0,
       "how many distinct files the workload measures", NULL },
     { "pause_ms", KV_UINT, RUN(pause_ms), 0, 0, 60000, NULL, 0,
       "pause after each measured read, in ms", NULL },

@@ -1,11 +1,13 @@
 #include "runner/evidence.h"
 
 #include <openssl/evp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/err.h"
+#include "util/num.h"
 
 struct decoder {
     struct evidence *ev;
@@ -31,12 +33,29 @@ static bool safe_name(const char *s)
                      "0123456789._-") == strlen(s);
 }
 
+/* "NAME NUMBER" and nothing more, NUMBER in min..max (util/num: one that
+ * overflows is no number, never a wrapped one).  0, or -1. */
+static int name_and_number(const char *args, char *name, size_t size,
+                           int64_t min, int64_t max, int64_t *v)
+{
+    size_t n = strcspn(args, " ");
+    if (n == 0 || n >= size || args[n] != ' ')
+        return -1;
+    memcpy(name, args, n);
+    name[n] = '\0';
+    const char *p = args + n + 1;
+    return num_take(&p, min, max, v) == 0 && *p == '\0' ? 0 : -1;
+}
+
+/* Evidence files are small: a list of 10^4 entries is a few MB. */
+#define EV_FILE_MAX ((int64_t)1 << 32)
+
 static void begin_file(struct decoder *d, const char *args)
 {
     char name[64];
-    long size;
-    if (sscanf(args, "%63s %ld", name, &size) != 2 || !safe_name(name) ||
-        size < 0) {
+    int64_t size;
+    if (name_and_number(args, name, sizeof(name), 0, EV_FILE_MAX, &size) < 0 ||
+        !safe_name(name)) {
         note_problem(d->ev, "bad file header", args);
         return;
     }
@@ -92,10 +111,13 @@ static void base64_line(struct decoder *d, const char *line)
 static void take_status(struct evidence *ev, const char *args)
 {
     struct ev_status st;
-    if (sscanf(args, "%31s %d", st.name, &st.rc) != 2) {
+    int64_t rc;
+    if (name_and_number(args, st.name, sizeof(st.name), INT32_MIN, INT32_MAX,
+                        &rc) < 0) {
         note_problem(ev, "bad status line", args);
         return;
     }
+    st.rc = (int)rc;
     if (ev->n_status < EV_MAX_STATUS)
         ev->status[ev->n_status++] = st;
 }

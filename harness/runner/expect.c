@@ -138,6 +138,8 @@ static void check_kernel_errors_for(struct checks *cs, const char *want,
     if (!want[0])
         return;
     struct exp_check *c = add(cs, "kernel-errors-for", want);
+    if (f->dmesg.problem[0])
+        return unknown(c, f->dmesg.problem);
     int64_t v[DMESG_MAX_ERRORS];
     size_t n = 0;
     for (unsigned i = 0; i < f->dmesg.n_err; i++) {
@@ -246,6 +248,8 @@ void expectations_check(const struct scenario *s, const struct facts *f,
         snprintf(c->detail, sizeof(c->detail), "'ima: Error Communicating to "
                  "TPM chip' lines in dmesg.txt");
         judge(c, f->dmesg.tpm_errors == e->kernel_errors);
+        if (f->dmesg.problem[0])
+            unknown(c, f->dmesg.problem);
     }
     check_kernel_errors_for(out, e->kernel_errors_for, f);
     check_banks(out, e, f);

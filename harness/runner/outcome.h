@@ -17,6 +17,10 @@ struct run_outcome {
     double wall_s;
     char qemu_status[64];
     char kernel_label[256];   /* "6.1 (linux-image-... 6.1.x-y)" or a path */
+    /* the Debian series booted ("6.1", "6.12"); "" for a user's kernel.
+     * Whose expectation overrides apply when the guest never said its
+     * release (it died first). */
+    char series[16];
     uint64_t seed;
     char nonce_hex[65];
     bool have_evidence;

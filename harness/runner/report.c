@@ -179,6 +179,7 @@ static void json_facts(struct json *j, const struct facts *f)
     json_str(j, "list_problem", f->list_problem[0] ? f->list_problem : NULL);
     json_str(j, "trace_problem", f->trace_problem[0] ? f->trace_problem : NULL);
     json_uint(j, "tpm_errors_logged", f->dmesg.tpm_errors);
+    json_str(j, "dmesg_problem", f->dmesg.problem[0] ? f->dmesg.problem : NULL);
     json_kernel_errors(j, f);
     json_bool(j, "guest_alive", f->guest_alive);
     json_faults(j, f);

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,6 +19,7 @@
 #include "runner/testhooks.h"
 #include "runner/verdict.h"
 #include "util/err.h"
+#include "verify/facts.h"
 #include "util/hex.h"
 #include "util/str.h"
 #include "util/sig.h"
@@ -210,8 +210,10 @@ static void wait_guest(struct run_ctx *c)
 static void check_guest_end(struct run_ctx *c)
 {
     char serial[PATH_MAX + 16], reason[sizeof(c->out.broken)];
+    struct scn_expect e;
+    scenario_expect_for(c->s, facts_kernel_series(&c->out), &e);
     if (c->out.broken[0] || c->qemu < 0 || group_running(&c->g, c->qemu) ||
-        c->s->expect.guest_alive == SCN_NO)
+        e.guest_alive == SCN_NO)
         return;
     str_fmt(serial, sizeof(serial), "%s/serial.log", c->report_dir);
     if (ending_guest(&c->out.ev, c->out.have_evidence, serial, reason,
@@ -264,20 +266,6 @@ static int prepare_report_dir(struct run_ctx *c)
     return 0;
 }
 
-static void make_nonce_and_seed(struct run_ctx *c)
-{
-    uint8_t nonce[16];
-    if (getrandom(nonce, sizeof(nonce), 0) != sizeof(nonce))
-        memset(nonce, 0x5a, sizeof(nonce));
-    hex_encode(nonce, sizeof(nonce), c->out.nonce_hex);
-    if (c->o->seed_set)
-        c->out.seed = c->o->seed;
-    else if (c->s->run.seed_set)
-        c->out.seed = c->s->run.seed;
-    else if (getrandom(&c->out.seed, sizeof(c->out.seed), 0) != sizeof(c->out.seed))
-        c->out.seed = (uint64_t)time(NULL);
-}
-
 static void run_processes(struct run_ctx *c)
 {
     char *err = NULL;
@@ -313,7 +301,7 @@ enum verdict run_scenario(const struct scenario *s, const struct run_opts *o)
     c.t0 = run_now();
     c.deadline = c.t0 + c.deadline_s;
     sig_install_stop(on_stop_signal);
-    make_nonce_and_seed(&c);
+    run_nonce_and_seed(&c);
     char *err = NULL;
     bool hooks_ok = test_hooks_read(&c.hooks, &err) == 0;
     if (!hooks_ok)
@@ -332,7 +320,7 @@ enum verdict run_scenario(const struct scenario *s, const struct run_opts *o)
     if (prepare_report_dir(&c) < 0)
         return VERDICT_BROKEN;
     run_progress(&c, "seed %llu", (unsigned long long)c.out.seed);
-    if (hooks_ok && run_check_requirements(&c) == 0)
+    if (!c.out.broken[0] && run_check_requirements(&c) == 0)
         run_processes(&c);
     c.out.wall_s = run_now() - c.t0;
     enum verdict v = verdict_report(s, &c.out, c.report_dir);

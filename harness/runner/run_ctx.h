@@ -54,6 +54,9 @@ bool run_deadline_passed(struct run_ctx *c);
 /* run_setup.c: the kernel, the initramfs, the programs, the template's
  * name; a missing one makes the run a skip. */
 int run_check_requirements(struct run_ctx *c);
+/* The quote's nonce and the fault rules' seed (--seed, the script's, or
+ * random); no randomness makes the run broken, never a fixed value. */
+void run_nonce_and_seed(struct run_ctx *c);
 /* "sha1,sha256": a bank set as the template directory and the guest name it. */
 void run_banks_string(unsigned mask, char *buf, size_t size);
 

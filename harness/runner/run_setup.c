@@ -8,6 +8,9 @@
 #include "runner/fsutil.h"
 #include "runner/run_ctx.h"
 #include "tpm/alg.h"
+#include "util/entropy.h"
+#include "util/err.h"
+#include "util/hex.h"
 #include "util/str.h"
 
 static void read_first_line(const char *path, char *buf, size_t size)
@@ -49,6 +52,7 @@ static int resolve_kernel(struct run_ctx *c, const char *k)
                     "series name and no file", k);
         return -1;
     }
+    str_fmt(c->out.series, sizeof(c->out.series), "%s", k);
     read_first_line(pkgfile, pkg, sizeof(pkg));
     str_fmt(c->out.kernel_label, sizeof(c->out.kernel_label), "%s (%s)", k, pkg);
     return 0;
@@ -105,4 +109,25 @@ int run_check_requirements(struct run_ctx *c)
     str_fmt(c->template_dir, sizeof(c->template_dir),
              "%s/cache/tpm-template/%s", c->o->root, banks);
     return 0;
+}
+
+void run_nonce_and_seed(struct run_ctx *c)
+{
+    uint8_t nonce[16];
+    char *err = NULL;
+    /* A fixed nonce would let an old quote pass for this run's. */
+    if (entropy_fill(nonce, sizeof(nonce), &err) < 0) {
+        run_set_broken(c, "no random nonce for the quote: %s", err);
+        free(err);
+        return;
+    }
+    hex_encode(nonce, sizeof(nonce), c->out.nonce_hex);
+    if (c->o->seed_set)
+        c->out.seed = c->o->seed;
+    else if (c->s->run.seed_set)
+        c->out.seed = c->s->run.seed;
+    else if (entropy_fill(&c->out.seed, sizeof(c->out.seed), &err) < 0) {
+        run_set_broken(c, "no random seed (give one with --seed): %s", err);
+        free(err);
+    }
 }

@@ -21,7 +21,9 @@ static enum verdict decide(const struct scenario *s, const struct run_outcome *o
         snprintf(reason, size, "%s", o->broken);
         return VERDICT_BROKEN;
     }
-    if (!o->have_evidence || (!f->guest_alive && s->expect.guest_alive != SCN_NO)) {
+    struct scn_expect e;
+    scenario_expect_for(s, f->kernel_series, &e);   /* guest-alive[6.12] too */
+    if (!o->have_evidence || (!f->guest_alive && e.guest_alive != SCN_NO)) {
         snprintf(reason, size, "the guest did not finish its agent (%s); "
                  "see serial.log", o->have_evidence ? "evidence cut short"
                                                     : "no evidence");

@@ -6,6 +6,7 @@
  * Exit: 0 after CMD_SHUTDOWN was relayed or QEMU's connection ended,
  * 1 on a runtime error or a signal, 2 on a usage error. */
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "faults/scenario.h"
 #include "shim/faulthook.h"
 #include "shim/shim.h"
+#include "util/num.h"
 
 enum opt_type { OPT_STR, OPT_SECONDS, OPT_U64 };
 
@@ -44,20 +46,21 @@ static int set_opt(const struct opt *o, const char *v)
         *(const char **)o->dst = v;
         return 0;
     }
-    char *end;
-    errno = 0;
     if (o->type == OPT_U64) {
-        unsigned long long u = strtoull(v, &end, 10);
-        if (errno || end == v || *end || *v == '-') {
+        if (num_parse(v, UINT64_MAX, (uint64_t *)o->dst) < 0) {
             fprintf(stderr, "tpmfault-shim: %s: '%s' is not an unsigned "
                             "64-bit number\n", o->name, v);
             return -1;
         }
-        *(uint64_t *)o->dst = u;
         return 0;
     }
+    char *end;
+    errno = 0;
     double d = strtod(v, &end);
-    if (errno || end == v || *end || d <= 0 || d > 3600) {
+    /* strtod reads "nan", "inf", "-1" and " 5" too: only a finite,
+     * positive number of seconds, digits first, is a deadline */
+    if (*v < '0' || *v > '9' || errno || end == v || *end || !isfinite(d) ||
+        !(d > 0) || d > 3600) {
         fprintf(stderr, "tpmfault-shim: %s: '%s' is not a number of "
                         "seconds in (0, 3600]\n", o->name, v);
         return -1;

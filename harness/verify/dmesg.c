@@ -1,9 +1,11 @@
 #include "verify/dmesg.h"
 
-#include <stdlib.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tpm/alg.h"
+#include "util/num.h"
 #include "verify/workload.h"
 
 #define MARK_FILE "tpmfault: measure " WORKLOAD_FILE
@@ -11,12 +13,40 @@
 #define IMA_TPM_ERROR "Error Communicating to TPM chip"
 #define IMA_NO_HASH "ima: Can not allocate "
 
-static void note_error(const char *e, int entry, struct dmesg_facts *d)
+/* The first line whose number cannot be read: the facts from dmesg are
+ * then not to be trusted, and the expectations on them say so. */
+static void note_problem(struct dmesg_facts *d, const char *what,
+                         const char *line)
+{
+    if (!d->problem[0])
+        snprintf(d->problem, sizeof(d->problem), "dmesg.txt: %s in '%.*s'",
+                 what, (int)strcspn(line, "\r\n"), line);
+}
+
+/* The number after prefix in line (a kernel errno, a file number): 0 and
+ * *v, or -1 with the line noted as a problem. */
+static int take_number(struct dmesg_facts *d, const char *line,
+                       const char *at, int64_t min, int64_t max, int64_t *v)
+{
+    while (*at == ' ')
+        at++;
+    if (num_take(&at, min, max, v) == 0)
+        return 0;
+    note_problem(d, "a number that is none or does not fit", line);
+    return -1;
+}
+
+static void note_error(const char *line, const char *e, int entry,
+                       struct dmesg_facts *d)
 {
     const char *r = strstr(e, "result:");
+    int64_t result = 0;
+    if (r && take_number(d, line, r + strlen("result:"), INT32_MIN,
+                         INT32_MAX, &result) < 0)
+        return;
     if (d->n_err < DMESG_MAX_ERRORS) {
         d->err[d->n_err].entry = entry;
-        d->err[d->n_err].result = r ? strtol(r + strlen("result:"), NULL, 10) : 0;
+        d->err[d->n_err].result = (long)result;
         d->n_err++;
     }
     d->tpm_errors++;
@@ -48,11 +78,13 @@ void dmesg_scan(FILE *in, struct dmesg_facts *d)
         const char *e = strstr(line, IMA_TPM_ERROR);
         if (strstr(line, "TPM-bypass"))
             d->bypass = true;
+        int64_t k;
         if (m)
-            entry = atoi(m + strlen(MARK_FILE));
+            entry = take_number(d, line, m + strlen(MARK_FILE), 1,
+                                WORKLOAD_MAX_FILES, &k) == 0 ? (int)k : -1;
         else if (strstr(line, MARK_DONE))
             entry = -1;
         else if (e)
-            note_error(e, entry, d);
+            note_error(line, e, entry, d);
     }
 }

@@ -27,6 +27,9 @@ struct dmesg_facts {
     unsigned tpm_errors;         /* every error line */
     struct kernel_error err[DMESG_MAX_ERRORS];   /* the first of them */
     unsigned n_err;
+    /* the first line with a number that could not be read (it overflows,
+     * or is none), "" when there was none */
+    char problem[200];
 };
 
 /* Read a dmesg text; d starts zeroed. */

@@ -204,11 +204,18 @@ static void collect_dmesg(const char *dir, struct facts *f)
         f->bank[b].padded = f->padded_banks & (1u << b);
 }
 
+int facts_kernel_series(const struct run_outcome *o)
+{
+    if (o->have_evidence && o->ev.kernel[0])
+        return scn_kernel_series_of(o->ev.kernel);
+    return o->series[0] ? scn_kernel_series_of(o->series) : -1;
+}
+
 static void note_kernel(const struct run_outcome *o, struct facts *f)
 {
     snprintf(f->kernel_release, sizeof(f->kernel_release), "%s",
              o->have_evidence ? o->ev.kernel : "");
-    f->kernel_series = scn_kernel_series_of(f->kernel_release);
+    f->kernel_series = facts_kernel_series(o);
 }
 
 void facts_collect(const char *dir, const struct scenario *s,

@@ -43,7 +43,7 @@ struct facts {
     unsigned banks;                 /* the scenario's banks */
     /* the guest's kernel */
     char kernel_release[128];       /* uname -r, "" when the guest never said */
-    int kernel_series;              /* index in scn_kernel_series, or -1 */
+    int kernel_series;              /* facts_kernel_series */
     unsigned padded_banks;          /* of banks: IMA had no hash for them */
     /* the per-bank lists: enum scn_lists (SCN_LISTS_UNSET: no sha1 list) */
     int bank_lists;
@@ -82,5 +82,9 @@ struct facts {
 void facts_collect(const char *dir, const struct scenario *s,
                    const struct run_outcome *o, struct facts *f);
 void facts_free(struct facts *f);
+/* Whose expectation overrides apply: the series of the release the guest
+ * reported, else of the Debian kernel the run booted; an index in
+ * scn_kernel_series, or -1. */
+int facts_kernel_series(const struct run_outcome *o);
 
 #endif

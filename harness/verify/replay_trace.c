@@ -1,6 +1,7 @@
 #include "verify/replay_trace.h"
 
 #include "util/err.h"
+#include "util/num.h"
 #include "util/hex.h"
 #include "util/jsonread.h"
 
@@ -68,7 +69,8 @@ static bool tpm_succeeded(const struct jv *line)
     const char *fate = jv_get_str(line, "fate");
     if (!rc && fate && strcmp(fate, "relayed") == 0)
         rc = jv_get_str(line, "rc");
-    return rc && strtoul(rc, NULL, 0) == 0;
+    uint64_t v;
+    return rc && num_parse(rc, UINT32_MAX, &v) == 0 && v == 0;
 }
 
 static void take_rsp(struct scan *sc, const struct jv *line)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/err.h"
+#include "util/num.h"
 #include "util/hex.h"
 #include "util/jsonread.h"
 #include "util/vec.h"
@@ -102,23 +103,35 @@ static int add_extend(struct trace *t, const struct jv *line, char **err)
     return 0;
 }
 
-static uint32_t parse_rc(const char *s)
+/* A response code as the shim writes it ("0x00000922"), absent:
+ * TRACE_RC_NONE.  One that is no number or past 32 bits is an error, not
+ * a truncated code. */
+static int parse_rc(const char *key, const char *s, uint32_t *rc, char **err)
 {
-    return s ? (uint32_t)strtoul(s, NULL, 0) : TRACE_RC_NONE;
+    uint64_t v;
+    *rc = TRACE_RC_NONE;
+    if (!s)
+        return 0;
+    if (num_parse(s, UINT32_MAX, &v) < 0)
+        return err_set(err, "%s: '%s' is not a 32-bit response code", key, s);
+    *rc = (uint32_t)v;
+    return 0;
 }
 
-static void add_response(struct trace *t, const struct jv *line)
+static int add_response(struct trace *t, const struct jv *line, char **err)
 {
     struct trace_extend *e = find_extend(t, line_ord(line));
     if (!e)
-        return;
+        return 0;
     const char *rc = jv_get_str(line, "rc");          /* what the guest got */
     const char *tpm_rc = jv_get_str(line, "tpm_rc");  /* what swtpm answered */
     const char *fate = jv_get_str(line, "fate");
     bool relayed = fate && strcmp(fate, "relayed") == 0;
     e->answered = true;
-    e->guest_rc = parse_rc(rc);
-    e->tpm_rc = parse_rc(tpm_rc ? tpm_rc : relayed ? rc : NULL);
+    if (parse_rc("rc", rc, &e->guest_rc, err) < 0)
+        return -1;
+    return parse_rc(tpm_rc ? "tpm_rc" : "rc", tpm_rc ? tpm_rc : relayed ? rc : NULL,
+                    &e->tpm_rc, err);
 }
 
 static int take_line(struct trace *t, const struct jv *line, char **err)
@@ -158,7 +171,7 @@ static int take_line(struct trace *t, const struct jv *line, char **err)
             jv_get_num(line, "pcr", -1) == 10)
             return add_extend(t, line, err);
     } else if (strcmp(dir, "rsp") == 0) {
-        add_response(t, line);
+        return add_response(t, line, err);
     }
     return 0;
 }
@@ -188,7 +201,8 @@ int trace_load(const char *path, struct trace *t, char **err)
             free(why);
             break;
         }
-        rc = take_line(t, v, err);
+        if ((rc = take_line(t, v, err)) < 0)
+            err_prefix(err, "%s:%d", path, lineno);
         jv_free(v);
     }
     free(line);

@@ -6,6 +6,8 @@
 #include <stdio.h>
 
 #define WORKLOAD_FILE "/work/file"
+/* [run] files is at most this: entry indices run 0..WORKLOAD_MAX_FILES */
+#define WORKLOAD_MAX_FILES 10000
 
 static inline void workload_file(char *buf, size_t size, long k)
 {

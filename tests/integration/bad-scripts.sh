@@ -84,6 +84,14 @@ rc=$?
 check "run refuses a report folder no run made (exit $rc)" [ "$rc" -ne 0 ]
 check "it says why" grep -qF "$T/keep/baseline exists and no tpmfault run made it" "$T/err"
 check "the folder is kept" [ -f "$T/keep/baseline/notes" ]
+# The shim's --deadline is a finite, positive number of seconds.
+for v in nan inf -inf -1 0 1e999 3601 ' 5'; do
+    timeout 5 "$ROOT/bin/tpmfault-shim" --listen "$T/shim.sock" --swtpm-ctrl \
+        "$T/none.sock" --trace "$T/shim.trace" --deadline "$v" >/dev/null 2>"$T/err"
+    rc=$?
+    check "tpmfault-shim --deadline '$v' exits 2 (exit $rc)" [ "$rc" -eq 2 ]
+    check "and says why" grep -qF "'$v' is not a number of seconds in (0, 3600]" "$T/err"
+done
 "$TPMFAULT" check "$T/no-such.scn" 2>"$T/err"
 check "a missing file exits 2" [ $? -eq 2 ]
 check "a missing file is named" grep -qF "$T/no-such.scn" "$T/err"
