@@ -7,6 +7,14 @@
 #   make asan                  unit tests under AddressSanitizer + UBSan
 #   make check-kernel-config CONFIG=path/.config   the guest kernel requirements
 #   make matrix [KERNEL=path]  the catalogue on 6.1, 6.12 (and KERNEL): reports/matrix.md
+#   make unit                  the cmocka unit tests only
+#   make integration           the integration tests only (tests/integration)
+#   make setup                 packages, kernel (KERNEL=), initramfs, TPM state template
+#   make kernel KERNEL=6.12    fetch a Debian kernel into cache/kernel/
+#   make fuzz [FUZZ_SECONDS=n] the libFuzzer targets (tests/fuzz/README.md)
+#   make bench-list            replay vs evmctl on 10^4..10^6 entries
+#   make clean                 remove build/, build-asan/ and bin/
+#   make help                  this text
 CC      ?= cc
 BUILD   ?= build
 SAN     ?=
@@ -46,12 +54,25 @@ PROGRAMS := bin/tpmfault bin/tpmfault-shim
 
 PHONY_EXTRA := itests bench load bench-list
 .PHONY: all unit $(PHONY_EXTRA) test asan integration scenario scenarios setup deps kernel initramfs \
-        tpm-template check-kernel-config matrix clean
+        tpm-template check-kernel-config matrix clean help FORCE
 all: $(PROGRAMS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+# The build's commit, for tpmfault --version: help.o is rebuilt when it
+# changes (build/git-rev is rewritten only then).
+GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+$(BUILD)/git-rev: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(GIT_REV)' | cmp -s - $@ || echo '$(GIT_REV)' >$@
+$(BUILD)/harness/cli/help.o: $(BUILD)/git-rev
+$(BUILD)/harness/cli/help.o: override CFLAGS += -DTPMFAULT_GIT='"$(GIT_REV)"'
+
+# The entry points listed at the top of this file.
+help:
+	@awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' Makefile
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)

@@ -5,6 +5,7 @@
  *   tpmfault check SCENARIO.scn...          check scripts without running them
  *   tpmfault list [DIR]                     the catalogue with descriptions
  *   tpmfault matrix [--out DIR] DIR...      scenario x kernel table from suite reports
+ *   tpmfault help [COMMAND], COMMAND --help, --version   (cli/help.c)
  * Exit codes: run: 0 pass, 1 fail, 77 skip, 99 broken; suite: 0 all passed
  * or skipped, 1 any failed or broken, 128+N interrupted by signal N;
  * 2 bad usage or input. */
@@ -17,26 +18,11 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/help.h"
 #include "faults/scenario.h"
 #include "runner/run.h"
 
 #define EXIT_USAGE 2
-
-static void usage(FILE *out)
-{
-    fputs("usage: tpmfault run [--kernel K] [--seed N] [--deadline S] "
-          "[--reports DIR]\n"
-          "                    [--initramfs FILE] [--keep] SCENARIO.scn\n"
-          "       tpmfault suite [--jobs N] [--shard K/N] [--reports DIR] "
-          "[--seed N] [--kernel K]\n"
-          "                      [--dry-run] [SCENARIO.scn...]\n"
-          "       tpmfault replay LIST [--pcr ALG:HEX]... [--banks ALG,...]\n"
-          "                       [--template-hash ALG] [--boot-pcrs FILE]\n"
-          "                       [--trace trace.jsonl] [--pcr-index N]\n"
-          "       tpmfault check SCENARIO.scn...\n"
-          "       tpmfault list [DIR]\n"
-          "       tpmfault matrix [--out DIR] SUITE_REPORTS_DIR...\n", out);
-}
 
 /* The project root: the folder above bin/ that holds this program. */
 static int find_root(char *root, size_t size)
@@ -61,7 +47,7 @@ static int find_root(char *root, size_t size)
 static int cmd_check(int argc, char **argv)
 {
     if (argc < 2) {
-        usage(stderr);
+        fprintf(stderr, "usage: %s", cli_synopsis("check"));
         return EXIT_USAGE;
     }
     int bad = 0;
@@ -131,10 +117,24 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        usage(argc < 2 ? stderr : stdout);
+        cli_usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : 0;
     }
     const char *cmd = argv[1];
+    if (strcmp(cmd, "--version") == 0) {
+        printf("tpmfault %s\n", cli_version);
+        return 0;
+    }
+    if (strcmp(cmd, "help") == 0) {
+        if (argc < 3) {
+            cli_usage(stdout);
+            return 0;
+        }
+        return cli_help(cli_help_asked(argc - 1, argv + 1) ? "help" : argv[2]);
+    }
+    /* COMMAND --help, for every command, before its own options */
+    if (cli_synopsis(cmd) && cli_help_asked(argc - 1, argv + 1))
+        return cli_help(cmd);
     if (strcmp(cmd, "run") == 0)
         return cli_run(argc - 1, argv + 1, root);
     if (strcmp(cmd, "suite") == 0)
@@ -148,6 +148,6 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "list") == 0)
         return cmd_list(argc - 1, argv + 1, root);
     fprintf(stderr, "tpmfault: unknown command '%s'\n", cmd);
-    usage(stderr);
+    cli_usage(stderr);
     return EXIT_USAGE;
 }

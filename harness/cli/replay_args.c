@@ -1,4 +1,5 @@
 /* tpmfault replay: option parsing. */
+#include "cli/help.h"
 #include "cli/replay_cli.h"
 
 #include "util/err.h"
@@ -7,11 +8,6 @@
 
 #include <getopt.h>
 #include <string.h>
-
-const char replay_usage[] =
-    "usage: tpmfault replay LIST [--pcr ALG:HEX]... [--banks ALG,...]\n"
-    "                       [--template-hash ALG] [--boot-pcrs FILE]\n"
-    "                       [--trace trace.jsonl] [--pcr-index N]\n";
 
 static const struct alg_info *alg_named(const char *s, size_t n)
 {
@@ -90,8 +86,8 @@ static int take_opt(struct replay_cli *c, int opt, const char *arg, char **err)
         c->pcr = (uint32_t)v;
         return 0;
     default:
-        return err_set(err, "an unknown option, or one without its value\n%s",
-                       replay_usage);
+        return err_set(err, "an unknown option, or one without its value\n"
+                       "usage: %s", cli_synopsis("replay"));
     }
 }
 
@@ -116,7 +112,8 @@ int replay_args_parse(int argc, char **argv, struct replay_cli *c, char **err)
         if (take_opt(c, opt, optarg, err) < 0)
             return -1;
     if (optind != argc - 1)
-        return err_set(err, "give exactly one measurement list\n%s", replay_usage);
+        return err_set(err, "give exactly one measurement list\nusage: %s",
+                       cli_synopsis("replay"));
     c->list = argv[optind];
     if (!c->list_bank_given) {
         int b = replay_args_bank_of_name(c->list);

@@ -35,6 +35,4 @@ int replay_args_banks(const char *arg, unsigned *mask, char **err);
 /* The bank a per-bank list's name says (".._sha256"), or -1. */
 int replay_args_bank_of_name(const char *path);
 
-extern const char replay_usage[];
-
 #endif

@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define VIOL_SHOWN 8
 
@@ -225,6 +226,31 @@ static int replay_and_check(const struct replay_cli *c, FILE *f)
     return bad ? REPLAY_EXIT_MISMATCH : REPLAY_EXIT_MATCH;
 }
 
+/* A list replay cannot read, said as such: an empty file (a binary list
+ * holds boot_aggregate at least), or the ASCII list, whose lines start
+ * "10 <hex> " (a binary one starts with the PCR as a little-endian u32,
+ * 0a 00 00 00). */
+static int check_list_kind(FILE *f, const char *path, char **err)
+{
+    struct stat st;
+    if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode))
+        return 0;    /* a pipe cannot be read twice: the parser judges it */
+    char head[64];
+    size_t n = fread(head, 1, sizeof(head), f), digits = 0;
+    if (ferror(f) || fseek(f, 0, SEEK_SET) < 0)
+        return err_errno(err, "%s", path);
+    if (n == 0)
+        return err_set(err, "%s is empty: a measurement list holds "
+                       "boot_aggregate at least", path);
+    while (digits < n && head[digits] >= '0' && head[digits] <= '9')
+        digits++;
+    if (digits > 0 && digits < n && head[digits] == ' ')
+        return err_set(err, "%s is the ASCII list (ascii_runtime_measurements): "
+                       "replay reads the binary one, binary_runtime_measurements"
+                       " in the same folder", path);
+    return 0;
+}
+
 int cli_replay(int argc, char **argv)
 {
     struct replay_cli c;
@@ -237,6 +263,10 @@ int cli_replay(int argc, char **argv)
         return bad_input(NULL, err);
     }
     setvbuf(f, NULL, _IOFBF, 1 << 20);
+    if (check_list_kind(f, c.list, &err) < 0) {
+        fclose(f);
+        return bad_input(NULL, err);
+    }
     int rc = replay_and_check(&c, f);
     fclose(f);
     return rc;

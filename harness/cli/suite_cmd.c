@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/help.h"
 #include "faults/scenario.h"
 #include "runner/suite.h"
 #include "runner/summary.h"
@@ -22,18 +23,10 @@
 struct suite_args {
     struct suite_opts o;
     bool dry_run;
-    bool help;
     unsigned shard_k, shard_n;
     char reports[PATH_MAX];
     char exe[PATH_MAX];
 };
-
-static void suite_usage(FILE *out)
-{
-    fputs("usage: tpmfault suite [--jobs N] [--shard K/N] [--reports DIR] "
-          "[--seed S] [--kernel K]\n"
-          "                      [--dry-run] [SCENARIO.scn...]\n", out);
-}
 
 static int usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
@@ -79,7 +72,6 @@ static int parse_one(struct suite_args *a, int c, const char *arg)
                      usage_error("--reports: path too long") : 0;
     case 'k': a->o.kernel = arg; return 0;
     case 'n': a->dry_run = true; return 0;
-    case 'h': a->help = true; return 0;
     case 's':
         if (num_parse(arg, UINT64_MAX, &v) < 0)
             return usage_error("--seed: '%s' is not a number", arg);
@@ -107,7 +99,6 @@ static int parse_args(int argc, char **argv, const char *root,
         { "kernel", required_argument, NULL, 'k' },
         { "dry-run", no_argument, NULL, 'n' },
         { "list", no_argument, NULL, 'n' },
-        { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     a->o.jobs = online_cpus();
@@ -117,7 +108,7 @@ static int parse_args(int argc, char **argv, const char *root,
     optind = 1;
     while ((c = getopt_long(argc, argv, "j:", opts, NULL)) != -1)
         if (parse_one(a, c, optarg) < 0) {
-            suite_usage(stderr);
+            fprintf(stderr, "usage: %s", cli_synopsis("suite"));
             return -1;
         }
     ssize_t n = readlink("/proc/self/exe", a->exe, sizeof(a->exe) - 1);
@@ -264,11 +255,6 @@ int cli_suite(int argc, char **argv, const char *root)
     setvbuf(stdout, NULL, _IOLBF, 0);     /* progress lines as they happen */
     if (!a || parse_args(argc, argv, root, a) < 0)
         goto out;
-    if (a->help) {
-        suite_usage(stdout);
-        rc = 0;
-        goto out;
-    }
     if ((optind < argc ? list_given(argc - optind, argv + optind, &cat)
                        : list_default(root, &cat)) < 0 ||
         make_entries(&cat) < 0)

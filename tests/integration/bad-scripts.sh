@@ -92,6 +92,37 @@ for v in nan inf -inf -1 0 1e999 3601 ' 5'; do
     check "tpmfault-shim --deadline '$v' exits 2 (exit $rc)" [ "$rc" -eq 2 ]
     check "and says why" grep -qF "'$v' is not a number of seconds in (0, 3600]" "$T/err"
 done
+# Every subcommand answers --help: its synopsis and every option of its
+# getopt table described, exit 0.
+for cmd in run:run_cmd.c suite:suite_cmd.c replay:replay_args.c \
+           matrix:matrix_cmd.c check: list: help:; do
+    name=${cmd%%:*} src=${cmd#*:}
+    "$TPMFAULT" "$name" --help >"$T/help" 2>"$T/err"
+    rc=$?
+    check "$name --help exits 0 (exit $rc)" [ "$rc" -eq 0 ]
+    check "$name --help gives its synopsis" grep -q "^usage: tpmfault $name" "$T/help"
+    [ -n "$src" ] || continue
+    for o in $(sed -n 's/^ *{ "\([a-z-]*\)", \(required\|no\)_argument.*/\1/p' \
+               "$ROOT/harness/cli/$src"); do
+        check "$name --help describes --$o" grep -qE -- "--$o[ ,]" "$T/help"
+    done
+done
+"$TPMFAULT" --version >"$T/out"
+check "tpmfault --version exits 0 ($?)" grep -q '^tpmfault [0-9]' "$T/out"
+make -s -C "$ROOT" help >"$T/out"
+check "make help exits 0 ($?) and lists make scenario" grep -q 'make scenario NAME=' "$T/out"
+# replay names a file it cannot replay: the ASCII list, an empty file.
+printf '10 %040d ima-ng sha256:%064d boot_aggregate\n' 0 0 >"$T/ascii_runtime_measurements"
+"$TPMFAULT" replay "$T/ascii_runtime_measurements" >"$T/out" 2>"$T/err"
+rc=$?
+check "replay of the ASCII list exits 2 (exit $rc)" [ "$rc" -eq 2 ]
+check "and says it is the ASCII list" grep -q 'is the ASCII list' "$T/err"
+: >"$T/empty"
+"$TPMFAULT" replay "$T/empty" >"$T/out" 2>"$T/err"
+rc=$?
+check "replay of an empty file exits 2 (exit $rc)" [ "$rc" -eq 2 ]
+check "and says it is empty" grep -q 'empty' "$T/err"
+refute "nor says 'replayed'" grep -q replayed "$T/out"
 "$TPMFAULT" check "$T/no-such.scn" 2>"$T/err"
 check "a missing file exits 2" [ $? -eq 2 ]
 check "a missing file is named" grep -qF "$T/no-such.scn" "$T/err"

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "cli/help.c"             /* the synopsis in its messages */
 #include "cli/replay_args.c"      /* the real parser, linked into the test */
 
 static int parse(struct replay_cli *c, char **err, ...)

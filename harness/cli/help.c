@@ -1,0 +1,133 @@
+#include "cli/help.h"
+
+#include <string.h>
+
+#ifndef TPMFAULT_GIT
+#define TPMFAULT_GIT "unknown"
+#endif
+
+const char cli_version[] = "0.1.0 (git " TPMFAULT_GIT ")";
+
+struct cli_doc {
+    const char *cmd;
+    const char *synopsis;
+    const char *text;      /* what it does, options, exit codes */
+};
+
+static const struct cli_doc docs[] = {
+    { "run",
+      "tpmfault run [--kernel K] [--seed N] [--deadline S] [--reports DIR]\n"
+      "                    [--initramfs FILE] [--keep] SCENARIO.scn\n",
+      "Run one scenario: swtpm, the shim and a QEMU guest; write REPORTS/NAME/.\n\n"
+      "  --kernel K        6.1, 6.12 (a cached Debian kernel) or a bzImage path;\n"
+      "                    default: the script's kernel, else 6.1\n"
+      "  --seed N          seed of the fault rules' random streams (default: the\n"
+      "                    script's, else random)\n"
+      "  --deadline S      seconds for the whole run (default: the script's, 120)\n"
+      "  --reports DIR     where NAME/ goes (default: reports/)\n"
+      "  --initramfs FILE  the guest's initramfs (default: build/initramfs.cpio.gz)\n"
+      "  --keep            keep the private runtime directory (debugging)\n"
+      "  -h, --help        this help\n\n"
+      "Exit: 0 pass, 1 fail, 77 skip, 99 broken, 2 bad usage or script.\n" },
+    { "suite",
+      "tpmfault suite [--jobs N] [--shard K/N] [--reports DIR] [--seed N]\n"
+      "                      [--kernel K] [--dry-run] [SCENARIO.scn...]\n",
+      "Run many scenarios (default: every scenarios/*.scn), each as its own\n"
+      "`tpmfault run`; write DIR/summary.json, junit.xml and summary.tap.\n\n"
+      "  --jobs N          at most N runs at once (default: the online CPUs)\n"
+      "  --shard K/N       only the scenarios whose sorted index i has i % N = K-1\n"
+      "  --reports DIR     reports directory (default: reports/)\n"
+      "  --seed N          passed to every run\n"
+      "  --kernel K        passed to every run (6.1, 6.12 or a bzImage path)\n"
+      "  --dry-run, --list print the selection, NAME PATH per line; run nothing\n"
+      "  -h, --help        this help\n\n"
+      "Exit: 0 every scenario passed or was skipped, 1 any failed or was broken,\n"
+      "2 bad usage, 128+N interrupted by signal N.\n" },
+    { "check",
+      "tpmfault check SCENARIO.scn...\n",
+      "Parse each script without running it; print `PATH: ok (N expectations)`\n"
+      "or the error with file and line.\n\n"
+      "  -h, --help        this help\n\n"
+      "Exit: 0 every script is good, 2 any is not.\n" },
+    { "list",
+      "tpmfault list [DIR]\n",
+      "The catalogue: each DIR/*.scn (default: scenarios/) with its description.\n\n"
+      "  -h, --help        this help\n\n"
+      "Exit: 0, or 2 when a script does not parse or DIR cannot be read.\n" },
+    { "replay",
+      "tpmfault replay LIST [--pcr ALG:HEX]... [--banks ALG,...]\n"
+      "                       [--template-hash ALG] [--boot-pcrs FILE]\n"
+      "                       [--trace trace.jsonl] [--pcr-index N]\n",
+      "Replay a PCR from a binary IMA measurement list\n"
+      "(binary_runtime_measurements[_ALG]) and print it per bank; with the options,\n"
+      "say whether the list is exactly what the TPM holds.\n\n"
+      "  --pcr ALG:HEX         the PCR's value in bank ALG (sha1, sha256, sha384,\n"
+      "                        sha512) to compare with; once per bank\n"
+      "  --banks ALG,...       banks to replay (default: the --pcr banks, else\n"
+      "                        sha1,sha256)\n"
+      "  --template-hash ALG   the list's template digest algorithm (default: from\n"
+      "                        a _ALG file name suffix, else sha1); the same as\n"
+      "                        --list-bank ALG\n"
+      "  --boot-pcrs FILE      PCRs 0-9 to check boot_aggregate against\n"
+      "  --trace FILE          a run's trace.jsonl: the extends the TPM applied\n"
+      "  --pcr-index N         the PCR to replay, 0..23 (default: 10)\n"
+      "  -h, --help            this help\n\n"
+      "Exit: 0 match (or replayed), 1 mismatch, 2 bad usage or input (an empty\n"
+      "file, the ASCII list, a malformed list).\n" },
+    { "matrix",
+      "tpmfault matrix [--out DIR] SUITE_REPORTS_DIR...\n",
+      "One table from several kernels' suite reports (one directory per kernel):\n"
+      "scenario x kernel -> verdict, and the facts that differ between kernels.\n\n"
+      "  --out DIR         also write DIR/matrix.md and DIR/matrix.json\n"
+      "  -h, --help        this help\n\n"
+      "Exit: 0 every scenario passed or was skipped on every kernel, 1 not,\n"
+      "2 bad usage or unreadable reports.\n" },
+    { "help",
+      "tpmfault help [COMMAND]\n",
+      "This text, or COMMAND's help (the same as tpmfault COMMAND --help).\n" },
+};
+
+#define N_DOCS (sizeof(docs) / sizeof(docs[0]))
+
+static const struct cli_doc *find(const char *cmd)
+{
+    for (size_t i = 0; cmd && i < N_DOCS; i++)
+        if (strcmp(docs[i].cmd, cmd) == 0)
+            return &docs[i];
+    return NULL;
+}
+
+const char *cli_synopsis(const char *cmd)
+{
+    const struct cli_doc *d = find(cmd);
+    return d ? d->synopsis : NULL;
+}
+
+void cli_usage(FILE *out)
+{
+    for (size_t i = 0; i < N_DOCS; i++)
+        fprintf(out, "%s%s", i ? "       " : "usage: ", docs[i].synopsis);
+    fputs("       tpmfault --version\n"
+          "`tpmfault COMMAND --help` describes a command's options.\n", out);
+}
+
+int cli_help(const char *cmd)
+{
+    const struct cli_doc *d = find(cmd);
+    if (!d) {
+        fprintf(stderr, "tpmfault: unknown command '%s'\n", cmd);
+        cli_usage(stderr);
+        return 2;
+    }
+    printf("usage: %s\n", d->synopsis);
+    fputs(d->text, stdout);
+    return 0;
+}
+
+bool cli_help_asked(int argc, char **argv)
+{
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return true;
+    return false;
+}
