@@ -4,8 +4,9 @@
  *  - SET_DATAFD: the shim keeps QEMU's fd and passes swtpm its own
  *    socketpair end, so every data frame crosses the shim;
  *  - CANCEL_TPM_CMD while a data command is at swtpm, delayed or held by
- *    the shim: answered 0 at once (swtpm would answer only after the
- *    command, and cannot cancel); a held command is then released;
+ *    the shim, or its frame is still being written: answered 0 at once
+ *    (swtpm would answer only after the command, and cannot cancel); a
+ *    held command is then released;
  *  - SHUTDOWN: first end a held or delayed command, read the TPM's truth
  *    (PCR 10), then forward. */
 #include "shim/shim.h"
@@ -199,7 +200,7 @@ static void dispatch(struct shim *s)
         return set_datafd(s);
     case CMD_CANCEL_TPM_CMD: {
         struct inflight *f = &s->data.book.cur;
-        if (!f->active || !(f->at_tpm || f->held || f->delaying))
+        if (!f->active || !(f->at_tpm || f->held || f->delaying || f->writing))
             break;
         f->cancel_seen = true;
         answer(s, CTRL_TPM_SUCCESS);

@@ -45,7 +45,6 @@
 #include "util/rd.h"
 
 static void on_qemu(struct evloop *l, int fd, int mask, void *d);
-static void on_tpm(struct evloop *l, int fd, int mask, void *d);
 
 /* Ready for the guest's next command. */
 static void next_cmd(struct shim *s)
@@ -65,6 +64,8 @@ static void next_cmd(struct shim *s)
 static void close_guest_fd(struct shim *s)
 {
     struct data_relay *d = &s->data;
+    if (d->out.fd >= 0 && !d->out.to_tpm)
+        data_write_stop(s);
     if (d->qemu_fd >= 0) {
         evloop_unwatch(s->loop, d->qemu_fd);
         close(d->qemu_fd);
@@ -75,6 +76,7 @@ static void close_guest_fd(struct shim *s)
 void data_close(struct shim *s)
 {
     struct data_relay *d = &s->data;
+    data_write_stop(s);
     shim_timer_off(s, &d->cmd_timer);
     shim_timer_off(s, &d->rsp_timer);
     shim_timer_off(s, &d->hold_timer);
@@ -116,16 +118,33 @@ static void guest_gone(struct shim *s)
     ctrl_data_idle(s);
 }
 
+/* The answer goes to QEMU; then (data_written) the next command. */
 static void send_guest(struct shim *s, const uint8_t *p, size_t n)
 {
-    char *err = NULL;
-    if (io_send_all(s->data.qemu_fd, p, n, -1, SHIM_IO_MS, &err) < 0) {
-        trace_error(&s->trace, "data channel to QEMU: %s", err);
-        free(err);
-        s->data.book.cur.at_tpm = false;
-        return guest_gone(s);
-    }
+    data_write(s, false, p, n);
+}
+
+/* The command reached swtpm whole: its response is awaited. */
+static void at_tpm(struct shim *s)
+{
+    s->data.book.cur.at_tpm = true;
+    s->data.rsp_have = 0;
+}
+
+void data_written(struct shim *s, bool to_tpm)
+{
+    if (to_tpm)
+        return at_tpm(s);
     next_cmd(s);
+}
+
+void data_write_failed(struct shim *s, bool to_tpm, const char *why)
+{
+    if (to_tpm)
+        return data_lost(s, why);
+    trace_error(&s->trace, "data channel to QEMU: %s", why);
+    s->data.book.cur.at_tpm = false;
+    guest_gone(s);
 }
 
 /* has: bit 0 = rc (the guest's), bit 1 = tpm_rc (swtpm's). */
@@ -156,12 +175,12 @@ static void trace_rsp(struct shim *s, unsigned has, uint32_t rc,
 static void answer_guest(struct shim *s, uint32_t rc2, uint32_t rc12,
                          unsigned tpm_has, uint32_t tpm_rc, const char *fate)
 {
-    uint8_t b[TPM_HDR_SIZE];
+    uint8_t *b = s->data.answer;
     const struct inflight *f = &s->data.book.cur;
     frame_build_error(b, f->hdr.tag, rc2, rc12);
     trace_rsp(s, HAS_RC | (tpm_has & HAS_TPM),
               frame_tag_is_tpm12(f->hdr.tag) ? rc12 : rc2, tpm_rc, fate);
-    send_guest(s, b, sizeof(b));
+    send_guest(s, b, TPM_HDR_SIZE);
 }
 
 static void synthesise(struct shim *s, uint32_t rc2, uint32_t rc12)
@@ -174,12 +193,11 @@ static void bad_cmd(struct shim *s, const char *why)
 {
     struct data_relay *d = &s->data;
     uint16_t tag = d->cmd_have >= 2 ? be16_at(d->cmd) : TPM2_ST_NO_SESSIONS;
-    uint8_t b[TPM_HDR_SIZE];
     trace_error(&s->trace, "bad command frame (%zu bytes read): %s",
                 d->cmd_have, why);
     io_drain(d->qemu_fd);
-    frame_build_error(b, tag, TPM2_RC_COMMAND_SIZE, TPM12_BAD_PARAM_SIZE);
-    send_guest(s, b, sizeof(b));
+    frame_build_error(d->answer, tag, TPM2_RC_COMMAND_SIZE, TPM12_BAD_PARAM_SIZE);
+    send_guest(s, d->answer, TPM_HDR_SIZE);
 }
 
 static void trace_extend(struct json *j, const uint8_t *p, size_t n)
@@ -229,21 +247,13 @@ static void trace_cmd(struct shim *s, const struct relay_decision *dec)
 static void forward(struct shim *s)
 {
     struct data_relay *d = &s->data;
-    char *err = NULL;
     /* Bytes swtpm sent beyond its last response must never be taken for
      * the answer to this command, whatever order the loop saw them in. */
     size_t stale = io_drain(d->tpm_fd);
     if (stale)
         trace_error(&s->trace, "%zu unsolicited bytes from swtpm data "
                     "channel discarded before a command", stale);
-    if (io_send_all(d->tpm_fd, d->cmd, d->cmd_have, -1, SHIM_IO_MS,
-                    &err) < 0) {
-        data_lost(s, err);
-        free(err);
-        return;
-    }
-    d->book.cur.at_tpm = true;
-    d->rsp_have = 0;
+    data_write(s, true, d->cmd, d->cmd_have);   /* then at_tpm() */
 }
 
 static void on_delay_end(struct evloop *l, long long id, void *p)
@@ -480,14 +490,15 @@ static void unsolicited(struct shim *s, int fd)
                     "channel (+%zu discarded)", r, io_drain(fd));
 }
 
-static void on_tpm(struct evloop *l, int fd, int mask, void *p)
+void data_on_tpm(struct evloop *l, int fd, int mask, void *p)
 {
     (void)l;
-    (void)mask;
     struct shim *s = p;
     struct data_relay *d = &s->data;
     struct tpm_hdr h;
     char *err = NULL;
+    if (mask & EV_WRITE)
+        return data_write_more(s);   /* reading waits for the next round */
     if (!d->book.cur.at_tpm)
         return unsolicited(s, fd);
     size_t need = d->rsp_have >= TPM_HDR_SIZE ? be32_at(d->rsp + 2)
@@ -517,7 +528,7 @@ int data_start(struct shim *s, int qemu_fd, int tpm_fd)
     struct data_relay *d = &s->data;
     d->qemu_fd = qemu_fd;
     d->tpm_fd = tpm_fd;
-    if (evloop_watch(s->loop, tpm_fd, EV_READ, on_tpm, s) < 0) {
+    if (evloop_watch(s->loop, tpm_fd, EV_READ, data_on_tpm, s) < 0) {
         d->qemu_fd = d->tpm_fd = -1;
         return -1;
     }

@@ -3,10 +3,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "shim/evloop.h"
@@ -99,16 +102,41 @@ ssize_t io_recv(int fd, void *buf, size_t n, int *rfd)
     return r;
 }
 
+/* Where a stop signal is seen (io_stop_on): the mask unblocked while
+ * waiting, and the flag its handler sets.  Process-wide, as signals are. */
+static const sigset_t *stop_mask;
+static volatile sig_atomic_t *stop_flag;
+
+void io_stop_on(const sigset_t *wait_mask, volatile sig_atomic_t *flag)
+{
+    stop_mask = wait_mask;
+    stop_flag = flag;
+}
+
+static bool stopped(void)
+{
+    return stop_flag && *stop_flag;
+}
+
+/* Wait until fd is ready, the deadline passes (ETIMEDOUT) or a stop
+ * signal comes (EINTR): the signal is unblocked only inside ppoll, so it
+ * can never arrive between the check and the wait. */
 static int wait_fd(int fd, short ev, uint64_t deadline)
 {
     for (;;) {
         uint64_t now = evloop_now_ms();
+        if (stopped()) {
+            errno = EINTR;
+            return -1;
+        }
         if (now >= deadline) {
             errno = ETIMEDOUT;
             return -1;
         }
         struct pollfd p = { fd, ev, 0 };
-        int r = poll(&p, 1, (int)(deadline - now));
+        uint64_t left = deadline - now;
+        struct timespec ts = { (time_t)(left / 1000), (long)(left % 1000) * 1000000 };
+        int r = ppoll(&p, 1, &ts, stop_mask);
         if (r > 0)
             return 0;
         if (r < 0 && errno != EINTR)
@@ -137,11 +165,19 @@ static ssize_t send_once(int fd, const uint8_t *p, size_t n, int sendfd)
     return sendmsg(fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
-int io_send_all(int fd, const void *buf, size_t n, int sendfd,
-                int timeout_ms, char **err)
+ssize_t io_send_some(int fd, const void *buf, size_t n)
+{
+    ssize_t r;
+    do
+        r = send_once(fd, buf, n, -1);
+    while (r < 0 && errno == EINTR);
+    return r;
+}
+
+static int send_until(int fd, const void *buf, size_t n, int sendfd,
+                      uint64_t deadline, char **err)
 {
     const uint8_t *p = buf;
-    uint64_t deadline = evloop_now_ms() + (uint64_t)timeout_ms;
     size_t done = 0;
     while (done < n) {
         ssize_t r = send_once(fd, p + done, n - done, done ? -1 : sendfd);
@@ -157,10 +193,10 @@ int io_send_all(int fd, const void *buf, size_t n, int sendfd,
     return 0;
 }
 
-int io_read_all(int fd, void *buf, size_t n, int timeout_ms, char **err)
+static int read_until(int fd, void *buf, size_t n, uint64_t deadline,
+                      char **err)
 {
     uint8_t *p = buf;
-    uint64_t deadline = evloop_now_ms() + (uint64_t)timeout_ms;
     size_t done = 0;
     while (done < n) {
         ssize_t r = io_recv(fd, p + done, n - done, NULL);
@@ -179,15 +215,28 @@ int io_read_all(int fd, void *buf, size_t n, int timeout_ms, char **err)
     return 0;
 }
 
+int io_send_all(int fd, const void *buf, size_t n, int sendfd,
+                int timeout_ms, char **err)
+{
+    return send_until(fd, buf, n, sendfd,
+                      evloop_now_ms() + (uint64_t)timeout_ms, err);
+}
+
+int io_read_all(int fd, void *buf, size_t n, int timeout_ms, char **err)
+{
+    return read_until(fd, buf, n, evloop_now_ms() + (uint64_t)timeout_ms, err);
+}
+
 int io_tpm_exchange(int fd, const void *cmd, size_t n, uint8_t *rsp,
                     size_t cap, size_t *got, int timeout_ms, char **err)
 {
     struct tpm_hdr h;
-    if (io_send_all(fd, cmd, n, -1, timeout_ms, err) < 0 ||
-        io_read_all(fd, rsp, TPM_HDR_SIZE, timeout_ms, err) < 0 ||
+    uint64_t deadline = evloop_now_ms() + (uint64_t)timeout_ms;
+    if (send_until(fd, cmd, n, -1, deadline, err) < 0 ||
+        read_until(fd, rsp, TPM_HDR_SIZE, deadline, err) < 0 ||
         frame_hdr_parse(rsp, TPM_HDR_SIZE, (uint32_t)cap, &h, err) < 0 ||
-        io_read_all(fd, rsp + TPM_HDR_SIZE, h.size - TPM_HDR_SIZE,
-                    timeout_ms, err) < 0)
+        read_until(fd, rsp + TPM_HDR_SIZE, h.size - TPM_HDR_SIZE, deadline,
+                   err) < 0)
         return -1;
     *got = h.size;
     return 0;

@@ -6,6 +6,7 @@
 #ifndef TPMFAULT_SHIM_IO_H
 #define TPMFAULT_SHIM_IO_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -23,6 +24,17 @@ int io_accept(int lfd);
  * *rfd is left alone when none came. */
 ssize_t io_recv(int fd, void *buf, size_t n, int *rfd);
 
+/* Every blocking wait below also ends, at once, with EINTR when *flag is
+ * set by a stop signal: wait_mask (the signal mask without SIGINT and
+ * SIGTERM, which stay blocked elsewhere) is unblocked while waiting.  So
+ * no wait of the shim outlasts the runner's SIGTERM (it sends SIGKILL
+ * 1 s later).  NULL, NULL (the default): plain deadlines. */
+void io_stop_on(const sigset_t *wait_mask, volatile sig_atomic_t *flag);
+
+/* One non-blocking write: bytes written, or -1 with errno (EAGAIN: the
+ * peer's buffer is full). */
+ssize_t io_send_some(int fd, const void *buf, size_t n);
+
 /* Write all n bytes within timeout_ms.  sendfd >= 0 goes with the first
  * byte as SCM_RIGHTS.  Returns 0 or -1 with *err set. */
 int io_send_all(int fd, const void *buf, size_t n, int sendfd,
@@ -30,7 +42,7 @@ int io_send_all(int fd, const void *buf, size_t n, int sendfd,
 /* Read exactly n bytes within timeout_ms.  Returns 0 or -1 with *err. */
 int io_read_all(int fd, void *buf, size_t n, int timeout_ms, char **err);
 /* One TPM exchange: write the command frame, read the whole response
- * (its size field at most cap), each step within timeout_ms.  *got is
+ * (its size field at most cap), all within timeout_ms.  *got is
  * the response's length.  Returns 0 or -1 with *err. */
 int io_tpm_exchange(int fd, const void *cmd, size_t n, uint8_t *rsp,
                     size_t cap, size_t *got, int timeout_ms, char **err);

@@ -26,13 +26,6 @@ struct opt {
     void *dst;
 };
 
-static volatile sig_atomic_t signalled;
-
-static void on_signal(int sig)
-{
-    signalled = sig;
-}
-
 static void usage(FILE *f)
 {
     fprintf(f, "usage: tpmfault-shim --listen PATH --swtpm-ctrl PATH "
@@ -103,25 +96,6 @@ static int parse_args(int argc, char **argv, const struct opt *opts,
     return 0;
 }
 
-/* Block SIGINT/SIGTERM except inside the loop's ppoll (wait_mask). */
-static void setup_signals(sigset_t *wait_mask)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    sigset_t block;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    sigprocmask(SIG_BLOCK, &block, wait_mask);
-    sigdelset(wait_mask, SIGINT);
-    sigdelset(wait_mask, SIGTERM);
-}
-
 int main(int argc, char **argv)
 {
     struct shim_config cfg = { .deadline_ms = 10000 };
@@ -152,14 +126,14 @@ int main(int argc, char **argv)
     }
     fault_engine_start(&scn.faults, seed);   /* no rules without a script */
     sigset_t wait_mask;
-    setup_signals(&wait_mask);
+    volatile sig_atomic_t *signalled = shim_signals_install(&wait_mask);
     struct shim s;
     int rc = 1;
     if (shim_init(&s, &cfg, &err) < 0) {
         fprintf(stderr, "tpmfault-shim: %s\n", err);
     } else {
         shim_use_faults(&s, &scn.faults);
-        rc = shim_run(&s, &wait_mask, &signalled);
+        rc = shim_run(&s, &wait_mask, signalled);
     }
     free(err);
     shim_fini(&s);

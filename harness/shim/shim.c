@@ -4,6 +4,7 @@
 #include "shim/shim.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -90,7 +91,7 @@ int shim_init(struct shim *s, const struct shim_config *cfg, char **err)
     s->listen_fd = -1;
     s->ctrl = (struct ctrl_relay){ .qemu_fd = -1, .tpm_fd = -1,
                                    .fd_in = -1, .pair_keep = -1 };
-    s->data.qemu_fd = s->data.tpm_fd = -1;
+    s->data.qemu_fd = s->data.tpm_fd = s->data.out.fd = -1;
     s->data.bufsize = SHIM_DEFAULT_BUFSIZE;
     s->decide = relay_decide_default;
     if (trace_open(&s->trace, cfg->trace_path, err) < 0)
@@ -108,10 +109,37 @@ int shim_init(struct shim *s, const struct shim_config *cfg, char **err)
     return 0;
 }
 
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+volatile sig_atomic_t *shim_signals_install(sigset_t *wait_mask)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigprocmask(SIG_BLOCK, &block, wait_mask);
+    sigdelset(wait_mask, SIGINT);
+    sigdelset(wait_mask, SIGTERM);
+    return &stop_signal;
+}
+
 int shim_run(struct shim *s, const sigset_t *wait_mask,
              volatile sig_atomic_t *signalled)
 {
     evloop_signals(s->loop, wait_mask, signalled);
+    io_stop_on(wait_mask, signalled);     /* and in every blocking wait */
     int r = evloop_run(s->loop);
     if (r == 1) {
         trace_error(&s->trace, "terminated by signal %d", (int)*signalled);

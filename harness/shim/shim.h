@@ -15,9 +15,10 @@
 #include "shim/hook.h"
 #include "shim/trace.h"
 
-#define SHIM_IO_MS        2000   /* one write, or completing a partial frame */
+#define SHIM_IO_MS        2000   /* one frame written, or a partial one completed */
 #define SHIM_CTRL_RSP_MS  10000  /* swtpm answering a control command */
 #define SHIM_IDLE_MS      2000   /* in-flight command before shutdown */
+#define SHIM_TRUTH_MS     3000   /* the TPM's truth at shutdown, all reads */
 #define SHIM_DEFAULT_BUFSIZE 4096
 #define SHIM_MAX_BUFSIZE  65536
 #define SHIM_TRUTH_PCR    10
@@ -41,6 +42,17 @@ struct data_relay {
                              * limit */
     struct relay_decision dec;   /* the in-flight command's */
     struct frame_book book;
+    /* A frame going out (data.c): written as far as the peer takes it,
+     * the rest through the loop, so control requests (a
+     * CMD_CANCEL_TPM_CMD) are served while it waits. */
+    struct {
+        int fd;                  /* -1: no write in progress */
+        bool to_tpm;             /* a command to swtpm, else a response */
+        const uint8_t *p;        /* into cmd, rsp or answer */
+        size_t n, done;
+        long long timer;         /* SHIM_IO_MS for the whole frame */
+    } out;
+    uint8_t answer[TPM_HDR_SIZE];   /* the shim's own answers */
 };
 
 enum ctrl_phase {
@@ -77,7 +89,12 @@ struct shim {
 /* Open the trace, listen, and start connecting to swtpm.  On failure
  * shim_fini() still releases what was set up. */
 int shim_init(struct shim *s, const struct shim_config *cfg, char **err);
-/* Serve one QEMU connection.  Returns the process exit code. */
+/* SIGINT and SIGTERM set the returned flag; they stay blocked except
+ * while the shim waits (wait_mask: the loop's ppoll and io.c's waits), so
+ * every wait ends at once on a stop signal.  SIGPIPE is ignored. */
+volatile sig_atomic_t *shim_signals_install(sigset_t *wait_mask);
+/* Serve one QEMU connection (its waits stop on *signalled, see
+ * shim_signals_install).  Returns the process exit code. */
 int shim_run(struct shim *s, const sigset_t *wait_mask,
              volatile sig_atomic_t *signalled);
 void shim_fini(struct shim *s);
@@ -108,6 +125,19 @@ void data_settle(struct shim *s);
  * has_tpm). */
 void data_relay_rsp(struct shim *s, const char *fate);
 void data_close_for_rsp(struct shim *s, bool has_tpm, uint32_t tpm_rc);
+
+/* dataout.c: write p[0..n) to swtpm (to_tpm) or QEMU, through the loop
+ * when the peer is slow; the end is data_written or data_write_failed
+ * (maybe before data_write returns). */
+void data_write(struct shim *s, bool to_tpm, const uint8_t *p, size_t n);
+/* swtpm's fd is writable again (on_tpm with EV_WRITE). */
+void data_write_more(struct shim *s);
+/* Forget a write in progress (the channel closes). */
+void data_write_stop(struct shim *s);
+/* data.c: the ends of a write, and swtpm's fd handler. */
+void data_written(struct shim *s, bool to_tpm);
+void data_write_failed(struct shim *s, bool to_tpm, const char *why);
+void data_on_tpm(struct evloop *l, int fd, int mask, void *d);
 
 /* rsp_fault.c: swtpm answered a command whose rule acts on the response
  * (ACT_DELAY_RSP, ACT_HOLD_RSP, ACT_CLOSE_RSP); its response is complete

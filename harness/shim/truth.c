@@ -12,16 +12,20 @@
 /* One PCR_Read of PCR 10 in the given banks.  *rc is the TPM's answer
  * (0 when the exchange itself failed). */
 static int read_banks(struct shim *s, const enum bank *banks, unsigned n,
-                      struct pcr_digests *out, uint32_t *rc, char **err)
+                      uint64_t deadline, struct pcr_digests *out, uint32_t *rc,
+                      char **err)
 {
+    uint64_t now = evloop_now_ms();
     uint8_t cmd[64], rsp[1024];
     size_t len = frame_build_pcr_read(cmd, sizeof(cmd), SHIM_TRUTH_PCR,
                                       banks, n), got;
     *rc = 0;
     if (!len)
         return err_set(err, "cannot build PCR_Read");
+    if (now >= deadline)
+        return err_set(err, "no time left within %d ms", SHIM_TRUTH_MS);
     if (io_tpm_exchange(s->data.tpm_fd, cmd, len, rsp, sizeof(rsp), &got,
-                        SHIM_IO_MS, err) < 0)
+                        (int)(deadline - now), err) < 0)
         return -1;
     return frame_parse_pcr_read_rsp(rsp, got, SHIM_TRUTH_PCR, out, rc, err);
 }
@@ -44,12 +48,14 @@ int shim_pcr_truth(struct shim *s)
     struct pcr_digests d;
     uint32_t rc;
     char *err = NULL;
-    int r = read_banks(s, all, 4, &d, &rc, &err);
+    /* one deadline for both reads; a stop signal ends them at once (io.c) */
+    uint64_t deadline = evloop_now_ms() + SHIM_TRUTH_MS;
+    int r = read_banks(s, all, 4, deadline, &d, &rc, &err);
     if (r < 0 && rc != 0) {
         /* The TPM refused the bank set (e.g. no sha384 in this build). */
         free(err);
         err = NULL;
-        r = read_banks(s, base, 2, &d, &rc, &err);
+        r = read_banks(s, base, 2, deadline, &d, &rc, &err);
     }
     if (r < 0) {
         trace_error(&s->trace, "pcr_truth: %s", err);

@@ -329,16 +329,16 @@ static void run_shim(struct shim_session *e, struct fault_engine *eng)
 {
     struct shim_config cfg = { e->listen, e->fake, e->trace, 10000 };
     struct shim s;
-    sigset_t none;
-    static volatile sig_atomic_t sig;
+    sigset_t wait_mask;
     char *err = NULL;
     int rc = 1;
-    sigemptyset(&none);
     alarm(60);   /* never outlive the test */
+    /* SIGINT and SIGTERM as tpmfault-shim takes them */
+    volatile sig_atomic_t *sig = shim_signals_install(&wait_mask);
     if (shim_init(&s, &cfg, &err) == 0) {
         if (eng)
             shim_use_faults(&s, eng);
-        rc = shim_run(&s, &none, &sig);
+        rc = shim_run(&s, &wait_mask, sig);
     }
     shim_fini(&s);
     _exit(rc);
@@ -372,10 +372,22 @@ int session_start(struct shim_session *e, const char *name,
 
 int64_t session_set_datafd(struct shim_session *e)
 {
+    return session_set_datafd_sndbuf(e, 0);
+}
+
+int64_t session_set_datafd_sndbuf(struct shim_session *e, int sndbuf)
+{
     int sp[2];
     uint8_t b[4], r[4];
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) < 0)
         return -1;
+    /* the shim's end shares this socket: its writes to QEMU fill it */
+    if (sndbuf && setsockopt(sp[1], SOL_SOCKET, SO_SNDBUF, &sndbuf,
+                             sizeof(sndbuf)) < 0) {
+        close(sp[0]);
+        close(sp[1]);
+        return -1;
+    }
     put_be32(b, 0x10);
     int ok = io_send_all(e->c, b, 4, sp[1], FAKE_TMO, NULL) == 0 &&
              io_read_all(e->c, r, 4, FAKE_TMO, NULL) == 0;

@@ -1,8 +1,8 @@
 /* A fake swtpm for the shim's unit tests (after QEMU's
  * tests/qtest/tpm-emu.c), and one shim session around it: the fake's
  * control thread listens in a private directory, the shim runs in a child
- * process, and the test plays QEMU on the session's sockets.  Every wait
- * has a deadline.
+ * process (with the shim's own SIGINT/SIGTERM handling), and the test
+ * plays QEMU on the session's sockets.  Every wait has a deadline.
  *
  * The fake reads each control request with exactly QEMU's length and
  * answers with the size QEMU reads: result 0, plus some caps for
@@ -98,6 +98,10 @@ int session_start(struct shim_session *e, const char *name,
 /* CMD_SET_DATAFD with a new socketpair, whose other end becomes e->d.
  * Returns the result, or -1 when the exchange failed. */
 int64_t session_set_datafd(struct shim_session *e);
+/* The same with the send buffer of the shim's end of the data socket set
+ * to sndbuf bytes (the kernel's minimum when smaller): a QEMU that does
+ * not read its responses soon makes the shim's writes wait. */
+int64_t session_set_datafd_sndbuf(struct shim_session *e, int sndbuf);
 /* Wait up to ms for the shim to exit: its exit status, or -1 when it did
  * not exit normally in time. */
 int session_wait_exit(struct shim_session *e, int ms);
