@@ -198,10 +198,15 @@ int scenario_name_of(const char *path, char *name, size_t size, char **err)
     if (base[0] == '.')
         return err_set(err, "%s: the scenario name must not start with '.'",
                        path);
-    for (size_t i = 0; i < n; i++)
-        if (!isalnum((unsigned char)base[i]) && !strchr("-_.", base[i]))
-            return err_set(err, "%s: the scenario name may hold only letters, "
-                           "digits and - _ . (not '%c')", path, base[i]);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)base[i];
+        if (isalnum(c) || strchr("-_.", c))
+            continue;
+        char shown[8];     /* a control character must not reach a terminal */
+        snprintf(shown, sizeof(shown), c > 0x20 && c < 0x7f ? "'%c'" : "0x%02x", c);
+        return err_set(err, "%s: the scenario name may hold only letters, "
+                       "digits and - _ . (not %s)", path, shown);
+    }
     memcpy(name, base, n);
     name[n] = '\0';
     return 0;

@@ -50,9 +50,10 @@ static void test_names_refused(void **state)
     expect_bad_name("x/...scn", "must not start with '.'");
     expect_bad_name(".hidden.scn", "must not start with '.'");
     expect_bad_name("x/", "1 to 63 characters");
-    expect_bad_name("evil name.scn", "not ' '");
+    expect_bad_name("evil name.scn", "not 0x20");
     expect_bad_name("a$b.scn", "not '$'");
-    expect_bad_name("tab\there.scn", "not '\t'");
+    expect_bad_name("tab\there.scn", "not 0x09");
+    expect_bad_name("\xc3\xa9t\xc3\xa9.scn", "not 0xc3");
     expect_bad_name("x/"
         "a123456789a123456789a123456789a123456789a123456789a123456789abcd.scn",
         "1 to 63 characters");
