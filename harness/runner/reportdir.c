@@ -1,14 +1,54 @@
 #include "runner/reportdir.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "runner/fsutil.h"
 #include "util/err.h"
+#include "util/jsonread.h"
 #include "util/str.h"
+#include "util/textfile.h"
+
+static bool has_subdir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    bool found = !d;
+    while (d && !found && (de = readdir(d)))
+        found = de->d_type == DT_DIR && strcmp(de->d_name, ".") != 0 &&
+                strcmp(de->d_name, "..") != 0;
+    if (d)
+        closedir(d);
+    return found;
+}
+
+/* A report directory from before the marker: its report.json names the
+ * directory's own scenario, and it holds no subdirectory.  The reports
+ * trees users already have keep working; a folder of theirs does not
+ * look like this. */
+static bool legacy_report(const char *dir)
+{
+    char path[PATH_MAX];
+    const char *name = strrchr(dir, '/');
+    name = name ? name + 1 : dir;
+    if (str_fmt(path, sizeof(path), "%s/report.json", dir) < 0)
+        return false;
+    char *err = NULL, *text = text_file_read(path, &err);
+    struct jv *top = text ? jv_parse(text, &err) : NULL;
+    const char *scenario = jv_get_str(top, "scenario");
+    bool named = scenario && strcmp(scenario, name) == 0;
+    jv_free(top);
+    free(text);
+    free(err);
+    return named && !has_subdir(dir);
+}
 
 /* 1: dir is a run's report directory, 0: it does not exist, -1: it is
  * something else (*err says what). */
@@ -23,7 +63,7 @@ static int made_by_run(const char *dir, char **err)
                        "not one: not removing it", dir);
     if (str_fmt(mark, sizeof(mark), "%s/%s", dir, REPORT_DIR_MARK) < 0)
         return err_set(err, "%s: path too long", dir);
-    if (lstat(mark, &st) < 0 || !S_ISREG(st.st_mode))
+    if ((lstat(mark, &st) < 0 || !S_ISREG(st.st_mode)) && !legacy_report(dir))
         return err_set(err, "%s exists and no tpmfault run made it (no %s in "
                        "it): not removing it; move it away or use another "
                        "--reports directory", dir, REPORT_DIR_MARK);

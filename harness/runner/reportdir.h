@@ -1,8 +1,9 @@
 /* A scenario's report directory, REPORTS/NAME.  A run empties it before
  * writing, so it must never be a directory a run did not make: each one
  * a run (or the suite) makes holds a marker file, and only a directory
- * with that marker is ever removed.  A user's own directory in its place
- * is an error, never deleted. */
+ * with that marker is ever removed (or, made before the marker, one whose
+ * report.json names its scenario and that holds no subdirectory).  A
+ * user's own directory in its place is an error, never deleted. */
 #ifndef TPMFAULT_REPORTDIR_H
 #define TPMFAULT_REPORTDIR_H
 

@@ -129,6 +129,40 @@ static void test_foreign_dir_kept(void **state)
     assert_true(there(t->dir, "precious"));
 }
 
+/* A report directory from before the marker (its report.json names its
+ * scenario, no subdirectory) is still a run's; one whose report.json names
+ * another scenario, or that holds a folder, is not. */
+static void test_legacy_report_dir(void **state)
+{
+    struct tmp *t = *state;
+    char d[PATH_MAX + 8], p[PATH_MAX + 48];
+    char *err = NULL;
+    snprintf(d, sizeof(d), "%s/old", t->dir);
+    assert_int_equal(mkdir(d, 0755), 0);
+    snprintf(p, sizeof(p), "%s/report.json", d);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs("{\"scenario\": \"other\", \"verdict\": \"pass\"}\n", f);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(report_dir_fresh(d, &err), -1);     /* not its name */
+    free(err);
+    err = NULL;
+    f = fopen(p, "w");
+    assert_non_null(f);
+    fputs("{\"scenario\": \"old\", \"verdict\": \"pass\"}\n", f);
+    assert_int_equal(fclose(f), 0);
+    snprintf(p, sizeof(p), "%s/sub", d);
+    assert_int_equal(mkdir(p, 0755), 0);
+    assert_int_equal(report_dir_fresh(d, &err), -1);     /* holds a folder */
+    free(err);
+    err = NULL;
+    assert_int_equal(rmdir(p), 0);
+    touch(d, "serial.log");
+    assert_int_equal(report_dir_fresh(d, &err), 0);      /* a run's, from before */
+    assert_false(there(d, "serial.log"));
+    assert_true(there(d, REPORT_DIR_MARK));
+}
+
 /* A file, or a symlink to a run's directory, in the way is not removed
  * (nor followed). */
 static void test_not_a_dir_kept(void **state)
@@ -178,6 +212,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names_refused),
         cmocka_unit_test(test_names_kept),
+        cmocka_unit_test_setup_teardown(test_legacy_report_dir, setup_tmp,
+                                        teardown_tmp),
         cmocka_unit_test_setup_teardown(test_foreign_dir_kept, setup_tmp,
                                         teardown_tmp),
         cmocka_unit_test_setup_teardown(test_not_a_dir_kept, setup_tmp,
