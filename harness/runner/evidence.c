@@ -133,6 +133,24 @@ static void take_phase(struct evidence *ev, const char *args)
     }
 }
 
+bool evidence_parse_mark(const char *args, struct ev_mark *m)
+{
+    char extra;
+    return sscanf(args, "%31s %lf %c", m->name, &m->uptime, &extra) == 2 &&
+           m->uptime >= 0 && m->uptime < 1e9;   /* not nan, not inf */
+}
+
+static void take_mark(struct evidence *ev, const char *args)
+{
+    struct ev_mark m;
+    if (!evidence_parse_mark(args, &m)) {
+        note_problem(ev, "bad mark line", args);
+        return;
+    }
+    if (ev->n_marks < EV_MAX_MARKS)
+        ev->mark[ev->n_marks++] = m;
+}
+
 static void take_read(struct evidence *ev, const char *args)
 {
     const char *rc = strrchr(args, ' ');
@@ -160,6 +178,8 @@ static void take_command(struct decoder *d, char *line)
         take_phase(d->ev, args);
     else if (strcmp(verb, "status") == 0)
         take_status(d->ev, args);
+    else if (strcmp(verb, "mark") == 0)
+        take_mark(d->ev, args);
     else if (strcmp(verb, "read") == 0)
         take_read(d->ev, args);
     else if (strcmp(verb, "uname") == 0)
@@ -194,6 +214,14 @@ int evidence_decode(const char *serial_path, const char *outdir,
     free(line);
     fclose(f);
     return 0;
+}
+
+double evidence_mark(const struct evidence *ev, const char *name)
+{
+    for (int i = 0; i < ev->n_marks; i++)
+        if (strcmp(ev->mark[i].name, name) == 0)
+            return ev->mark[i].uptime;
+    return -1;
 }
 
 int evidence_status(const struct evidence *ev, const char *name)

@@ -7,6 +7,14 @@
 #include <stdbool.h>
 
 #define EV_MAX_STATUS 32
+#define EV_MAX_MARKS 16
+
+/* "TPMFAULT mark NAME SECONDS": the guest's uptime as the agent passed a
+ * point of its run (phases.h names them). */
+struct ev_mark {
+    char name[32];
+    double uptime;
+};
 
 struct ev_status {
     char name[32];
@@ -24,6 +32,8 @@ struct evidence {
     int n_files;                   /* evidence files written */
     struct ev_status status[EV_MAX_STATUS];
     int n_status;
+    struct ev_mark mark[EV_MAX_MARKS];
+    int n_marks;
     char problem[200];             /* first malformed thing seen, if any */
 };
 
@@ -35,5 +45,10 @@ int evidence_decode(const char *serial_path, const char *outdir,
 
 /* The status code for name, or -1 when the agent never reported it. */
 int evidence_status(const struct evidence *ev, const char *name);
+
+/* The uptime of the mark called name, or -1 when the agent never passed it. */
+double evidence_mark(const struct evidence *ev, const char *name);
+/* Parse a mark line's arguments ("NAME SECONDS"); false when malformed. */
+bool evidence_parse_mark(const char *args, struct ev_mark *m);
 
 #endif

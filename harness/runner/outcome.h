@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "runner/evidence.h"
+#include "runner/phases.h"
 
 struct run_outcome {
     char broken[256];         /* non-empty: the harness could not run it */
@@ -26,6 +27,7 @@ struct run_outcome {
     bool have_evidence;
     struct evidence ev;
     char reproduce[4608];     /* the command line that reruns this */
+    struct phase_clock clock; /* where the run's time went */
 };
 
 #endif

@@ -7,6 +7,7 @@
 #include "util/escape.h"
 #include "util/hex.h"
 #include "util/json.h"
+#include "util/mono.h"
 #include "verify/workload.h"
 
 static const char *exp_result_name(enum exp_result r)
@@ -220,6 +221,9 @@ static void write_json(FILE *out, const void *p)
     json_str(&j, "nonce", o->nonce_hex);
     json_double(&j, "wall_s", o->wall_s);
     json_str(&j, "reproduce", o->reproduce);
+    struct phases ph;
+    phases_compute(&o->clock, &o->ev, mono_now(), &ph);
+    phases_json(&j, &ph);
     json_arr_begin(&j, "expectations");
     for (int i = 0; i < c->cs->n; i++) {
         const struct exp_check *e = &c->cs->c[i];
@@ -335,10 +339,10 @@ int report_write(const char *dir, const struct scenario *s,
                  char **err)
 {
     static const struct atomic_file files[] = {
-        { "report.json", write_json },
         { "junit.xml", write_junit },
         { "report.tap", write_tap },
         { "nonce", write_nonce },
+        { "report.json", write_json },   /* last: its phases time the others */
     };
     const struct report_ctx c = { s, o, f, cs, v, reason };
     return atomic_write_files(dir, files, sizeof(files) / sizeof(files[0]),

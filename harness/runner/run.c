@@ -21,6 +21,7 @@
 #include "util/err.h"
 #include "verify/facts.h"
 #include "util/hex.h"
+#include "util/mono.h"
 #include "util/str.h"
 #include "util/sig.h"
 
@@ -43,9 +44,7 @@ const char *verdict_name(enum verdict v)
 
 double run_now(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+    return mono_now();
 }
 
 void run_progress(struct run_ctx *c, const char *fmt, ...)
@@ -110,6 +109,20 @@ bool run_deadline_passed(struct run_ctx *c)
 }
 
 
+/* The guest's clock starts with its kernel: a mark's arrival on the host
+ * minus its uptime is the kernel's start on the host's clock, late by
+ * the time the line waited to be read.  The earliest estimate is the
+ * closest. */
+static void note_kernel_start(struct run_ctx *c, const char *args)
+{
+    struct ev_mark m;
+    if (!evidence_parse_mark(args, &m))
+        return;
+    double start = run_now() - m.uptime;
+    if (!c->out.clock.kernel_start || start < c->out.clock.kernel_start)
+        c->out.clock.kernel_start = start;
+}
+
 /* Announce the agent's phases as they arrive.  The capture is read from
  * where the last look ended; a line still being written is left for the
  * next look. */
@@ -131,6 +144,8 @@ static void scan_phases(struct run_ctx *c)
             fseek(c->evidence, start, SEEK_SET);   /* partial: read it later */
             break;
         }
+        if (strncmp(line, "TPMFAULT mark ", 14) == 0)
+            note_kernel_start(c, line + 14);
         if (!c->booted && strncmp(line, "TPMFAULT phase booted", 21) == 0) {
             c->booted = true;
             run_progress(c, "guest booted");
@@ -194,6 +209,8 @@ static void wait_guest(struct run_ctx *c)
     }
     char buf[64], log[PATH_MAX], reason[sizeof(c->out.broken)];
     const struct proc *q = &c->g.procs[c->qemu];
+    c->out.clock.qemu_exit = run_now();
+    scan_phases(c);                /* the marks that came since the last look */
     str_fmt(c->out.qemu_status, sizeof(c->out.qemu_status), "%s",
              proc_describe(q, buf, sizeof(buf)));
     run_progress(c, "QEMU %s", buf);
@@ -201,6 +218,8 @@ static void wait_guest(struct run_ctx *c)
     if (ending_qemu(q, log, reason, sizeof(reason)))
         run_set_broken(c, "%s", reason);
     settle(c);
+    if (c->swtpm >= 0)
+        c->out.clock.daemons_done = run_now();
     if (ending_daemons(&c->g, c->qemu, "after QEMU ended", reason, sizeof(reason)))
         run_set_broken(c, "%s", reason);
 }
@@ -277,6 +296,7 @@ static void run_processes(struct run_ctx *c)
     }
     if (c->s->run.tpm != SCN_TPM_ABSENT && run_start_tpm(c) < 0)
         goto end;
+    c->out.clock.qemu_start = run_now();
     if (run_start_qemu(c) < 0)
         goto end;
     run_progress(c, "guest started (kernel %s)", c->out.kernel_label);
@@ -291,6 +311,7 @@ end:
         tree_remove(c->rundir);
     else
         run_progress(c, "runtime directory kept: %s", c->rundir);
+    c->out.clock.collected = run_now();
 }
 
 enum verdict run_scenario(const struct scenario *s, const struct run_opts *o)
@@ -299,6 +320,8 @@ enum verdict run_scenario(const struct scenario *s, const struct run_opts *o)
     c.kernel = o->kernel ? o->kernel : s->run.kernel[0] ? s->run.kernel : "6.1";
     c.deadline_s = o->deadline_s ? o->deadline_s : s->run.deadline_s;
     c.t0 = run_now();
+    c.out.clock.start = c.t0;
+    c.out.clock.truth_read_s = -1;
     c.deadline = c.t0 + c.deadline_s;
     sig_install_stop(on_stop_signal);
     run_nonce_and_seed(&c);
@@ -325,5 +348,10 @@ enum verdict run_scenario(const struct scenario *s, const struct run_opts *o)
     c.out.wall_s = run_now() - c.t0;
     enum verdict v = verdict_report(s, &c.out, c.report_dir);
     run_progress(&c, "verdict %s (report in %s)", verdict_name(v), c.report_dir);
+    struct phases ph;
+    char largest[160];
+    phases_compute(&c.out.clock, &c.out.ev, run_now(), &ph);
+    phases_largest(&ph, 3, largest, sizeof(largest));
+    run_progress(&c, "largest phases: %s", largest);
     return v;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "runner/report.h"
+#include "util/mono.h"
 
 /* Broken and skip come from the run itself; otherwise the expectations
  * decide, and one that could not be evaluated makes the run broken: a
@@ -82,7 +83,7 @@ static void print_summary(const struct scenario *s, const struct run_outcome *o,
 }
 
 enum verdict verdict_report(const struct scenario *s,
-                            const struct run_outcome *o,
+                            struct run_outcome *o,
                             const char *report_dir)
 {
     static struct facts f;   /* large: keep it off the stack */
@@ -94,6 +95,9 @@ enum verdict verdict_report(const struct scenario *s,
         expectations_check(s, &f, &cs);
     char reason[512];
     enum verdict v = decide(s, o, &f, &cs, reason, sizeof(reason));
+    o->clock.truth_read_s = f.have_trace && f.trace.have_truth ?
+                            f.trace.truth_read_s : -1;
+    o->clock.verified = mono_now();
     char *err = NULL;
     if (report_write(report_dir, s, o, &f, &cs, v, reason, &err) < 0) {
         /* a run without its report gives no honest verdict */

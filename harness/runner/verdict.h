@@ -32,9 +32,10 @@ void expectations_check(const struct scenario *s, const struct facts *f,
                         struct checks *out);
 
 /* Decide the verdict, write report.json, junit.xml and report.tap into
- * report_dir, print the summary; returns the verdict. */
+ * report_dir, print the summary; returns the verdict.  o->clock gets the
+ * shim's truth read time and the end of verification. */
 enum verdict verdict_report(const struct scenario *s,
-                            const struct run_outcome *o,
+                            struct run_outcome *o,
                             const char *report_dir);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "shim/io.h"
 #include "util/err.h"
+#include "util/mono.h"
 
 /* One PCR_Read of PCR 10 in the given banks.  *rc is the TPM's answer
  * (0 when the exchange itself failed). */
@@ -30,12 +31,15 @@ static int read_banks(struct shim *s, const enum bank *banks, unsigned n,
     return frame_parse_pcr_read_rsp(rsp, got, SHIM_TRUTH_PCR, out, rc, err);
 }
 
-static void trace_truth(struct shim *s, const struct pcr_digests *d)
+/* read_s: how long the read held up QEMU's shutdown (a run's phase). */
+static void trace_truth(struct shim *s, const struct pcr_digests *d,
+                        double read_s)
 {
     struct json *j = trace_begin(&s->trace, 0);
     json_str(j, "event", "pcr_truth");
     json_uint(j, "pcr", SHIM_TRUTH_PCR);
     json_uint(j, "after_ord", s->data.book.last_ord);
+    json_double(j, "read_s", read_s);
     trace_digests(j, "banks", d);
     trace_end(&s->trace);
 }
@@ -50,6 +54,7 @@ int shim_pcr_truth(struct shim *s)
     char *err = NULL;
     /* one deadline for both reads; a stop signal ends them at once (io.c) */
     uint64_t deadline = evloop_now_ms() + SHIM_TRUTH_MS;
+    double t0 = mono_now();
     int r = read_banks(s, all, 4, deadline, &d, &rc, &err);
     if (r < 0 && rc != 0) {
         /* The TPM refused the bank set (e.g. no sha384 in this build). */
@@ -62,6 +67,6 @@ int shim_pcr_truth(struct shim *s)
         free(err);
         return -1;
     }
-    trace_truth(s, &d);
+    trace_truth(s, &d, mono_now() - t0);
     return 0;
 }

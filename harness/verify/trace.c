@@ -142,6 +142,7 @@ static int take_line(struct trace *t, const struct jv *line, char **err)
             jv_get_num(line, "pcr", -1) == 10) {
             t->truth_mask = read_bank_object(jv_get(line, "banks"), t->truth);
             t->have_truth = t->truth_mask != 0;
+            t->truth_read_s = jv_get_num(line, "read_s", -1);
         } else if (strcmp(event, "release") == 0) {
             /* a held command ends: forwarded late, or answered by the shim */
             unsigned ord = line_ord(line);
@@ -179,6 +180,7 @@ static int take_line(struct trace *t, const struct jv *line, char **err)
 int trace_load(const char *path, struct trace *t, char **err)
 {
     memset(t, 0, sizeof(*t));
+    t->truth_read_s = -1;
     FILE *f = fopen(path, "r");
     if (!f)
         return err_errno(err, "%s", path);

@@ -46,6 +46,7 @@ struct trace {
     size_t cap;
     bool have_truth;              /* a pcr_truth line for PCR 10 was seen */
     unsigned truth_mask;
+    double truth_read_s;          /* the shim's time for it; -1 unknown */
     uint8_t truth[BANK_COUNT][ALG_MAX_DIGEST];
     unsigned frames;              /* data-channel commands */
     unsigned errors;              /* "event":"error" lines */

@@ -14,6 +14,8 @@
 # Evidence goes to the host over the second serial port (ttyS1) as
 #   TPMFAULT file NAME SIZE / base64 lines / TPMFAULT end NAME
 # with TPMFAULT phase|status|done lines around them; then the guest powers off.
+# TPMFAULT mark NAME SECONDS lines give the guest's uptime at the points the
+# host's phases are cut at (harness/runner/phases.h).
 export PATH=/bin
 export TPM2TOOLS_TCTI=device:/dev/tpmrm0
 OWNER=1234            # the measured files' owner: the policy's fowner=
@@ -28,6 +30,8 @@ OUT=/dev/ttyS1
 stty -F $OUT raw -echo 2>/dev/null
 
 say() { echo "TPMFAULT $*" > $OUT; }
+mark() { read -r up _ < /proc/uptime; say "mark $1 $up"; }
+mark agent
 
 param() {
     for word in $(cat /proc/cmdline); do
@@ -84,6 +88,7 @@ while [ "$i" -le "$FILES" ]; do
 done
 echo "tpmfault: workload done" > /dev/kmsg
 say "phase workload-done"
+mark workload
 
 case "$HOOK" in
     panic)
@@ -102,14 +107,17 @@ for f in $IMA/*_runtime_measurements_*; do
     [ -f "$f" ] && cat "$f" > "$(basename "$f")"
 done
 dmesg | grep -iE 'tpm|ima|audit|integrity' > dmesg.txt
+mark lists
 
 if [ -c /dev/tpmrm0 ]; then
     timeout 60 tpm2_createak -C 0x81010001 -c ak.ctx -G rsa -g sha256 -s rsassa \
         -u ak.pem -f pem -n ak.name > createak.log 2>&1
     say "status createak $?"
+    mark ak
     timeout 60 tpm2_quote -c ak.ctx -l "$QUOTE_SEL" -q "$NONCE" -m quote.msg \
         -s quote.sig -o quote.pcrs -g sha256 > quote.log 2>&1
     say "status quote $?"
+    mark quote
 else
     say "status tpm-device 1"
 fi
@@ -125,6 +133,7 @@ for f in *; do
     case "$f" in ak.ctx|ak.name) continue ;; esac
     send_file "$f" "/tmp/ev/$f"
 done
+mark sent
 say "done"
 sync
 poweroff -f

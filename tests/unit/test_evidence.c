@@ -505,6 +505,32 @@ static void test_missing_capture(void **state)
     free(err);
 }
 
+/* The agent's uptime marks: kept in order and found by name; a mark line
+ * that is not "NAME SECONDS" (extra words, not a number, negative, inf)
+ * is a problem and is not kept. */
+static void test_marks(void **state)
+{
+    struct tmp *t = *state;
+    say(t, "TPMFAULT mark agent 1.93");
+    say(t, "TPMFAULT mark workload 2.01");
+    say(t, "TPMFAULT mark sent");
+    say(t, "TPMFAULT mark ak 2.5 s");
+    say(t, "TPMFAULT mark ak -1");
+    say(t, "TPMFAULT mark ak inf");
+    say(t, "TPMFAULT mark quote 3.25");
+    say(t, "TPMFAULT done");
+    struct evidence ev;
+    decode(t, &ev);
+    assert_int_equal(ev.n_marks, 3);
+    assert_string_equal(ev.mark[0].name, "agent");
+    assert_true(evidence_mark(&ev, "agent") == 1.93);
+    assert_true(evidence_mark(&ev, "workload") == 2.01);
+    assert_true(evidence_mark(&ev, "quote") == 3.25);
+    assert_true(evidence_mark(&ev, "ak") == -1);
+    assert_true(evidence_mark(&ev, "sent") == -1);
+    assert_string_equal(ev.problem, "bad mark line: sent");
+}
+
 static void test_unwritable_outdir(void **state)
 {
     struct tmp *t = *state;
@@ -547,6 +573,7 @@ int main(void)
         T(test_status_table_full),
         T(test_missing_capture),
         T(test_unwritable_outdir),
+        T(test_marks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
