@@ -111,8 +111,14 @@ asan:
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" unit
 
 # --- set-up: packages, kernel, guest image, TPM state template ---------------
-deps:
+# deps.sh asks dpkg about every package (0.2 s, on every make scenario):
+# asked again only when the package database or the list has changed
+# since it last found everything installed.
+DEPS_OK := $(BUILD)/deps.ok
+deps: $(DEPS_OK)
+$(DEPS_OK): scripts/deps.sh $(wildcard /var/lib/dpkg/status)
 	@scripts/deps.sh
+	@mkdir -p $(dir $@) && touch $@
 
 kernel: deps
 	@scripts/fetch-kernel.sh "$(KERNEL)"
@@ -120,8 +126,10 @@ kernel: deps
 initramfs: deps
 	@scripts/build-initramfs.sh $(BUILD)/initramfs.cpio.gz
 
+# The runner's RUN_TEMPLATES (harness/runner/run_ctx.h): EK and persistent AK.
+TEMPLATES := cache/tpm-template/ek-ak
 tpm-template: deps
-	@scripts/tpm-template.sh cache/tpm-template
+	@scripts/tpm-template.sh $(TEMPLATES)
 
 setup: deps all kernel initramfs tpm-template
 

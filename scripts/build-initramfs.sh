@@ -1,14 +1,16 @@
 #!/bin/sh
 # Build the guest's initramfs: busybox, the tpm2-tools we use with their
 # libraries (and the dlopen'ed device TCTI), and the agent as /init.
-#   build-initramfs.sh OUT.cpio.gz
-# Rebuilt only when the agent or this script is newer than OUT.
+#   build-initramfs.sh OUT.cpio.gz [INIT]
+# INIT (default: the agent) is another /init with the same contents: the
+# bench's bare reference.  Rebuilt only when INIT or this script is newer
+# than OUT.
 set -eu
 
-out=${1:?usage: build-initramfs.sh OUT.cpio.gz}
+out=${1:?usage: build-initramfs.sh OUT.cpio.gz [INIT]}
 here=$(cd "$(dirname "$0")" && pwd)
-agent="$here/guest/agent.sh"
-tools="tpm2_createak tpm2_quote tpm2_pcrread tpm2_getcap"
+agent=${2:-"$here/guest/agent.sh"}
+tools="tpm2_createak tpm2_readpublic tpm2_quote tpm2_pcrread tpm2_getcap"
 
 if [ -f "$out" ] && [ "$out" -nt "$agent" ] && [ "$out" -nt "$0" ]; then
     exit 0

@@ -1,9 +1,13 @@
 #!/bin/sh
 # Manufacture a TPM 2.0 state once (EK created and made persistent, PCR banks
-# allocated) so that every run starts from a copy of the same TPM.
+# allocated, an AK created under the EK and made persistent) so that every
+# run starts from a copy of the same TPM and its agent only quotes.
 #   tpm-template.sh DIR [BANKS]     BANKS defaults to sha1,sha256
 # DIR/<banks>/ receives the state; a run copies it into its own directory.
 set -eu
+
+EK=0x81010001      # swtpm_setup --createek: the RSA EK
+AK=0x81010002      # the agent's AK (scripts/guest/agent.sh)
 
 dir=${1:?usage: tpm-template.sh DIR [BANKS]}
 banks=${2:-sha1,sha256}
@@ -27,6 +31,35 @@ if ! timeout 120 swtpm_setup --tpm2 --tpmstate "$work/state" --createek \
     cat "$work/log" >&2
     exit 1
 fi
+
+# The AK, as tpm2_createak makes it under the EK (a restricted RSA signing
+# key whose creation needs the endorsement hierarchy's policy), made
+# persistent.  A quote with it still comes from this TPM, under a key the
+# EK vouches for, over the host's fresh nonce: what changes is that every
+# run of a template uses the same AK, as an enrolled machine does.  swtpm
+# on unix sockets only, killed with the script.
+sock="$work/tpm"
+swtpm socket --tpm2 --tpmstate dir="$work/state" \
+    --server type=unixio,path="$sock" --ctrl type=unixio,path="$sock.ctrl" \
+    --flags not-need-init,startup-clear --pid file="$work/swtpm.pid" \
+    --log file="$work/swtpm.log" -d
+trap 'kill "$(cat "$work/swtpm.pid" 2>/dev/null)" 2>/dev/null; rm -rf "$work"' EXIT INT TERM
+export TPM2TOOLS_TCTI="swtpm:path=$sock"
+ak() {
+    (cd "$work" &&
+     timeout 60 tpm2_createak -C "$EK" -c ak.ctx -G rsa -g sha256 -s rsassa \
+         -u ak.pem -f pem -n ak.name &&
+     timeout 30 tpm2_evictcontrol -C o -c ak.ctx "$AK" &&
+     timeout 30 tpm2_shutdown) >>"$work/log" 2>&1
+}
+if ! ak; then
+    echo "tpm-template: making the AK failed:" >&2
+    cat "$work/log" >&2
+    exit 1
+fi
+pid=$(cat "$work/swtpm.pid")
+kill "$pid"
+i=0; while kill -0 "$pid" 2>/dev/null && [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); done
 # Two runs (a suite's parallel jobs) may make the same template at once:
 # each copies into a private directory next to $dest and renames it into
 # place, which is atomic on one file system and fails when $dest already

@@ -29,7 +29,7 @@ enum phase_id {
     PHASE_KERNEL_TO_AGENT, /* kernel boot, initramfs unpacking */
     PHASE_WORKLOAD,        /* policy, measured reads */
     PHASE_LISTS,           /* the agent reads its lists and dmesg */
-    PHASE_AK,              /* tpm2_createak */
+    PHASE_AK,              /* the template's AK read (tpm2_readpublic) */
     PHASE_QUOTE,           /* tpm2_quote */
     PHASE_TRANSFER,        /* the evidence over the serial port */
     PHASE_POWEROFF,        /* the agent's last mark -> QEMU gone, minus truth */

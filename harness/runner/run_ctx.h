@@ -15,6 +15,11 @@
 #include "runner/run.h"
 #include "runner/testhooks.h"
 
+/* The TPM state templates, one directory per bank set (scripts/tpm-template.sh
+ * makes them; the Makefile's TEMPLATES names the same place).  "ek-ak":
+ * templates with the persistent AK; the older ones beside it have none. */
+#define RUN_TEMPLATES "cache/tpm-template/ek-ak"
+
 struct run_ctx {
     const struct scenario *s;
     const struct run_opts *o;

@@ -107,7 +107,7 @@ int run_check_requirements(struct run_ctx *c)
     run_banks_string(c->s->run.banks, banks, sizeof(banks));
     /* A missing template is made on first use (ensure_template). */
     str_fmt(c->template_dir, sizeof(c->template_dir),
-             "%s/cache/tpm-template/%s", c->o->root, banks);
+             "%s/" RUN_TEMPLATES "/%s", c->o->root, banks);
     return 0;
 }
 

@@ -19,7 +19,7 @@ static int ensure_template(struct run_ctx *c)
         return 0;
     char script[PATH_MAX], dir[PATH_MAX], log[PATH_MAX];
     str_fmt(script, sizeof(script), "%s/scripts/tpm-template.sh", c->o->root);
-    str_fmt(dir, sizeof(dir), "%s/cache/tpm-template", c->o->root);
+    str_fmt(dir, sizeof(dir), "%s/" RUN_TEMPLATES, c->o->root);
     const char *banks = strrchr(c->template_dir, '/') + 1;
     run_path(c, "tpm-template.log", log, sizeof(log));
     char *argv[] = { script, dir, (char *)banks, NULL };
@@ -137,7 +137,11 @@ int run_start_qemu(struct run_ctx *c)
              c->rundir);
     char *argv[40];
     int n = 0;
-    const char *fixed[] = { "qemu-system-x86_64", "-accel", "tcg", "-m", "512",
+    /* RDRAND: the kernel trusts it (CONFIG_RANDOM_TRUST_CPU) and its
+     * random pool is ready at once; without it tpm2-tools' first
+     * getrandom() waits about a second for the pool under TCG. */
+    const char *fixed[] = { "qemu-system-x86_64", "-accel", "tcg",
+                            "-cpu", "qemu64,+rdrand", "-m", "512",
                             "-smp", "1", "-nodefaults", "-display", "none",
                             "-no-reboot", "-kernel", c->kernel_path, "-initrd",
                             c->initramfs, "-append", append, "-serial", serial0,
