@@ -203,7 +203,7 @@ static void wait_guest(struct run_ctx *c)
     while (group_running(&c->g, c->qemu)) {
         if (run_interrupted(c) || run_deadline_passed(c) || daemon_died(c))
             return;
-        usleep(50000);
+        usleep(10000);    /* QEMU's exit and the marks seen within 10 ms */
         group_reap(&c->g);
         scan_phases(c);
     }
