@@ -17,6 +17,16 @@ for f in junit.xml report.tap serial.log dmesg.txt trace.jsonl \
     check "report has $f" [ -s "$R/$f" ]
 done
 
+# Phases: all 14 measured; end to end they cover the run (wall_s ends
+# before verification and report writing, which the phases include).
+check "14 phases, each a number" \
+    [ "$(jqr "$J" '[.phases[] | numbers] | length')" = 14 ]
+check "the phases add up to the run's wall time (within 0.2 s)" \
+    quiet jq -e '(.phases | add) - .wall_s | fabs < 0.2' "$J"
+tail -n 1 "$T/run.err" > "$T/last"
+check "the console's last line names the three largest phases" \
+    grep -Eq 'largest phases: [a-z_]+ [0-9.]+ s, [a-z_]+ [0-9.]+ s, [a-z_]+ [0-9.]+ s$' "$T/last"
+
 # evmctl: PCR files in its TPM 1.2 sysfs format, PCR-00..PCR-10.
 pcrfile() {  # pcrfile HEX > file
     for i in 00 01 02 03 04 05 06 07 08 09; do
