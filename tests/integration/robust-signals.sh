@@ -79,7 +79,12 @@ fresh_run
 TMPDIR="$RT" setsid make -s -C "$ROOT" scenarios JOBS=1 SHARD=1/99 \
     REPORTS="$T/reports" >"$T/run.err" 2>&1 &
 RUN_PID=$!
-if wait_text "started" "$T/run.err" 120 && sleep 3; then
+# Stopped while its guest runs: a whole run takes about 3 s, so a fixed
+# pause could outlast it; the run's log (REPORTS/.running/NAME.log while
+# it runs) says when QEMU has started.
+if wait_text "started" "$T/run.err" 120 &&
+   name=$(sed -n 's/^\[1\/1\] \(.*\): started$/\1/p' "$T/run.err") &&
+   wait_text "guest started" "$T/reports/.running/$name.log" 60; then
     interrupt "make scenarios, SIGTERM" TERM "$RUN_PID"
     S="$T/reports/summary.json"
     check "make scenarios, SIGTERM: the summary says interrupted" \
