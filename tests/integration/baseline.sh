@@ -23,6 +23,13 @@ check "14 phases, each a number" \
     [ "$(jqr "$J" '[.phases[] | numbers] | length')" = 14 ]
 check "the phases add up to the run's wall time (within 0.2 s)" \
     quiet jq -e '(.phases | add) - .wall_s | fabs < 0.2' "$J"
+# The AK is the template's (scripts/tpm-template.sh): the guest creates no
+# key, it reads the persistent AK and quotes with it.
+check "the guest creates no key (no Create, CreatePrimary or Load on the wire)" \
+    [ "$(jq -r 'select(.dir == "cmd") | .name' "$R/trace.jsonl" |
+         grep -cxE 'Create|CreatePrimary|CreateLoaded|Load')" = 0 ]
+check "the agent reads the persistent AK's public part (ReadPublic)" \
+    grep -q '"name":"ReadPublic"' "$R/trace.jsonl"
 tail -n 1 "$T/run.err" > "$T/last"
 check "the console's last line names the three largest phases" \
     grep -Eq 'largest phases: [a-z_]+ [0-9.]+ s, [a-z_]+ [0-9.]+ s, [a-z_]+ [0-9.]+ s$' "$T/last"
