@@ -45,6 +45,8 @@ void fault_engine_start(struct fault_engine *e, uint64_t seed)
     e->seed = seed;
     e->failure_mode = false;
     e->failure_rule = -1;
+    e->last_id = 0;
+    e->last_answered = false;
     for (int i = 0; i < e->n; i++) {
         memset(&e->state[i], 0, sizeof(e->state[i]));
         rng_seed(&e->state[i].rng, seed, rng_hash_name(e->rules[i].name));
@@ -58,14 +60,27 @@ static bool matches(const struct fault_rule *r, const struct fault_frame *f)
     return r->pcr == FAULT_PCR_ANY || r->pcr == f->pcr;
 }
 
-/* Steps 2-4 for one matched frame; true when the rule fires. */
-static bool count_and_trigger(const struct fault_rule *r,
-                              struct fault_rule_state *st)
+/* Step 2 and 3: count the frame (and its measurement, unless it is a
+ * resend), draw; returns k in the rule's unit. */
+static uint64_t count_and_draw(const struct fault_rule *r,
+                               struct fault_rule_state *st, bool resend)
 {
-    uint64_t k = ++st->matched;
-    bool draw_ok = true;
-    if (r->has_ppm)
-        draw_ok = rng_ppm(&st->rng) < r->ppm;
+    bool per_measurement = r->count == FK_MEASUREMENTS;
+    st->matched++;
+    if (!resend || st->measured == 0) {
+        st->measured++;
+        st->in_measurement = 0;
+    }
+    st->in_measurement++;
+    if (r->has_ppm && (!per_measurement || st->in_measurement == 1))
+        st->draw_ok = rng_ppm(&st->rng) < r->ppm;
+    return per_measurement ? st->measured : st->matched;
+}
+
+/* Step 4 on k; true when the rule fires. */
+static bool triggers_hold(const struct fault_rule *r,
+                          const struct fault_rule_state *st, uint64_t k)
+{
     if (r->from && k < r->from)
         return false;
     if (r->to && k > r->to)
@@ -74,13 +89,28 @@ static bool count_and_trigger(const struct fault_rule *r,
         return false;
     if (r->nth && k != r->nth)
         return false;
-    if (r->every && k % r->every != 0)
+    if (r->every && k % r->every != r->offset)
         return false;
-    if (!draw_ok)
+    if (r->burst && st->in_measurement > r->burst)
         return false;
-    if (r->times && st->fired >= r->times)
+    if (r->has_ppm && !st->draw_ok)
+        return false;
+    /* a burst's later frames belong to a firing already counted */
+    if (r->times && st->fired >= r->times && st->fired_on != k)
         return false;
     return true;
+}
+
+static bool is_resend(const struct fault_engine *e, const struct fault_frame *f)
+{
+    return f->id && f->id == e->last_id && e->last_answered &&
+           (e->last_rc == FAULT_RC_RETRY || e->last_rc == FAULT_RC_TESTING);
+}
+
+void fault_note_answer(struct fault_engine *e, uint32_t rc)
+{
+    e->last_rc = rc;
+    e->last_answered = true;
 }
 
 /* on_response: the rule's direction, or false for the commands after a
@@ -95,6 +125,8 @@ static void set_decision(struct fault_decision *d, const struct fault_rule *r,
     d->on_response = on_response;
     d->applied_late = r->applied_late ||
                       (on_response && r->action == FA_TIMEOUT);
+    d->end_rc = r->action == FA_TIMEOUT && r->has_rc;
+    d->ignore_cancel = r->action == FA_TIMEOUT && r->on_cancel == FC_IGNORE;
     if (r->action == FA_FAILURE_MODE)
         d->rc = TPM_RC_FAILURE;
     d->forwarded = fault_action_forwards(r->action, d->applied_late,
@@ -109,12 +141,20 @@ void fault_decide(struct fault_engine *e, const struct fault_frame *f,
     d->rule = -1;
     d->forwarded = true;
     int winner = -1;
+    uint64_t winner_k = 0;
+    bool resend = is_resend(e, f);
+    e->last_id = f->id;
+    e->last_answered = false;
     for (int i = 0; i < e->n; i++) {
         const struct fault_rule *r = &e->rules[i];
         if (!matches(r, f))
             continue;
-        if (count_and_trigger(r, &e->state[i]) && winner < 0 && !e->failure_mode)
+        uint64_t k = count_and_draw(r, &e->state[i], resend);
+        if (triggers_hold(r, &e->state[i], k) && winner < 0 &&
+            !e->failure_mode) {
             winner = i;
+            winner_k = k;
+        }
     }
     if (e->failure_mode) {   /* a TPM in failure mode answers everything so */
         set_decision(d, &e->rules[e->failure_rule], e->failure_rule, false);
@@ -122,7 +162,10 @@ void fault_decide(struct fault_engine *e, const struct fault_frame *f,
     }
     if (winner < 0)
         return;
-    e->state[winner].fired++;
+    struct fault_rule_state *ws = &e->state[winner];
+    if (ws->fired_on != winner_k || e->rules[winner].count != FK_MEASUREMENTS)
+        ws->fired++;
+    ws->fired_on = winner_k;
     set_decision(d, &e->rules[winner], winner,
                  e->rules[winner].direction == FD_RESPONSE);
     if (e->rules[winner].action == FA_FAILURE_MODE) {

@@ -8,13 +8,20 @@
  *      command has both frames, so it never changes whether a rule matches
  *      or counts: it is carried into the decision (on_response), which
  *      says which frame of the exchange the action acts on;
- *   2. count: the rule's matched-frame count k becomes k+1 (1-based);
+ *   2. count: the rule's matched-frame count k becomes k+1 (1-based).
+ *      With count = measurements, k counts measurements instead: a frame
+ *      that is a driver's resend (the same bytes as the command before it,
+ *      which the guest was answered TPM_RC_RETRY or TPM_RC_TESTING) belongs
+ *      to the measurement before it and leaves k alone; j, the frame's
+ *      place in its measurement (1-based), counts the resends;
  *   3. draw: when the rule has a probability, its stream gives one draw for
- *      every matched frame, whatever the other triggers say, so the k-th
+ *      every matched frame (count = measurements: for every measurement,
+ *      on its first frame), whatever the other triggers say, so the k-th
  *      matched frame always sees the same draw for a given seed;
  *   4. triggers, all that are set must hold, all on the same k:
- *      from <= k <= to; k > after; k == nth; k % every == 0;
- *      draw < ppm; fired < times;
+ *      from <= k <= to; k > after; k == nth; k % every == offset;
+ *      j <= burst; draw < ppm; fired < times (fired counts in k's unit:
+ *      a measurement whose frames the rule fired on counts once);
  *   5. the first rule that fires decides the frame; later rules still count
  *      the frame (steps 1-3) but do not fire on it.
  * A failure-mode rule that fired stays in force: every later command is
@@ -53,6 +60,21 @@ enum fault_direction {
     FD_RESPONSE,        /* swtpm's response: the command is always applied */
 };
 
+/* What a timeout's hold does with QEMU's CMD_CANCEL_TPM_CMD (a script's
+ * enumerated value, as enum fault_direction). */
+/* What k counts (a script's enumerated value, as enum fault_direction). */
+enum fault_count {
+    FK_UNSET,           /* not given: FK_FRAMES */
+    FK_FRAMES,          /* every matched frame */
+    FK_MEASUREMENTS,    /* a driver's resend counts with its original */
+};
+
+enum fault_on_cancel {
+    FC_UNSET,           /* not given: FC_RELEASE */
+    FC_RELEASE,         /* the cancel ends the hold */
+    FC_IGNORE,          /* the hold lasts delay_ms whatever the guest does */
+};
+
 struct fault_rule {
     char name[32];
     int line;                  /* where the script defines it */
@@ -60,23 +82,36 @@ struct fault_rule {
     uint32_t cc;               /* FAULT_CC_ANY or a command code */
     int pcr;                   /* FAULT_PCR_ANY or an index */
     int direction;             /* enum fault_direction */
+    int count;                 /* enum fault_count */
     /* triggers: 0 = not set */
     unsigned nth, after, every, times, from, to;
+    unsigned offset;           /* every's residue: k % every == offset */
+    unsigned burst;            /* count = measurements: frames j <= burst */
     unsigned ppm;              /* 0 = not set; 1..1000000 */
     bool has_ppm;
     /* action */
     enum fault_action action;
-    uint32_t rc;               /* FA_ERROR, FA_APPLIED_ERROR */
+    uint32_t rc;               /* FA_ERROR, FA_APPLIED_ERROR; FA_TIMEOUT:
+                                * the answer when the hold ends */
     bool has_rc, has_applied;  /* given in the script (for its checks) */
     unsigned delay_ms;         /* FA_DELAY; FA_TIMEOUT: hold limit (0: until cancel) */
     bool applied_late;         /* FA_TIMEOUT: forward on cancel (applied) */
+    int on_cancel;             /* FA_TIMEOUT: enum fault_on_cancel */
 };
 
 struct fault_rule_state {
-    uint64_t matched;          /* k */
-    uint64_t fired;
+    uint64_t matched;          /* matched frames */
+    uint64_t measured;         /* matched measurements */
+    uint64_t in_measurement;   /* j: the frame's place in its measurement */
+    uint64_t fired;            /* firings, in k's unit */
+    uint64_t fired_on;         /* the k it last fired on (0: none) */
+    bool draw_ok;              /* the current measurement's draw */
     struct rng rng;
 };
+
+/* TPM 2.0 answers the Linux driver resends the same command after. */
+#define FAULT_RC_RETRY   0x922u
+#define FAULT_RC_TESTING 0x90Au
 
 struct fault_engine {
     struct fault_rule rules[FAULT_MAX_RULES];
@@ -85,14 +120,21 @@ struct fault_engine {
     uint64_t seed;
     bool failure_mode;         /* a failure-mode rule fired */
     int failure_rule;
+    /* the command decided last and what the guest was answered, so the
+     * next frame can be told a resend */
+    uint64_t last_id;
+    uint32_t last_rc;
+    bool last_answered;
 };
 
 /* The frame being decided: the guest command's code, PCR index for
- * PCR_Extend (FAULT_PCR_ANY otherwise), its data-channel ordinal. */
+ * PCR_Extend (FAULT_PCR_ANY otherwise), its data-channel ordinal, and its
+ * identity (a hash of its bytes; 0: unknown, never a resend). */
 struct fault_frame {
     uint32_t cc;
     int pcr;
     uint64_t ordinal;
+    uint64_t id;
 };
 
 struct fault_decision {
@@ -101,6 +143,10 @@ struct fault_decision {
     uint32_t rc;
     unsigned delay_ms;
     bool applied_late;         /* FA_TIMEOUT: implied when on_response */
+    bool end_rc;               /* FA_TIMEOUT: the hold ends answering rc,
+                                * not with swtpm's response (applied) or
+                                * TPM_RC_CANCELED (not applied) */
+    bool ignore_cancel;        /* FA_TIMEOUT: only delay_ms ends the hold */
     bool on_response;          /* the action acts on swtpm's response */
     bool forwarded;            /* whether the command reaches swtpm */
 };
@@ -109,6 +155,10 @@ struct fault_decision {
 void fault_engine_start(struct fault_engine *e, uint64_t seed);
 void fault_decide(struct fault_engine *e, const struct fault_frame *f,
                   struct fault_decision *d);
+/* The guest got rc for the frame decided last (not called: it got
+ * nothing).  A TPM_RC_RETRY or TPM_RC_TESTING makes an identical next
+ * frame a resend of the same measurement. */
+void fault_note_answer(struct fault_engine *e, uint32_t rc);
 
 const char *fault_action_name(enum fault_action a);
 /* Whether a command under this action reaches swtpm: always when the

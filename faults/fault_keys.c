@@ -48,16 +48,20 @@ static int parse_command(const struct kv_spec *sp, const char *value,
                    "PCR_Extend, a number, or any)", sp->key, value);
 }
 
-/* A response code by name (TPM_RC_FAILURE) or number (0x101, 257). */
+/* A response code by name (TPM_RC_FAILURE, or tpm2-tss's TPM2_RC_FAILURE)
+ * or number (0x101, 257). */
 static int parse_rc(const struct kv_spec *sp, const char *value, void *field,
                     char **err)
 {
     uint32_t *rc = field;
     if (parse_u32(value, rc) == 0)
         return 0;
+    const char *tail = strncmp(value, "TPM2_RC_", 8) == 0 ? value + 8 : NULL;
     for (uint32_t c = 0; c < 0x1000; c++) {
         const char *n = tpm_rc_name(c);
-        if (n && strcmp(n, value) == 0) {
+        if (n && (strcmp(n, value) == 0 ||
+                  (tail && strncmp(n, "TPM_RC_", 7) == 0 &&
+                   strcmp(n + 7, tail) == 0))) {
             *rc = c;
             return 0;
         }
@@ -133,6 +137,10 @@ static int parse_ppm(const struct kv_spec *sp, const char *value, void *field,
 
 /* enum fault_direction: index + 1 */
 static const char *const direction_names[] = { "command", "response", NULL };
+/* enum fault_count: index + 1 */
+static const char *const count_names[] = { "frames", "measurements", NULL };
+/* enum fault_on_cancel: index + 1 */
+static const char *const on_cancel_names[] = { "release", "ignore", NULL };
 
 #define U(key, f, lo, hi, help) \
     { key, KV_UINT, RULE(f), 0, lo, hi, NULL, 0, help, NULL }
@@ -146,17 +154,21 @@ const struct kv_spec fault_keys[] = {
     F("command", cc, parse_command, 0, "match: command name or number, or any"),
     F("pcr", pcr, parse_pcr, 0, "match: PCR index of a PCR_Extend, or any"),
     E("direction", direction, direction_names, "the frame the action acts on: the command (before swtpm) or swtpm's response"),
-    U("nth", nth, 1, 1000000, "fire on the nth matched frame"),
-    U("after", after, 0, 1000000, "fire only after N matched frames"),
-    U("every", every, 1, 1000000, "fire on every Kth matched frame"),
-    U("times", times, 1, 1000000, "fire at most N times"),
-    U("from", from, 1, 1000000, "first matched frame of the window"),
-    U("to", to, 1, 1000000, "last matched frame of the window"),
+    E("count", count, count_names, "what k counts: matched frames, or measurements (a driver's resend counts with its original)"),
+    U("nth", nth, 1, 1000000, "fire on the nth matched frame (or measurement)"),
+    U("after", after, 0, 1000000, "fire only after N matched frames (or measurements)"),
+    U("every", every, 1, 1000000, "fire on every Kth matched frame (or measurement)"),
+    U("offset", offset, 1, 999999, "every: fire where k % every == offset"),
+    U("burst", burst, 1, 1000000, "count = measurements: fire on the first N frames of a measurement"),
+    U("times", times, 1, 1000000, "fire at most N times (frames, or measurements)"),
+    U("from", from, 1, 1000000, "first matched frame (or measurement) of the window"),
+    U("to", to, 1, 1000000, "last matched frame (or measurement) of the window"),
     F("ppm", ppm, parse_ppm, RULE(has_ppm), "probability per matched frame, parts per million"),
     F("action", action, parse_action, 0, "what happens to the frame"),
-    F("rc", rc, parse_rc, RULE(has_rc), "response code for error and applied-then-error"),
+    F("rc", rc, parse_rc, RULE(has_rc), "response code for error and applied-then-error; timeout: the answer when the hold ends"),
     U("delay_ms", delay_ms, 1, 600000, "delay: forward after this; timeout: hold limit"),
     F("applied", applied_late, parse_bool, RULE(has_applied), "timeout: forward when the hold ends (yes) or not (no)"),
+    E("on_cancel", on_cancel, on_cancel_names, "timeout: QEMU's cancel ends the hold (release) or not (ignore: delay_ms does)"),
     { NULL, 0, 0, 0, 0, 0, NULL, 0, NULL, NULL },
 };
 
@@ -197,18 +209,49 @@ static struct finding check_triggers(const struct fault_rule *r)
                                  "window", "nth" };
     if (r->nth && r->after && r->nth <= r->after)
         return (struct finding){ "contradiction: nth is not after 'after'", "nth" };
-    if (r->nth && r->every && r->nth % r->every)
+    if (r->offset && !r->every)
+        return (struct finding){ "offset is every's: give every =", "offset" };
+    if (r->offset && r->offset >= r->every)
+        return (struct finding){ "offset must be below every (k % every == "
+                                 "offset)", "offset" };
+    if (r->burst && r->count != FK_MEASUREMENTS)
+        return (struct finding){ "burst counts the frames of a measurement: "
+                                 "it needs count = measurements", "burst" };
+    if (r->nth && r->every && r->nth % r->every != r->offset)
         return (struct finding){ "contradiction: nth is not a multiple of "
-                                 "every", "nth" };
+                                 "every (plus offset)", "nth" };
     if (r->after && r->to && r->to <= r->after)
         return (struct finding){ "contradiction: the window ends before "
                                  "'after'", "to" };
     return (struct finding){ NULL, NULL };
 }
 
+/* Keys that belong to one action only. */
+static struct finding check_timeout_keys(const struct fault_rule *r)
+{
+    bool timeout = r->action == FA_TIMEOUT;
+    if (r->has_applied && !timeout)
+        return (struct finding){ "applied applies only to timeout", "applied" };
+    if (r->on_cancel && !timeout)
+        return (struct finding){ "on_cancel applies only to timeout",
+                                 "on_cancel" };
+    if (r->on_cancel == FC_IGNORE && !r->delay_ms)
+        return (struct finding){ "on_cancel = ignore needs delay_ms = (the "
+                                 "hold's end: QEMU's worker waits for an "
+                                 "answer, and every later command fails "
+                                 "until it comes)", "on_cancel" };
+    if (r->has_applied && !r->applied_late && r->direction == FD_RESPONSE)
+        return (struct finding){ "contradiction: applied = no, but with "
+                                 "direction = response the command always "
+                                 "reaches swtpm (applied = yes is implied)",
+                                 "applied" };
+    return (struct finding){ NULL, NULL };
+}
+
 static struct finding check_action(const struct fault_rule *r)
 {
     bool needs_rc = r->action == FA_ERROR || r->action == FA_APPLIED_ERROR;
+    bool takes_rc = needs_rc || r->action == FA_TIMEOUT;
     if (r->action == FA_NONE)
         return (struct finding){ "no action (action = error, applied-then-error, "
                                  "delay, timeout, cancel, drop-response, "
@@ -216,21 +259,17 @@ static struct finding check_action(const struct fault_rule *r)
     if (needs_rc && !r->has_rc)
         return (struct finding){ "this action needs rc = (a response code)",
                                  "action" };
-    if (!needs_rc && r->has_rc)
-        return (struct finding){ "rc applies only to error and "
-                                 "applied-then-error", "rc" };
+    if (!takes_rc && r->has_rc)
+        return (struct finding){ "rc applies only to error, "
+                                 "applied-then-error and timeout", "rc" };
     if (r->action == FA_DELAY && !r->delay_ms)
         return (struct finding){ "delay needs delay_ms =", "action" };
     if (r->delay_ms && r->action != FA_DELAY && r->action != FA_TIMEOUT)
         return (struct finding){ "delay_ms applies only to delay and timeout",
                                  "delay_ms" };
-    if (r->has_applied && r->action != FA_TIMEOUT)
-        return (struct finding){ "applied applies only to timeout", "applied" };
-    if (r->has_applied && !r->applied_late && r->direction == FD_RESPONSE)
-        return (struct finding){ "contradiction: applied = no, but with "
-                                 "direction = response the command always "
-                                 "reaches swtpm (applied = yes is implied)",
-                                 "applied" };
+    struct finding f = check_timeout_keys(r);
+    if (f.what)
+        return f;
     if (r->pcr != FAULT_PCR_ANY && r->cc != FAULT_CC_ANY && r->cc != 0x182)
         return (struct finding){ "pcr matches PCR_Extend only", "pcr" };
     return check_triggers(r);

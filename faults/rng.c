@@ -1,13 +1,20 @@
 #include "faults/rng.h"
 
-uint64_t rng_hash_name(const char *name)
+#include <string.h>
+
+uint64_t rng_hash_bytes(const void *p, size_t n)
 {
     uint64_t h = 0xcbf29ce484222325ull;
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-        h ^= *p;
+    for (const unsigned char *b = p; n--; b++) {
+        h ^= *b;
         h *= 0x100000001b3ull;
     }
     return h;
+}
+
+uint64_t rng_hash_name(const char *name)
+{
+    return rng_hash_bytes(name, strlen(name));
 }
 
 static uint64_t splitmix64(uint64_t *x)

@@ -6,7 +6,7 @@
  *  - CANCEL_TPM_CMD while a data command is at swtpm, delayed or held by
  *    the shim, or its frame is still being written: answered 0 at once
  *    (swtpm would answer only after the command, and cannot cancel); a
- *    held command is then released;
+ *    held command is then released, unless its rule ignores cancels;
  *  - SHUTDOWN: first end a held or delayed command, read the TPM's truth
  *    (PCR 10), then forward. */
 #include "shim/shim.h"
@@ -202,9 +202,8 @@ static void dispatch(struct shim *s)
         struct inflight *f = &s->data.book.cur;
         if (!f->active || !(f->at_tpm || f->held || f->delaying || f->writing))
             break;
-        f->cancel_seen = true;
         answer(s, CTRL_TPM_SUCCESS);
-        return data_release(s, "cancel");   /* only if held */
+        return data_cancelled(s);   /* releases a hold, unless ignored */
     }
     case CMD_SHUTDOWN:
         return shutdown_begin(s);

@@ -7,10 +7,13 @@
  *   replace  forward, read swtpm's response (keeps the channel in step),
  *            answer the decided rc instead;
  *   delay    forward when an evloop timer fires, relay the response;
- *   hold     not forwarded until CMD_CANCEL_TPM_CMD, the hold limit or
- *            shutdown (data_release): then forward and relay when
- *            applied_late, else answer TPM_RC_CANCELED.  QEMU's worker
- *            waits on the data fd, so every hold ends with a response;
+ *   hold     not forwarded until CMD_CANCEL_TPM_CMD (unless the rule
+ *            ignores it: the control channel still answers the cancel at
+ *            once), the hold limit or shutdown (data_release): then
+ *            forward and relay when applied_late, else answer
+ *            TPM_RC_CANCELED; with end_rc the guest gets the rule's rc
+ *            instead of either.  QEMU's worker waits on the data fd, so
+ *            every hold ends with a response;
  *   drop     forward, read swtpm's response, answer nothing;
  *   close    close the data socket towards QEMU (QEMU then answers guest
  *            commands itself); the shim keeps its swtpm end for the truth;
@@ -118,9 +121,13 @@ static void guest_gone(struct shim *s)
     ctrl_data_idle(s);
 }
 
-/* The answer goes to QEMU; then (data_written) the next command. */
+/* Every response the guest gets passes here: noted for the fault engine
+ * (a resend after TPM_RC_RETRY), then to QEMU; then (data_written) the
+ * next command. */
 static void send_guest(struct shim *s, const uint8_t *p, size_t n)
 {
+    if (s->answered && n >= TPM_HDR_SIZE)
+        s->answered(s->decide_ctx, be32_at(p + 6));
     data_write(s, false, p, n);
 }
 
@@ -234,6 +241,10 @@ static void trace_cmd(struct shim *s, const struct relay_decision *dec)
             json_uint(j, "delay_ms", dec->delay_ms);
         if (dec->action == ACT_HOLD)
             json_bool(j, "applied_late", dec->applied_late);
+        if (dec->end_rc)
+            json_str(j, "rc", trace_hex32(hex, dec->rc));
+        if (dec->ignore_cancel)
+            json_str(j, "on_cancel", "ignore");
         if (dec->on_response)
             json_str(j, "direction", "response");
         json_obj_end(j);
@@ -275,6 +286,16 @@ static void on_hold_limit(struct evloop *l, long long id, void *p)
     data_release(s, "hold-limit");
 }
 
+/* A held response ends: relayed, or replaced by the rule's rc. */
+static void end_held_rsp(struct shim *s)
+{
+    struct data_relay *d = &s->data;
+    if (!d->dec.end_rc)
+        return data_relay_rsp(s, "held");
+    answer_guest(s, d->dec.rc, d->dec.rc12, HAS_TPM, be32_at(d->rsp + 6),
+                 "replaced");
+}
+
 void data_release(struct shim *s, const char *why)
 {
     struct data_relay *d = &s->data;
@@ -293,10 +314,28 @@ void data_release(struct shim *s, const char *why)
         json_str(j, "direction", "response");
     trace_end(&s->trace);
     if (rsp)
-        return data_relay_rsp(s, "held");
+        return end_held_rsp(s);
+    if (fwd && d->dec.end_rc)
+        d->dec.action = ACT_REPLACE;   /* applied; the guest gets rc */
     if (fwd)
         return forward(s);
+    if (d->dec.end_rc)
+        return synthesise(s, d->dec.rc, d->dec.rc12);
     synthesise(s, TPM2_RC_CANCELED, TPM2_RC_CANCELED);
+}
+
+void data_cancelled(struct shim *s)
+{
+    struct data_relay *d = &s->data;
+    d->book.cur.cancel_seen = true;
+    if (!d->book.cur.held)
+        return;
+    if (!d->dec.ignore_cancel)
+        return data_release(s, "cancel");
+    struct json *j = trace_begin(&s->trace, d->book.cur.ord);
+    json_str(j, "event", "hold");
+    json_str(j, "why", "cancel ignored");
+    trace_end(&s->trace);
 }
 
 void data_settle(struct shim *s)

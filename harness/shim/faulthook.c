@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "shim/shim.h"
+#include "faults/rng.h"
 #include "util/rd.h"
 
 #define TPM12_ORD_EXTEND 0x14
@@ -72,6 +73,8 @@ struct relay_decision fault_to_relay(const struct fault_engine *e,
     r.rc = r.rc12 = fd->rc;
     r.delay_ms = fd->delay_ms;
     r.applied_late = fd->applied_late;
+    r.end_rc = fd->end_rc;
+    r.ignore_cancel = fd->ignore_cancel;
     r.on_response = fd->on_response;
     r.action = fd->on_response ? on_response(fd->action)
                                : on_command(fd->action);
@@ -93,16 +96,23 @@ struct relay_decision relay_decide_faults(void *ctx,
         .cc = cmd->hdr.code,
         .pcr = fault_frame_pcr(cmd, frame, len),
         .ordinal = cmd->ord,
+        .id = rng_hash_bytes(frame, len),
     };
     struct fault_decision d;
     fault_decide(e, &f, &d);
     return fault_to_relay(e, &d);
 }
 
+void relay_answered_faults(void *ctx, uint32_t rc)
+{
+    fault_note_answer(ctx, rc);
+}
+
 void shim_use_faults(struct shim *s, struct fault_engine *e)
 {
     char seed[24];
     s->decide = relay_decide_faults;
+    s->answered = relay_answered_faults;
     s->decide_ctx = e;
     snprintf(seed, sizeof(seed), "%" PRIu64, e->seed);
     struct json *j = trace_begin(&s->trace, 0);

@@ -1,5 +1,6 @@
 /* The fault engine behind the shim's decision point: every guest command
- * becomes a fault_frame {cc, PCR index of an extend, ordinal}, and the
+ * becomes a fault_frame {cc, PCR index of an extend, ordinal, a hash of
+ * its bytes}, each answer the guest gets is noted, and the
  * engine's decision becomes a relay_decision.  No I/O here. */
 #ifndef TPMFAULT_SHIM_FAULTHOOK_H
 #define TPMFAULT_SHIM_FAULTHOOK_H
@@ -16,6 +17,8 @@ void shim_use_faults(struct shim *s, struct fault_engine *e);
 
 /* ctx is a struct fault_engine * on which fault_engine_start() ran. */
 relay_decide_fn relay_decide_faults;
+/* What the guest was answered, for the engine's resend test. */
+relay_answered_fn relay_answered_faults;
 
 /* The PCR index a command extends: TPM2_PCR_Extend's handle or TPM 1.2
  * TPM_Extend's pcrNum when it is a PCR index (0..31), else FAULT_PCR_ANY. */

@@ -16,16 +16,18 @@ enum relay_action {
     ACT_ANSWER,   /* do not forward; answer with rc */
     ACT_REPLACE,  /* forward; read swtpm's response, answer rc instead */
     ACT_DELAY,    /* forward after delay_ms, relay the response */
-    ACT_HOLD,     /* hold (not forwarded) until a cancel, delay_ms (when
-                   * non-zero) or shutdown; then forward and relay when
-                   * applied_late, else answer TPM_RC_CANCELED */
+    ACT_HOLD,     /* hold (not forwarded) until a cancel (unless
+                   * ignore_cancel), delay_ms (when non-zero) or shutdown;
+                   * then forward and relay (or, end_rc, answer rc) when
+                   * applied_late, else answer TPM_RC_CANCELED (or rc) */
     ACT_DROP,     /* forward; read swtpm's response, answer nothing */
     ACT_CLOSE,    /* do not forward; close the data channel to QEMU */
     /* Acting on swtpm's response (a rule's direction = response): the
      * command is forwarded at once and applied. */
     ACT_DELAY_RSP,  /* relay swtpm's response delay_ms after it came */
-    ACT_HOLD_RSP,   /* hold swtpm's response until a cancel, delay_ms (when
-                     * non-zero) or shutdown; then relay it */
+    ACT_HOLD_RSP,   /* hold swtpm's response until a cancel (unless
+                     * ignore_cancel), delay_ms (when non-zero) or
+                     * shutdown; then relay it (or, end_rc, answer rc) */
     ACT_CLOSE_RSP,  /* read swtpm's response, then close the data channel
                      * to QEMU instead of answering */
 };
@@ -37,6 +39,8 @@ struct relay_decision {
     unsigned delay_ms;    /* ACT_DELAY(_RSP): wait; ACT_HOLD(_RSP): limit,
                            * 0 = none */
     bool applied_late;    /* ACT_HOLD: forwarded when the hold ends */
+    bool end_rc;          /* ACT_HOLD(_RSP): the hold ends answering rc */
+    bool ignore_cancel;   /* ACT_HOLD(_RSP): a cancel does not end it */
     bool on_response;     /* the rule acts on swtpm's response (ACT_*_RSP,
                            * or ACT_REPLACE / ACT_DROP) */
     const char *rule;     /* the fault rule that decided, or NULL */
@@ -47,6 +51,10 @@ typedef struct relay_decision relay_decide_fn(void *ctx,
                                               const struct inflight *cmd,
                                               const uint8_t *frame,
                                               size_t len);
+
+/* The guest received a response with rc to the command decided last (the
+ * engine tells a driver's resend by it). */
+typedef void relay_answered_fn(void *ctx, uint32_t rc);
 
 /* Always ACT_RELAY. */
 relay_decide_fn relay_decide_default;

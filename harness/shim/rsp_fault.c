@@ -3,10 +3,12 @@
  * applied); its response, complete in data.rsp, is then
  *   delay-rsp  relayed delay_ms later (an evloop timer; a cancel does not
  *              shorten it; shutdown relays it at once, data_settle);
- *   hold-rsp   held until CMD_CANCEL_TPM_CMD, the hold limit (delay_ms,
- *              when non-zero) or shutdown, all through data_release, then
- *              relayed.  A cancel that came while the command was still at
- *              swtpm, or a shutdown already waiting, ends the hold at once:
+ *   hold-rsp   held until CMD_CANCEL_TPM_CMD (unless the rule ignores
+ *              it), the hold limit (delay_ms, when non-zero) or shutdown,
+ *              all through data_release, then relayed (or replaced by the
+ *              rule's rc).  A cancel that came while the command was still
+ *              at swtpm (unless ignored), or a shutdown already waiting,
+ *              ends the hold at once:
  *              QEMU's worker waits on the data fd, so every hold ends with
  *              a response;
  *   close-rsp  not relayed: the data socket towards QEMU closes.
@@ -60,7 +62,8 @@ static void hold_rsp(struct shim *s, bool shutting)
     f->held = true;
     if (shutting)
         return data_release(s, "shutdown");
-    if (f->cancel_seen)   /* the guest gave up while swtpm was at work */
+    if (f->cancel_seen && !s->data.dec.ignore_cancel)
+        /* the guest gave up while swtpm was at work */
         return data_release(s, "cancel");
     if (limit && !hold_timer_start(s, limit, on_rsp_hold_limit))
         data_release(s, "hold-limit");

@@ -82,6 +82,7 @@ struct shim {
     struct ctrl_relay ctrl;
     struct data_relay data;
     relay_decide_fn *decide;
+    relay_answered_fn *answered;   /* NULL: nobody asks */
     void *decide_ctx;
     int exit_code;
 };
@@ -116,6 +117,10 @@ void data_close(struct shim *s);
  * it when its rule applies it late, else answer TPM_RC_CANCELED; a held
  * response (ACT_HOLD_RSP) is relayed. */
 void data_release(struct shim *s, const char *why);
+/* QEMU sent CMD_CANCEL_TPM_CMD (the control channel has answered it):
+ * a held command or response is released, unless its rule ignores
+ * cancels (traced {"event":"hold","why":"cancel ignored"}). */
+void data_cancelled(struct shim *s);
 /* Before shutdown: end a hold, forward a delayed command or relay a
  * delayed response now. */
 void data_settle(struct shim *s);

@@ -43,7 +43,7 @@ unknown-command|2|unknown TPM command 'PCR_Extendd'
 unknown-rc|5|unknown response code 'TPM_RC_BOGUS'
 ppm-too-big|3|ppm: '2000000'
 bad-direction|3|direction: 'sideways'
-rc-on-cancel|5|rc applies only to error and applied-then-error
+rc-on-cancel|5|rc applies only to error, applied-then-error and timeout
 error-without-rc|4|this action needs rc =
 nth-outside-window|5|nth is before the from..to window
 pcr-on-quote|3|pcr matches PCR_Extend only

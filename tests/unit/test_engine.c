@@ -86,9 +86,9 @@ static void test_only_matched_frames_count(void **state)
                                    "nth = 3\naction = cancel\n")->faults;
     fault_engine_start(e, 1);
     const struct fault_frame frames[] = {
-        { CC_EXTEND, 0, 1 },  { CC_EXTEND, 10, 2 }, { CC_QUOTE, -1, 3 },
-        { CC_EXTEND, 7, 4 },  { CC_EXTEND, 10, 5 }, { CC_EXTEND, 4, 6 },
-        { CC_EXTEND, 10, 7 }, { CC_EXTEND, 10, 8 },
+        { CC_EXTEND, 0, 1, 0 },  { CC_EXTEND, 10, 2, 0 }, { CC_QUOTE, -1, 3, 0 },
+        { CC_EXTEND, 7, 4, 0 },  { CC_EXTEND, 10, 5, 0 }, { CC_EXTEND, 4, 6, 0 },
+        { CC_EXTEND, 10, 7, 0 }, { CC_EXTEND, 10, 8, 0 },
     };
     const int want[] = { -1, -1, -1, -1, -1, -1, 0, -1 };
     for (size_t i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
@@ -283,6 +283,152 @@ static void test_same_seed_same_frames(void **state)
     assert_memory_equal(a, b, sizeof(a));
 }
 
+/* --- per-measurement counting --------------------------------------------- */
+
+#define RC_RETRY 0x922u
+#define RC_TESTING 0x90Au
+#define DRIVER_TRIES 8   /* the Linux driver's attempts at one command */
+
+/* The Linux driver over n measurements (PCR 10 extends, frame id = the
+ * measurement's number): a RETRY or TESTING answer is resent, up to
+ * DRIVER_TRIES frames.  log gets, per frame, 'F' (fired) or '.', and '|'
+ * between measurements. */
+static void drive(struct fault_engine *e, uint64_t seed, int n, char *log,
+                  size_t cap)
+{
+    size_t at = 0;
+    fault_engine_start(e, seed);
+    for (int m = 1; m <= n; m++) {
+        for (int attempt = 1; attempt <= DRIVER_TRIES; attempt++) {
+            struct fault_frame f = extend10(0);
+            f.id = (uint64_t)m;
+            struct fault_decision d;
+            fault_decide(e, &f, &d);
+            uint32_t rc = d.action == FA_ERROR ? d.rc : 0;
+            fault_note_answer(e, rc);
+            assert_true(at + 2 < cap);
+            log[at++] = d.rule >= 0 ? 'F' : '.';
+            if (rc != RC_RETRY && rc != RC_TESTING)
+                break;
+        }
+        log[at++] = m < n ? '|' : '\0';
+    }
+}
+
+static void expect_drive(const char *keys, int n, const char *want)
+{
+    char rules[512], log[512];
+    snprintf(rules, sizeof(rules), "[fault]\nname = m\ncommand = PCR_Extend\n"
+             "pcr = 10\ncount = measurements\n%s\n", keys);
+    drive(&load(rules)->faults, 3, n, log, sizeof(log));
+    if (strcmp(log, want) != 0)
+        fail_msg("'%s': got %s, wanted %s", keys, log, want);
+}
+
+/* "RETRY twice, then let it through, on every other measurement": the
+ * pattern follows the measurements, whatever the resends do to frames. */
+static void test_burst_on_every_other_measurement(void **state)
+{
+    (void)state;
+    expect_drive("every = 2\noffset = 1\nburst = 2\naction = error\n"
+                 "rc = TPM_RC_RETRY", 6, "FF.|.|FF.|.|FF.|.");
+    expect_drive("every = 2\nburst = 2\naction = error\nrc = TPM_RC_RETRY",
+                 6, ".|FF.|.|FF.|.|FF.");
+    /* TESTING is resent as RETRY is */
+    expect_drive("nth = 2\nburst = 3\naction = error\nrc = TPM_RC_TESTING",
+                 3, ".|FFF.|.");
+}
+
+/* Without burst a measurement's every frame fires: the driver gives up
+ * after its 8 attempts, and the next file is measurement k + 1. */
+static void test_measurement_holds_every_resend(void **state)
+{
+    (void)state;
+    expect_drive("nth = 2\naction = error\nrc = TPM_RC_RETRY", 3,
+                 ".|FFFFFFFF|.");
+    expect_drive("from = 2\nto = 3\nburst = 1\naction = error\n"
+                 "rc = TPM_RC_RETRY", 4, ".|F.|F.|.");
+    /* times counts measurements: a burst is one firing */
+    expect_drive("burst = 2\ntimes = 2\naction = error\nrc = TPM_RC_RETRY",
+                 4, "FF.|FF.|.|.");
+    /* count = frames (the default) counts each resend again */
+    char log[128];
+    drive(&load("[fault]\ncommand = PCR_Extend\npcr = 10\nfrom = 2\nto = 3\n"
+                "action = error\nrc = TPM_RC_RETRY\n")->faults, 3, 3, log,
+          sizeof(log));
+    assert_string_equal(log, ".|FF.|.");
+}
+
+/* A resend is the same frame right after a RETRY or TESTING answer to it;
+ * anything else starts a measurement. */
+static void test_what_is_a_resend(void **state)
+{
+    (void)state;
+    struct fault_engine *e = &load("[fault]\ncommand = PCR_Extend\n"
+                                   "count = measurements\nnth = 99\n"
+                                   "action = cancel\n")->faults;
+    const struct { uint64_t id; bool answered; uint32_t rc; uint64_t k; } f[] = {
+        { 7, true, RC_RETRY, 1 },
+        { 7, true, RC_TESTING, 1 },    /* resend */
+        { 7, true, 0, 1 },             /* resend, answered success */
+        { 7, true, RC_RETRY, 2 },      /* the same bytes after success: new */
+        { 8, true, 0x101, 3 },         /* other bytes after RETRY: new */
+        { 8, false, 0, 4 },            /* after a failure: new; no answer */
+        { 8, true, 0, 5 },             /* after no answer at all: new */
+        { 0, true, RC_RETRY, 6 },      /* id 0: unknown */
+        { 0, true, 0, 7 },             /* never a resend */
+    };
+    fault_engine_start(e, 1);
+    for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+        struct fault_frame fr = extend10(i + 1);
+        fr.id = f[i].id;
+        struct fault_decision d;
+        fault_decide(e, &fr, &d);
+        if (f[i].answered)
+            fault_note_answer(e, f[i].rc);
+        if (e->state[0].measured != f[i].k)
+            fail_msg("frame %zu: measurement %llu, wanted %llu", i + 1,
+                     (unsigned long long)e->state[0].measured,
+                     (unsigned long long)f[i].k);
+    }
+    assert_int_equal(e->state[0].matched, 9);
+}
+
+/* With count = measurements a rule draws once per measurement: a burst's
+ * frames share the draw. */
+static void test_draw_per_measurement(void **state)
+{
+    (void)state;
+    char log[4096];
+    drive(&load("[fault]\nname = coin\ncommand = PCR_Extend\npcr = 10\n"
+                "count = measurements\nppm = 500000\nburst = 3\n"
+                "action = error\nrc = TPM_RC_RETRY\n")->faults, 11, 200,
+          log, sizeof(log));
+    int hit = 0, miss = 0;
+    for (char *m = strtok(log, "|"); m; m = strtok(NULL, "|")) {
+        if (strcmp(m, "FFF.") == 0)
+            hit++;
+        else if (strcmp(m, ".") == 0)
+            miss++;
+        else
+            fail_msg("measurement frames '%s' do not share a draw", m);
+    }
+    assert_int_equal(hit + miss, 200);
+    assert_in_range(hit, 65, 135);   /* 5 standard deviations around 100 */
+}
+
+/* offset shifts every: k % every == offset. */
+static void test_every_offset(void **state)
+{
+    (void)state;
+    struct fault_engine *e = &load("[fault]\ncommand = PCR_Extend\nevery = 3\n"
+                                   "offset = 2\naction = cancel\n")->faults;
+    int fired[13];
+    run_extends(e, 1, fired, 12);
+    for (int k = 1; k <= 12; k++)
+        assert_int_equal(fired[k] == 0, k % 3 == 2);
+}
+
 /* failure-mode stays: every later command, of any kind, is answered
  * TPM_RC_FAILURE by that rule and not forwarded. */
 static void test_failure_mode_is_sticky(void **state)
@@ -294,8 +440,8 @@ static void test_failure_mode_is_sticky(void **state)
         "[fault]\nname = late\ncommand = Quote\naction = close\n")->faults;
     fault_engine_start(e, 1);
     const struct fault_frame frames[] = {
-        { CC_EXTEND, 10, 1 }, { CC_EXTEND, 10, 2 }, { CC_QUOTE, -1, 3 },
-        { CC_EXTEND, 0, 4 },  { 0x144, -1, 5 },
+        { CC_EXTEND, 10, 1, 0 }, { CC_EXTEND, 10, 2, 0 }, { CC_QUOTE, -1, 3, 0 },
+        { CC_EXTEND, 0, 4, 0 },  { 0x144, -1, 5, 0 },
     };
     for (size_t i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
         struct fault_decision d;
@@ -313,7 +459,7 @@ static void test_failure_mode_is_sticky(void **state)
     assert_int_equal(e->state[1].matched, 1);   /* the Quote still counted */
     fault_engine_start(e, 1);                   /* a new run starts healthy */
     struct fault_decision d;
-    struct fault_frame q = { CC_QUOTE, -1, 1 };
+    struct fault_frame q = { CC_QUOTE, -1, 1, 0 };
     fault_decide(e, &q, &d);
     assert_int_equal(d.action, FA_CLOSE);
 }
@@ -354,6 +500,11 @@ int main(void)
         cmocka_unit_test(test_streams_are_per_rule),
         cmocka_unit_test(test_draw_on_every_matched_frame),
         cmocka_unit_test(test_same_seed_same_frames),
+        cmocka_unit_test(test_burst_on_every_other_measurement),
+        cmocka_unit_test(test_measurement_holds_every_resend),
+        cmocka_unit_test(test_what_is_a_resend),
+        cmocka_unit_test(test_draw_per_measurement),
+        cmocka_unit_test(test_every_offset),
         cmocka_unit_test(test_failure_mode_is_sticky),
         cmocka_unit_test(test_forwards_table),
     };

@@ -258,6 +258,25 @@ static const struct spec sp_rsp_script = { .script =
     "direction = response\naction = timeout\ndelay_ms = 300\n"
     "[expect]\nlist-complete = yes\n" };
 
+/* Hold past the cancel: the cancel is answered, the hold goes on. */
+static const struct spec sp_hold_ignore = { .script =
+    "[fault]\nname = stubborn\ncommand = PCR_Extend\npcr = 10\nnth = 1\n"
+    "action = timeout\napplied = no\non_cancel = ignore\ndelay_ms = 600\n"
+    "rc = TPM_RC_FAILURE\n[expect]\nlist-complete = yes\n" };
+static const struct spec sp_hold_ignore_late = { .script =
+    "[fault]\nname = stubborn\ncommand = PCR_Extend\npcr = 10\nnth = 1\n"
+    "action = timeout\napplied = yes\non_cancel = ignore\ndelay_ms = 600\n"
+    "rc = TPM_RC_FAILURE\n[expect]\nlist-complete = yes\n" };
+static const struct spec sp_rsp_hold_ignore = { .script =
+    "[fault]\nname = stubborn\ncommand = PCR_Extend\npcr = 10\nnth = 1\n"
+    "direction = response\naction = timeout\non_cancel = ignore\n"
+    "delay_ms = 600\nrc = TPM_RC_FAILURE\n[expect]\nlist-complete = yes\n" };
+/* RETRY twice, then through, on every other measurement. */
+static const struct spec sp_burst = { .script =
+    "[fault]\nname = burst\ncommand = PCR_Extend\npcr = 10\n"
+    "count = measurements\nevery = 2\noffset = 1\nburst = 2\n"
+    "action = error\nrc = TPM_RC_RETRY\n[expect]\nlist-complete = yes\n" };
+
 /* --- tests --------------------------------------------------------------- */
 
 static void test_no_rules_relays(void **state)
@@ -459,6 +478,81 @@ static void test_hold_shutdown_applied_late(void **state)
     truth_traced(e);
     /* the extend went before the truth read */
     assert_int_equal(fake_frame(&e->fk, -2), CC_EXTEND);
+}
+
+/* The cancel is answered at once; the command stays held until the hold
+ * limit; then the rule's rc, and the command never reached swtpm. */
+static void test_hold_ignores_cancel(void **state)
+{
+    struct shim_session *e = *state;
+    char l[4096];
+    uint64_t t0 = evloop_now_ms();
+    send_extend(e, 10, 1);
+    assert_int_equal(guest_rc(e, 100), -1);
+    int before = fake_nctrl(&e->fk);
+    assert_int_equal(ctrl(e, 0x09, -1), 0);      /* answered at once */
+    assert_int_equal(ctrl(e, 0x09, -1), 0);      /* and a second one */
+    assert_int_equal(fake_nctrl(&e->fk), before);
+    assert_int_equal(guest_rc(e, 200), -1);      /* still held */
+    assert_int_equal(guest_rc(e, TMO), RC_FAILURE);
+    assert_true(evloop_now_ms() - t0 >= 590);
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 0);
+    trace_line(e, 1, CMD, l, sizeof(l));
+    has(l, "\"on_cancel\":\"ignore\"");
+    has(l, "\"rc\":\"0x00000101\"");
+    trace_line(e, 1, "\"why\":\"cancel ignored\"", l, sizeof(l));
+    trace_line(e, 1, REL, l, sizeof(l));
+    has(l, "\"forwarded\":false,\"why\":\"hold-limit\"");
+    trace_line(e, 1, RSP, l, sizeof(l));
+    has(l, "\"fate\":\"synthesised\"");
+    lacks(l, "\"tpm_rc\"");
+    shutdown_ok(e);
+    truth_traced(e);
+}
+
+/* applied = yes with rc: forwarded when the hold ends, the guest gets rc. */
+static void test_hold_ignores_cancel_applied(void **state)
+{
+    struct shim_session *e = *state;
+    char l[4096];
+    send_extend(e, 10, 1);
+    assert_int_equal(guest_rc(e, 100), -1);
+    assert_int_equal(ctrl(e, 0x09, -1), 0);
+    assert_int_equal(guest_rc(e, 200), -1);
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 0);
+    assert_int_equal(guest_rc(e, TMO), RC_FAILURE);
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 1);
+    trace_line(e, 1, REL, l, sizeof(l));
+    has(l, "\"forwarded\":true,\"why\":\"hold-limit\"");
+    trace_line(e, 1, RSP, l, sizeof(l));
+    has(l, "\"rc\":\"0x00000101\"");
+    has(l, "\"tpm_rc\":\"0x00000000\"");
+    has(l, "\"fate\":\"replaced\"");
+    shutdown_ok(e);
+    truth_traced(e);
+}
+
+/* A driver's resend (same bytes after TPM_RC_RETRY) is the same
+ * measurement: the burst fires on its first two frames, on measurements
+ * 1 and 3. */
+static void test_burst_per_measurement(void **state)
+{
+    struct shim_session *e = *state;
+    const struct { uint8_t fill; int64_t rc; } steps[] = {
+        { 1, RC_RETRY }, { 1, RC_RETRY }, { 1, FAKE_RC },
+        { 2, FAKE_RC },
+        { 3, RC_RETRY }, { 3, RC_RETRY }, { 3, FAKE_RC },
+        { 4, FAKE_RC },
+    };
+    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+        send_extend(e, 10, steps[i].fill);
+        if (guest_rc(e, TMO) != steps[i].rc)
+            fail_msg("frame %zu: wanted rc 0x%llx", i + 1,
+                     (unsigned long long)steps[i].rc);
+    }
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 4);
+    shutdown_ok(e);
+    truth_traced(e);
 }
 
 static void test_cancel(void **state)
@@ -738,6 +832,24 @@ static void test_rsp_hold_limit(void **state)
     truth_traced(e);
 }
 
+/* A held response whose rule ignores the cancel: rc at the hold limit. */
+static void test_rsp_hold_ignores_cancel(void **state)
+{
+    struct shim_session *e = *state;
+    char l[4096];
+    send_extend(e, 10, 1);
+    assert_int_equal(guest_rc(e, 100), -1);
+    assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 1);  /* applied at once */
+    assert_int_equal(ctrl(e, 0x09, -1), 0);
+    assert_int_equal(guest_rc(e, 200), -1);
+    assert_int_equal(guest_rc(e, TMO), RC_FAILURE);
+    trace_line(e, 1, REL, l, sizeof(l));
+    has(l, "\"forwarded\":true,\"why\":\"hold-limit\",\"direction\":\"response\"");
+    rsp_rsp_line(e, 1, "0x00000101", "replaced");
+    shutdown_ok(e);
+    truth_traced(e);
+}
+
 /* CMD_SHUTDOWN releases the held response before the truth is read. */
 static void test_rsp_hold_shutdown(void **state)
 {
@@ -882,6 +994,10 @@ int main(void)
         T(test_hold_shutdown, sp_hold),
         T(test_hold_shutdown_applied_late, sp_hold_late),
         T(test_cancel, sp_cancel),
+        T(test_hold_ignores_cancel, sp_hold_ignore),
+        T(test_hold_ignores_cancel_applied, sp_hold_ignore_late),
+        T(test_rsp_hold_ignores_cancel, sp_rsp_hold_ignore),
+        T(test_burst_per_measurement, sp_burst),
         T(test_drop_response, sp_drop),
         T(test_failure_mode, sp_failure),
         T(test_close, sp_close),

@@ -494,6 +494,73 @@ static void test_fault_direction_rejects(void **state)
                   "unknown key 'way' in [fault]", "direction", NULL);
 }
 
+/* A hold past the cancel: on_cancel and rc on a timeout, in the decision. */
+static void test_fault_hold_past_cancel(void **state)
+{
+    (void)state;
+    struct scenario s;
+    struct fault_decision d;
+    struct fault_frame ext10 = { .cc = 0x182, .pcr = 10, .ordinal = 1 };
+    parse_ok(EXTEND10 "action = timeout\napplied = no\non_cancel = ignore\n"
+             "delay_ms = 5000\nrc = TPM_RC_FAILURE\n" MIN_EXPECT, "t.scn", &s);
+    assert_int_equal(s.faults.rules[0].on_cancel, FC_IGNORE);
+    fault_engine_start(&s.faults, 1);
+    fault_decide(&s.faults, &ext10, &d);
+    assert_int_equal(d.action, FA_TIMEOUT);
+    assert_true(d.ignore_cancel);
+    assert_true(d.end_rc);
+    assert_int_equal(d.rc, 0x101);
+    assert_int_equal(d.delay_ms, 5000);
+    assert_false(d.forwarded);
+    /* Without them a timeout is what it was: the cancel ends it. */
+    parse_ok(EXTEND10 "action = timeout\non_cancel = release\n" MIN_EXPECT,
+             "t.scn", &s);
+    fault_engine_start(&s.faults, 1);
+    fault_decide(&s.faults, &ext10, &d);
+    assert_false(d.ignore_cancel);
+    assert_false(d.end_rc);
+    expect_reject(EXTEND10 "action = timeout\non_cancel = ignore\n" MIN_EXPECT,
+                  "t.scn:6: ", "on_cancel = ignore needs delay_ms", NULL);
+    expect_reject(EXTEND10 "action = cancel\non_cancel = ignore\n" MIN_EXPECT,
+                  "t.scn:6: ", "on_cancel applies only to timeout", NULL);
+    expect_reject(EXTEND10 "action = timeout\non_cancel = never\n" MIN_EXPECT,
+                  "t.scn:6: ", "on_cancel: 'never' is not one of "
+                  "release|ignore", NULL);
+    expect_reject(EXTEND10 "action = delay\ndelay_ms = 5\nrc = 0x101\n"
+                  MIN_EXPECT, "t.scn:7: ", "rc applies only to error, "
+                  "applied-then-error and timeout", NULL);
+}
+
+/* count, burst and offset, and what contradicts them. */
+static void test_fault_measurement_keys(void **state)
+{
+    (void)state;
+    struct scenario s;
+    parse_ok(EXTEND10 "count = measurements\nevery = 2\noffset = 1\n"
+             "burst = 2\naction = error\nrc = TPM2_RC_RETRY\n" MIN_EXPECT,
+             "t.scn", &s);
+    const struct fault_rule *r = &s.faults.rules[0];
+    assert_int_equal(r->count, FK_MEASUREMENTS);
+    assert_int_equal(r->every, 2);
+    assert_int_equal(r->offset, 1);
+    assert_int_equal(r->burst, 2);
+    parse_ok(EXTEND10 "count = frames\nnth = 5\nevery = 3\noffset = 2\n"
+             "action = cancel\n" MIN_EXPECT, "t.scn", &s);
+    expect_reject(EXTEND10 "burst = 2\naction = cancel\n" MIN_EXPECT,
+                  "t.scn:5: ", "burst counts the frames of a measurement: it "
+                  "needs count = measurements", NULL);
+    expect_reject(EXTEND10 "offset = 1\naction = cancel\n" MIN_EXPECT,
+                  "t.scn:5: ", "offset is every's: give every =", NULL);
+    expect_reject(EXTEND10 "every = 2\noffset = 2\naction = cancel\n"
+                  MIN_EXPECT, "t.scn:6: ", "offset must be below every", NULL);
+    expect_reject(EXTEND10 "every = 3\noffset = 1\nnth = 6\naction = cancel\n"
+                  MIN_EXPECT, "t.scn:7: ", "nth is not a multiple of every "
+                  "(plus offset)", NULL);
+    expect_reject(EXTEND10 "count = measures\naction = cancel\n" MIN_EXPECT,
+                  "t.scn:5: ", "count: 'measures' is not one of "
+                  "frames|measurements", NULL);
+}
+
 /* The engine carries the direction into its decision; it changes neither
  * matching nor counting. */
 static void test_fault_direction_decision(void **state)
@@ -804,6 +871,8 @@ int main(void)
         cmocka_unit_test(test_fault_direction),
         cmocka_unit_test(test_fault_direction_rejects),
         cmocka_unit_test(test_fault_direction_decision),
+        cmocka_unit_test(test_fault_hold_past_cancel),
+        cmocka_unit_test(test_fault_measurement_keys),
         cmocka_unit_test(test_fault_direction_failure_mode),
         cmocka_unit_test(test_banks),
         cmocka_unit_test(test_kernel_series_of),
