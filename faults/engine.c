@@ -3,6 +3,7 @@
 #include <string.h>
 
 #define TPM_RC_FAILURE 0x101u
+#define TPM_RC_CANCELED 0x909u
 
 static const char *const action_names[] = {
     [FA_NONE] = "relay",
@@ -129,6 +130,8 @@ static void set_decision(struct fault_decision *d, const struct fault_rule *r,
     d->ignore_cancel = r->action == FA_TIMEOUT && r->on_cancel == FC_IGNORE;
     if (r->action == FA_FAILURE_MODE)
         d->rc = TPM_RC_FAILURE;
+    else if (r->action == FA_CANCEL)
+        d->rc = TPM_RC_CANCELED;
     d->forwarded = fault_action_forwards(r->action, d->applied_late,
                                          on_response);
 }
@@ -171,5 +174,22 @@ void fault_decide(struct fault_engine *e, const struct fault_frame *f,
     if (e->rules[winner].action == FA_FAILURE_MODE) {
         e->failure_mode = true;
         e->failure_rule = winner;
+    }
+}
+
+bool fault_decision_answer(const struct fault_decision *d, uint32_t *rc)
+{
+    switch (d->action) {
+    case FA_ERROR:
+    case FA_APPLIED_ERROR:
+    case FA_CANCEL:
+    case FA_FAILURE_MODE:
+        *rc = d->rc;
+        return true;
+    case FA_TIMEOUT:
+        *rc = d->rc;
+        return d->end_rc;
+    default:
+        return false;
     }
 }

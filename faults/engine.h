@@ -140,7 +140,7 @@ struct fault_frame {
 struct fault_decision {
     enum fault_action action;
     int rule;                  /* index, or -1 */
-    uint32_t rc;
+    uint32_t rc;               /* the answer (fault_decision_answer) */
     unsigned delay_ms;
     bool applied_late;         /* FA_TIMEOUT: implied when on_response */
     bool end_rc;               /* FA_TIMEOUT: the hold ends answering rc,
@@ -159,6 +159,11 @@ void fault_decide(struct fault_engine *e, const struct fault_frame *f,
  * nothing).  A TPM_RC_RETRY or TPM_RC_TESTING makes an identical next
  * frame a resend of the same measurement. */
 void fault_note_answer(struct fault_engine *e, uint32_t rc);
+
+/* The response code a decision has the guest answered instead of swtpm's
+ * (error, applied-then-error, cancel, failure-mode, a timeout with rc):
+ * true and *rc, else false. */
+bool fault_decision_answer(const struct fault_decision *d, uint32_t *rc);
 
 const char *fault_action_name(enum fault_action a);
 /* Whether a command under this action reaches swtpm: always when the

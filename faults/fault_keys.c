@@ -8,6 +8,7 @@
 
 #include "tpm/frame.h"
 #include "util/err.h"
+#include "util/near.h"
 #include "util/num.h"
 
 #define RULE(f) offsetof(struct fault_rule, f)
@@ -22,7 +23,7 @@ static int parse_u32(const char *s, uint32_t *v)
 }
 
 /* A command by its name in the TPM 2.0 spec (PCR_Extend, or TPM2_PCR_Extend,
- * TPM_CC_PCR_Extend), by number, or "any". */
+ * TPM_CC_PCR_Extend, tpm2-tss's TPM2_CC_PCR_Extend), by number, or "any". */
 static int parse_command(const struct kv_spec *sp, const char *value,
                          void *field, char **err)
 {
@@ -34,18 +35,25 @@ static int parse_command(const struct kv_spec *sp, const char *value,
     if (parse_u32(value, cc) == 0)
         return 0;
     const char *name = value;
-    if (strncmp(name, "TPM2_", 5) == 0)
+    if (strncmp(name, "TPM2_CC_", 8) == 0)   /* tpm2-tss */
+        name += 8;
+    else if (strncmp(name, "TPM2_", 5) == 0)
         name += 5;
     else if (strncmp(name, "TPM_CC_", 7) == 0)
         name += 7;
+    struct near n;
+    char hint[96];
+    near_start(&n, name);
     for (uint32_t c = 0x100; c < 0x200; c++) {
         if (strcmp(tpm_cc_name(c, 0), name) == 0) {
             *cc = c;
             return 0;
         }
+        near_consider(&n, tpm_cc_name(c, 0));
     }
     return err_set(err, "%s: unknown TPM command '%s' (a name such as "
-                   "PCR_Extend, a number, or any)", sp->key, value);
+                   "PCR_Extend, a number, or any)%s", sp->key, value,
+                   near_hint(&n, hint, sizeof(hint)));
 }
 
 /* A response code by name (TPM_RC_FAILURE, or tpm2-tss's TPM2_RC_FAILURE)
@@ -57,17 +65,23 @@ static int parse_rc(const struct kv_spec *sp, const char *value, void *field,
     if (parse_u32(value, rc) == 0)
         return 0;
     const char *tail = strncmp(value, "TPM2_RC_", 8) == 0 ? value + 8 : NULL;
+    struct near near;
+    char hint[96];
+    near_start(&near, value);
     for (uint32_t c = 0; c < 0x1000; c++) {
         const char *n = tpm_rc_name(c);
-        if (n && (strcmp(n, value) == 0 ||
-                  (tail && strncmp(n, "TPM_RC_", 7) == 0 &&
-                   strcmp(n + 7, tail) == 0))) {
+        if (!n)
+            continue;
+        if (strcmp(n, value) == 0 || (tail && strncmp(n, "TPM_RC_", 7) == 0 &&
+                                      strcmp(n + 7, tail) == 0)) {
             *rc = c;
             return 0;
         }
+        near_consider(&near, n);
     }
     return err_set(err, "%s: unknown response code '%s' (a name such as "
-                   "TPM_RC_FAILURE, or a number)", sp->key, value);
+                   "TPM_RC_FAILURE, or a number)%s", sp->key, value,
+                   near_hint(&near, hint, sizeof(hint)));
 }
 
 static int parse_pcr(const struct kv_spec *sp, const char *value, void *field,
@@ -90,15 +104,20 @@ static int parse_action(const struct kv_spec *sp, const char *value,
                         void *field, char **err)
 {
     enum fault_action *a = field;
+    struct near n;
+    char hint[96];
+    near_start(&n, value);
     for (int i = FA_ERROR; i <= FA_CLOSE; i++) {
-        if (strcmp(fault_action_name((enum fault_action)i), value) == 0) {
+        const char *name = fault_action_name((enum fault_action)i);
+        if (strcmp(name, value) == 0) {
             *a = (enum fault_action)i;
             return 0;
         }
+        near_consider(&n, name);
     }
     return err_set(err, "%s: unknown action '%s' (error, applied-then-error, "
-                   "delay, timeout, cancel, drop-response, failure-mode, close)",
-                   sp->key, value);
+                   "delay, timeout, cancel, drop-response, failure-mode, "
+                   "close)%s", sp->key, value, near_hint(&n, hint, sizeof(hint)));
 }
 
 static int parse_bool(const struct kv_spec *sp, const char *value, void *field,
@@ -191,96 +210,101 @@ static int line_of(const struct fault_rule *r, const int *key_line,
     return line ? line : r->line;
 }
 
-/* One contradiction: what is wrong and the key whose line is named. */
-struct finding {
-    const char *what;
-    const char *key;
+/* A rule's contradictions, all of them: what is wrong, the key whose line
+ * is named (NULL: the [fault] header) and the other key it is about. */
+#define MAX_FINDINGS 16
+struct findings {
+    struct { const char *what, *key, *also; } f[MAX_FINDINGS];
+    int n;
 };
 
-static struct finding check_triggers(const struct fault_rule *r)
+static void found(struct findings *fs, bool cond, const char *what,
+                  const char *key, const char *also)
 {
-    if (r->from && r->to && r->from > r->to)
-        return (struct finding){ "contradiction: from is after to", "to" };
-    if (r->nth && r->from && r->nth < r->from)
-        return (struct finding){ "contradiction: nth is before the from..to "
-                                 "window", "nth" };
-    if (r->nth && r->to && r->nth > r->to)
-        return (struct finding){ "contradiction: nth is after the from..to "
-                                 "window", "nth" };
-    if (r->nth && r->after && r->nth <= r->after)
-        return (struct finding){ "contradiction: nth is not after 'after'", "nth" };
-    if (r->offset && !r->every)
-        return (struct finding){ "offset is every's: give every =", "offset" };
-    if (r->offset && r->offset >= r->every)
-        return (struct finding){ "offset must be below every (k % every == "
-                                 "offset)", "offset" };
-    if (r->burst && r->count != FK_MEASUREMENTS)
-        return (struct finding){ "burst counts the frames of a measurement: "
-                                 "it needs count = measurements", "burst" };
-    if (r->nth && r->every && r->nth % r->every != r->offset)
-        return (struct finding){ "contradiction: nth is not a multiple of "
-                                 "every (plus offset)", "nth" };
-    if (r->after && r->to && r->to <= r->after)
-        return (struct finding){ "contradiction: the window ends before "
-                                 "'after'", "to" };
-    return (struct finding){ NULL, NULL };
+    if (cond && fs->n < MAX_FINDINGS) {
+        fs->f[fs->n].what = what;
+        fs->f[fs->n].key = key;
+        fs->f[fs->n++].also = also;
+    }
+}
+
+static void check_triggers(const struct fault_rule *r, struct findings *fs)
+{
+    found(fs, r->from && r->to && r->from > r->to,
+          "contradiction: from is after to", "to", "from");
+    found(fs, r->nth && r->from && r->nth < r->from,
+          "contradiction: nth is before the from..to window", "nth", "from");
+    found(fs, r->nth && r->to && r->nth > r->to,
+          "contradiction: nth is after the from..to window", "nth", "to");
+    found(fs, r->nth && r->after && r->nth <= r->after,
+          "contradiction: nth is not after 'after'", "nth", "after");
+    found(fs, r->offset && !r->every, "offset is every's: give every =",
+          "offset", "every");
+    found(fs, r->offset && r->every && r->offset >= r->every,
+          "offset must be below every (k % every == offset)", "offset", "every");
+    found(fs, r->burst && r->count != FK_MEASUREMENTS,
+          "burst counts the frames of a measurement: it needs count = "
+          "measurements", "burst", "count");
+    found(fs, r->nth && r->every && r->nth % r->every != r->offset,
+          "contradiction: nth is not a multiple of every (plus offset)", "nth",
+          "every");
+    found(fs, r->after && r->to && r->to <= r->after,
+          "contradiction: the window ends before 'after'", "to", "after");
 }
 
 /* Keys that belong to one action only. */
-static struct finding check_timeout_keys(const struct fault_rule *r)
-{
-    bool timeout = r->action == FA_TIMEOUT;
-    if (r->has_applied && !timeout)
-        return (struct finding){ "applied applies only to timeout", "applied" };
-    if (r->on_cancel && !timeout)
-        return (struct finding){ "on_cancel applies only to timeout",
-                                 "on_cancel" };
-    if (r->on_cancel == FC_IGNORE && !r->delay_ms)
-        return (struct finding){ "on_cancel = ignore needs delay_ms = (the "
-                                 "hold's end: QEMU's worker waits for an "
-                                 "answer, and every later command fails "
-                                 "until it comes)", "on_cancel" };
-    if (r->has_applied && !r->applied_late && r->direction == FD_RESPONSE)
-        return (struct finding){ "contradiction: applied = no, but with "
-                                 "direction = response the command always "
-                                 "reaches swtpm (applied = yes is implied)",
-                                 "applied" };
-    return (struct finding){ NULL, NULL };
-}
-
-static struct finding check_action(const struct fault_rule *r)
+static void check_action_keys(const struct fault_rule *r, struct findings *fs)
 {
     bool needs_rc = r->action == FA_ERROR || r->action == FA_APPLIED_ERROR;
-    bool takes_rc = needs_rc || r->action == FA_TIMEOUT;
-    if (r->action == FA_NONE)
-        return (struct finding){ "no action (action = error, applied-then-error, "
-                                 "delay, timeout, cancel, drop-response, "
-                                 "failure-mode or close)", NULL };
-    if (needs_rc && !r->has_rc)
-        return (struct finding){ "this action needs rc = (a response code)",
-                                 "action" };
-    if (!takes_rc && r->has_rc)
-        return (struct finding){ "rc applies only to error, "
-                                 "applied-then-error and timeout", "rc" };
-    if (r->action == FA_DELAY && !r->delay_ms)
-        return (struct finding){ "delay needs delay_ms =", "action" };
-    if (r->delay_ms && r->action != FA_DELAY && r->action != FA_TIMEOUT)
-        return (struct finding){ "delay_ms applies only to delay and timeout",
-                                 "delay_ms" };
-    struct finding f = check_timeout_keys(r);
-    if (f.what)
-        return f;
-    if (r->pcr != FAULT_PCR_ANY && r->cc != FAULT_CC_ANY && r->cc != 0x182)
-        return (struct finding){ "pcr matches PCR_Extend only", "pcr" };
-    return check_triggers(r);
+    bool timeout = r->action == FA_TIMEOUT;
+    found(fs, r->action == FA_NONE, "no action (action = error, "
+          "applied-then-error, delay, timeout, cancel, drop-response, "
+          "failure-mode or close)", NULL, "action");
+    found(fs, needs_rc && !r->has_rc,
+          "this action needs rc = (a response code)", "action", "rc");
+    found(fs, !needs_rc && !timeout && r->has_rc,
+          "rc applies only to error, applied-then-error and timeout", "rc",
+          "action");
+    found(fs, r->action == FA_DELAY && !r->delay_ms, "delay needs delay_ms =",
+          "action", "delay_ms");
+    found(fs, r->delay_ms && r->action != FA_DELAY && !timeout,
+          "delay_ms applies only to delay and timeout", "delay_ms", "action");
+    found(fs, r->has_applied && !timeout, "applied applies only to timeout",
+          "applied", "action");
+    found(fs, r->on_cancel && !timeout, "on_cancel applies only to timeout",
+          "on_cancel", "action");
+    found(fs, timeout && r->on_cancel == FC_IGNORE && !r->delay_ms,
+          "on_cancel = ignore needs delay_ms = (the hold's end: QEMU's worker "
+          "waits for an answer, and every later command fails until it "
+          "comes)", "on_cancel", "delay_ms");
+    found(fs, timeout && r->has_applied && !r->applied_late &&
+              r->direction == FD_RESPONSE,
+          "contradiction: applied = no, but with direction = response the "
+          "command always reaches swtpm (applied = yes is implied)",
+          "applied", "direction");
+}
+
+static bool key_bad(const bool *bad, const char *key)
+{
+    const struct kv_spec *sp = key ? kv_find(fault_keys, key) : NULL;
+    return bad && sp && bad[sp - fault_keys];
 }
 
 int fault_rule_check(const struct fault_rule *r, const char *path,
-                     const int *key_line, char **err)
+                     const int *key_line, const bool *bad, char **err)
 {
-    struct finding f = check_action(r);
-    if (!f.what)
-        return 0;
-    return err_set(err, "%s:%d: fault %s: %s", path, line_of(r, key_line, f.key),
-                   r->name, f.what);
+    struct findings fs = { .n = 0 };
+    check_action_keys(r, &fs);
+    found(&fs, r->pcr != FAULT_PCR_ANY && r->cc != FAULT_CC_ANY &&
+              r->cc != 0x182, "pcr matches PCR_Extend only", "pcr", "command");
+    check_triggers(r, &fs);
+    int rc = 0;
+    for (int i = 0; i < fs.n; i++) {
+        /* a key the script got wrong has no value to contradict */
+        if (key_bad(bad, fs.f[i].key) || key_bad(bad, fs.f[i].also))
+            continue;
+        rc = err_add(err, "%s:%d: fault %s: %s", path,
+                     line_of(r, key_line, fs.f[i].key), r->name, fs.f[i].what);
+    }
+    return rc;
 }

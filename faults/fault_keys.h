@@ -10,10 +10,12 @@ extern const struct kv_spec fault_keys[];
 
 /* Defaults for a new rule named "faultN" (N 1-based) defined at line. */
 void fault_rule_init(struct fault_rule *r, int n, int line);
-/* Checks across one rule's keys.  key_line (may be NULL) holds, for each
- * fault_keys[] entry, the line it was given on (0: not given); *err names
- * the line of the key at fault, else the rule's [fault] header line. */
+/* Checks across one rule's keys: every contradiction, one line each in
+ * *err.  key_line (may be NULL) holds, for each fault_keys[] entry, the
+ * line it was given on (0: not given); each line names the line of the
+ * key at fault, else the rule's [fault] header line.  bad (may be NULL)
+ * marks the keys whose value was in error: nothing is said about them. */
 int fault_rule_check(const struct fault_rule *r, const char *path,
-                     const int *key_line, char **err);
+                     const int *key_line, const bool *bad, char **err);
 
 #endif

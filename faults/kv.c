@@ -8,6 +8,7 @@
 
 #include "tpm/alg.h"
 #include "util/err.h"
+#include "util/near.h"
 #include "util/num.h"
 
 const struct kv_spec *kv_find(const struct kv_spec *table, const char *key)
@@ -43,13 +44,17 @@ static int apply_enum(const struct kv_spec *sp, const char *value, void *field,
             return 0;
         }
     }
-    char list[256] = "";
+    char list[256] = "", hint[96];
+    struct near n;
+    near_start(&n, value);
     for (int i = 0; sp->names[i]; i++) {
         if (i)
             strncat(list, "|", sizeof(list) - strlen(list) - 1);
         strncat(list, sp->names[i], sizeof(list) - strlen(list) - 1);
+        near_consider(&n, sp->names[i]);
     }
-    return err_set(err, "%s: '%s' is not one of %s", sp->key, value, list);
+    return err_set(err, "%s: '%s' is not one of %s%s", sp->key, value, list,
+                   near_hint(&n, hint, sizeof(hint)));
 }
 
 static int apply_banks(const struct kv_spec *sp, const char *value,
@@ -68,8 +73,13 @@ static int apply_banks(const struct kv_spec *sp, const char *value,
             tok[--n] = '\0';
         const struct alg_info *a = alg_by_name(tok);
         if (!a) {
-            err_set(err, "%s: unknown bank '%s' (sha1, sha256, sha384, sha512)",
-                    sp->key, tok);
+            char hint[96];
+            struct near n;
+            near_start(&n, tok);
+            for (int b = 0; b < BANK_COUNT; b++)
+                near_consider(&n, alg_by_bank((enum bank)b)->name);
+            err_set(err, "%s: unknown bank '%s' (sha1, sha256, sha384, "
+                    "sha512)%s", sp->key, tok, near_hint(&n, hint, sizeof(hint)));
             free(copy);
             return -1;
         }

@@ -14,6 +14,7 @@
 #include "util/idxlist.h"
 #include "util/num.h"
 #include "verify/workload.h"
+#include "util/near.h"
 
 static const char *const tpm_names[] = { "present", "absent", NULL };
 const char *const scn_cmp_names[] = { "equal", "differ", NULL };
@@ -242,6 +243,12 @@ struct parse_state {
     int seen[N_SECTIONS][64];   /* per section and key: the line it was given on */
     int seen_kernel[SCN_KERNEL_SERIES][64];   /* [expect] key[SERIES] lines */
     int header_line[N_SECTIONS];  /* where a non-repeatable section began */
+    /* Every error is reported, but none twice: after a bad header the
+     * section's keys are skipped, and a rule or [expect] with a bad line
+     * is not checked as a whole (its keys are not what the script says). */
+    bool skipping;
+    int bad_key;     /* the key of the line in error, or -1 */
+    bool bad_expect;
 };
 
 /* A [fault] header starts a new rule; other sections may appear once. */
@@ -262,6 +269,7 @@ static int enter_section(struct parse_state *st, const struct section *sec,
     }
     st->header_line[si] = st->line;
     st->sec = sec;
+    st->skipping = false;
     return 0;
 }
 
@@ -274,12 +282,20 @@ static int parse_section_header(struct parse_state *st, char *line,
                        st->line, line);
     *end = '\0';
     char *name = trim(line + 1);
+    struct near n;
+    char hint[96], typed[80], bracketed[N_SECTIONS][16];
+    snprintf(typed, sizeof(typed), "[%s]", name);   /* the hint says [run] */
+    near_start(&n, typed);
     for (const struct section *sec = sections; sec->name; sec++) {
         if (strcmp(sec->name, name) == 0)
             return enter_section(st, sec, s, err);
+        char *b = bracketed[sec - sections];
+        snprintf(b, sizeof(bracketed[0]), "[%s]", sec->name);
+        near_consider(&n, b);
     }
     return err_set(err, "%s:%d: unknown section [%s] (known: [scenario], "
-                   "[run], [expect], [fault])", st->path, st->line, name);
+                   "[run], [expect], [fault])%s", st->path, st->line, name,
+                   near_hint(&n, hint, sizeof(hint)));
 }
 
 static char *series_list(void)
@@ -338,9 +354,17 @@ static int parse_key_value(struct parse_state *st, char *line,
         return -1;
     const struct kv_spec *sp = kv_find(st->sec->keys, key);
     if (!sp) {
-        char *known = kv_key_list(st->sec->keys);
-        err_set(err, "%s:%d: unknown key '%s' in [%s] (known: %s)", st->path,
-                st->line, key, st->sec->name, known ? known : "?");
+        char *known = kv_key_list(st->sec->keys), hint[96];
+        struct near n;
+        near_start(&n, key);
+        for (const struct kv_spec *k = st->sec->keys; k->key; k++)
+            near_consider(&n, k->key);
+        const struct kv_spec *meant = near_best(&n) ?
+                                      kv_find(st->sec->keys, near_best(&n)) : NULL;
+        st->bad_key = meant ? (int)(meant - st->sec->keys) : -1;
+        err_set(err, "%s:%d: unknown key '%s' in [%s] (known: %s)%s", st->path,
+                st->line, key, st->sec->name, known ? known : "?",
+                near_hint(&n, hint, sizeof(hint)));
         free(known);
         return -1;
     }
@@ -356,6 +380,7 @@ static int parse_key_value(struct parse_state *st, char *line,
         s->fault_key_line[s->faults.n - 1][ki] = st->line;
     char *why = NULL;
     void *target = series < 0 ? st->sec->target(s) : &s->expect_kernel[series];
+    st->bad_key = (int)ki;
     if (kv_apply(sp, value, target, &why) < 0) {
         err_set(err, "%s:%d: %s", st->path, st->line, why ? why : "bad value");
         free(why);
@@ -370,9 +395,24 @@ static int parse_line(struct parse_state *st, char *raw, struct scenario *s,
     char *line = trim(raw);
     if (*line == '\0' || *line == '#' || *line == ';')
         return 0;
-    if (*line == '[')
-        return parse_section_header(st, line, s, err);
-    return parse_key_value(st, line, s, err);
+    if (*line == '[') {
+        if (parse_section_header(st, line, s, err) == 0)
+            return 0;
+        st->skipping = true;   /* its keys belong to no known section */
+        st->sec = NULL;
+        return -1;
+    }
+    if (st->skipping)
+        return 0;
+    st->bad_key = -1;
+    if (parse_key_value(st, line, s, err) == 0)
+        return 0;
+    if (st->sec && st->sec->repeatable && st->bad_key >= 0 &&
+        st->bad_key < FAULT_KEY_MAX)
+        s->fault_key_bad[s->faults.n - 1][st->bad_key] = true;
+    else if (st->sec && st->sec - sections == EXPECT_SECTION)
+        st->bad_expect = true;
+    return -1;
 }
 
 int scenario_expectation_count(const struct scenario *s)
@@ -407,6 +447,7 @@ bool scenario_expect_overridden(const struct scenario *s, int series,
 static int check_overrides(const struct parse_state *st,
                            const struct scenario *s, char **err)
 {
+    int rc = 0;
     for (int k = 0; k < SCN_KERNEL_SERIES; k++) {
         for (const struct kv_spec *sp = expect_keys; sp->key; sp++) {
             size_t ki = (size_t)(sp - expect_keys);
@@ -415,55 +456,102 @@ static int check_overrides(const struct parse_state *st,
             if (!line)
                 continue;
             if (!plain)
-                return err_set(err, "%s:%d: %s[%s] overrides nothing: give %s "
-                               "too, the expectation on every other kernel",
-                               st->path, line, sp->key, scn_kernel_series[k],
-                               sp->key);
-            if (kv_equal(sp, &s->expect, &s->expect_kernel[k]))
-                return err_set(err, "%s:%d: %s[%s] is the same as %s on line "
-                               "%d: drop it", st->path, line, sp->key,
-                               scn_kernel_series[k], sp->key, plain);
+                rc = err_add(err, "%s:%d: %s[%s] overrides nothing: give %s "
+                             "too, the expectation on every other kernel",
+                             st->path, line, sp->key, scn_kernel_series[k],
+                             sp->key);
+            else if (kv_equal(sp, &s->expect, &s->expect_kernel[k]))
+                rc = err_add(err, "%s:%d: %s[%s] is the same as %s on line "
+                             "%d: drop it", st->path, line, sp->key,
+                             scn_kernel_series[k], sp->key, plain);
         }
     }
-    return 0;
+    return rc;
 }
 
 static int check_faults(const struct scenario *s, char **err)
 {
     const struct fault_engine *e = &s->faults;
+    int rc = 0;
     for (int i = 0; i < e->n; i++) {
-        if (fault_rule_check(&e->rules[i], s->path, s->fault_key_line[i], err) < 0)
-            return -1;
+        if (fault_rule_check(&e->rules[i], s->path, s->fault_key_line[i],
+                             s->fault_key_bad[i], err) < 0)
+            rc = -1;
         for (int j = 0; j < i; j++)
             if (strcmp(e->rules[i].name, e->rules[j].name) == 0)
-                return err_set(err, "%s:%d: fault name '%s' already used on "
-                               "line %d", s->path, e->rules[i].line,
-                               e->rules[i].name, e->rules[j].line);
+                rc = err_add(err, "%s:%d: fault name '%s' already used on "
+                             "line %d", s->path, e->rules[i].line,
+                             e->rules[i].name, e->rules[j].line);
     }
-    return 0;
+    return rc;
 }
 
 /* Checks across keys, after the whole file is read. */
-static int check_consistency(const struct scenario *s, char **err)
+static int check_consistency(const struct parse_state *st,
+                             const struct scenario *s, char **err)
 {
-    if (check_faults(s, err) < 0)
-        return -1;
-    if (scenario_expectation_count(s) == 0)
-        return err_set(err, "%s: no expectations: a scenario must state at "
-                       "least one in [expect]", s->path);
+    int rc = check_faults(s, err);
+    if (scenario_expectation_count(s) == 0 && !st->bad_expect)
+        rc = err_add(err, "%s: no expectations: a scenario must state at "
+                     "least one in [expect]", s->path);
     for (int k = -1; k < SCN_KERNEL_SERIES; k++) {
         struct scn_expect e;
         scenario_expect_for(s, k, &e);
         if (s->run.tpm == SCN_TPM_ABSENT &&
-            (e.quote == SCN_QUOTE_VALID || e.bypass == SCN_OFF))
-            return err_set(err, "%s: contradiction: tpm = absent with quote = "
-                           "valid or bypass = off%s%s", s->path,
-                           k < 0 ? "" : " on ", k < 0 ? "" : scn_kernel_series[k]);
+            (e.quote == SCN_QUOTE_VALID || e.bypass == SCN_OFF)) {
+            rc = err_add(err, "%s: contradiction: tpm = absent with quote = "
+                         "valid or bypass = off%s%s", s->path,
+                         k < 0 ? "" : " on ", k < 0 ? "" : scn_kernel_series[k]);
+            break;
+        }
     }
     if (!(s->run.banks & (1u << BANK_SHA1)))
-        return err_set(err, "%s: banks: sha1 is required (IMA's list digest "
-                       "is sha1)", s->path);
-    return 0;
+        rc = err_add(err, "%s: banks: sha1 is required (IMA's list digest "
+                     "is sha1)", s->path);
+    return rc;
+}
+
+/* The line a message names ("path:12: ..."), or INT_MAX (whole file). */
+static int message_line(const char *msg, const char *path)
+{
+    size_t n = strlen(path);
+    if (strncmp(msg, path, n) != 0 || msg[n] != ':' ||
+        !isdigit((unsigned char)msg[n + 1]))
+        return INT_MAX;
+    return (int)strtol(msg + n + 1, NULL, 10);
+}
+
+/* The errors of *err (one a line) in the order of the lines they name,
+ * whole-file errors last; messages naming the same line keep their
+ * order. */
+static void sort_by_line(char *msgs, const char *path)
+{
+    size_t n = 1, at = 0;
+    for (const char *c = msgs; (c = strchr(c, '\n')); c++)
+        n++;
+    char **line = calloc(n, sizeof(*line));
+    char *copy = strdup(msgs);
+    if (!line || !copy)
+        goto out;
+    for (char *save = NULL, *tok = strtok_r(copy, "\n", &save); tok;
+         tok = strtok_r(NULL, "\n", &save))
+        line[at++] = tok;
+    for (size_t i = 1; i < at; i++)   /* insertion sort: stable */
+        for (size_t j = i; j > 0 && message_line(line[j - 1], path) >
+                                    message_line(line[j], path); j--) {
+            char *t = line[j];
+            line[j] = line[j - 1];
+            line[j - 1] = t;
+        }
+    msgs[0] = '\0';
+    for (size_t i = 0; i < at; i++) {
+        strcat(msgs, line[i]);
+        if (i + 1 < at)
+            strcat(msgs, "\n");
+    }
+out:
+    free(line);
+    free(copy);
 }
 
 int scenario_parse(const char *text, const char *path, struct scenario *s,
@@ -476,20 +564,26 @@ int scenario_parse(const char *text, const char *path, struct scenario *s,
     if (!copy)
         return err_set(err, "%s: out of memory", path);
     int rc = 0;
-    /* strtok_r would skip empty lines and lose the line count: split by hand. */
-    for (char *p = copy; p && rc == 0; ) {
+    /* strtok_r would skip empty lines and lose the line count: split by
+     * hand.  Every line is read: each error is reported, in line order. */
+    for (char *p = copy; p; ) {
         char *nl = strchr(p, '\n');
+        char *why = NULL;
         if (nl)
             *nl = '\0';
         st.line++;
-        rc = parse_line(&st, p, s, err);
+        if (parse_line(&st, p, s, &why) < 0)
+            rc = err_add(err, "%s", why ? why : "bad line");
+        free(why);
         p = nl ? nl + 1 : NULL;
     }
     free(copy);
-    if (rc == 0)
-        rc = check_overrides(&st, s, err);
-    if (rc == 0)
-        rc = check_consistency(s, err);
+    if (check_overrides(&st, s, err) < 0)
+        rc = -1;
+    if (check_consistency(&st, s, err) < 0)
+        rc = -1;
+    if (rc < 0 && err && *err)
+        sort_by_line(*err, path);
     return rc;
 }
 

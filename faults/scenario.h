@@ -84,6 +84,10 @@ struct scenario {
     /* where each rule's keys were given (fault_keys[] order; 0: not given),
      * so a contradiction names the line of the key at fault */
     int fault_key_line[FAULT_MAX_RULES][FAULT_KEY_MAX];
+    /* the keys whose line was in error (or an unknown key nearest to one):
+     * their value is not what the script meant, so no contradiction is
+     * reported about them */
+    bool fault_key_bad[FAULT_MAX_RULES][FAULT_KEY_MAX];
 };
 
 /* A script's name, which names its report directory: its file's name

@@ -1,11 +1,31 @@
 #ifndef TPMFAULT_CLI_H
 #define TPMFAULT_CLI_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 /* Each subcommand takes its own argv (argv[0] is the subcommand's name)
  * and returns the process exit code. */
 int cli_run(int argc, char **argv, const char *root);
 int cli_suite(int argc, char **argv, const char *root);
 int cli_replay(int argc, char **argv);
 int cli_matrix(int argc, char **argv, const char *root);
+int cli_check(int argc, char **argv);
+
+/* One script as check sees it: every error, then its warnings, on stderr;
+ * with explain, what each rule will hit, on stdout.  0, or -1 when it
+ * does not load. */
+struct check_opts {
+    bool explain;
+    bool seed_set;
+    uint64_t seed;
+};
+struct check_result {
+    char name[64];
+    int expectations;
+    int warnings;
+};
+int check_script(const char *path, const struct check_opts *o,
+                 struct check_result *res);
 
 #endif

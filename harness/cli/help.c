@@ -39,16 +39,23 @@ static const struct cli_doc docs[] = {
       "  --reports DIR     reports directory (default: reports/)\n"
       "  --seed N          passed to every run\n"
       "  --kernel K        passed to every run (6.1, 6.12 or a bzImage path)\n"
-      "  --dry-run, --list print the selection, NAME PATH per line; run nothing\n"
+      "  --dry-run, --list check each script as `tpmfault check` does, print the\n"
+      "                    selection, NAME PATH per line; run nothing\n"
       "  -h, --help        this help\n\n"
       "Exit: 0 every scenario passed or was skipped, 1 any failed or was broken,\n"
-      "2 bad usage, 128+N interrupted by signal N.\n" },
+      "2 bad usage (or, with --dry-run, a script in error), 128+N interrupted by\n"
+      "signal N.\n" },
     { "check",
-      "tpmfault check SCENARIO.scn...\n",
+      "tpmfault check [--explain] [--seed N] SCENARIO.scn...\n",
       "Parse each script without running it; print `PATH: ok (N expectations)`\n"
-      "or the error with file and line.\n\n"
+      "or every error, each with file and line (and the nearest known name);\n"
+      "warn about rules that never fire on the workload and expected list\n"
+      "indices beyond its files.\n\n"
+      "  --explain         print the IMA extends (k, entry, file) each rule hits\n"
+      "  --seed N          the seed to predict ppm rules with (default: the\n"
+      "                    script's; without one they are not predicted)\n"
       "  -h, --help        this help\n\n"
-      "Exit: 0 every script is good, 2 any is not.\n" },
+      "Exit: 0 every script is good (warnings or not), 2 any is not.\n" },
     { "list",
       "tpmfault list [DIR]\n",
       "The catalogue: each DIR/*.scn (default: scenarios/) with its description.\n\n"

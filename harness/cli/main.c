@@ -2,7 +2,7 @@
  *   tpmfault run [options] SCENARIO.scn     run one scenario, exit with its verdict
  *   tpmfault replay LIST [options]          replay PCR 10 from a measurement list
  *   tpmfault suite [options] [SCENARIO.scn...]  run many; summary.json, junit.xml, summary.tap
- *   tpmfault check SCENARIO.scn...          check scripts without running them
+ *   tpmfault check [--explain] SCENARIO.scn...  check scripts without running them
  *   tpmfault list [DIR]                     the catalogue with descriptions
  *   tpmfault matrix [--out DIR] DIR...      scenario x kernel table from suite reports
  *   tpmfault help [COMMAND], COMMAND --help, --version   (cli/help.c)
@@ -42,28 +42,6 @@ static int find_root(char *root, size_t size)
         return -1;
     strcpy(root, exe);
     return 0;
-}
-
-static int cmd_check(int argc, char **argv)
-{
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s", cli_synopsis("check"));
-        return EXIT_USAGE;
-    }
-    int bad = 0;
-    for (int i = 1; i < argc; i++) {
-        struct scenario s;
-        char *err = NULL;
-        if (scenario_load(argv[i], &s, &err) < 0) {
-            fprintf(stderr, "%s\n", err);
-            free(err);
-            bad++;
-        } else {
-            printf("%s: ok (%d expectations)\n", argv[i],
-                   scenario_expectation_count(&s));
-        }
-    }
-    return bad ? EXIT_USAGE : 0;
 }
 
 static int by_name(const struct dirent **a, const struct dirent **b)
@@ -144,7 +122,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "matrix") == 0)
         return cli_matrix(argc - 1, argv + 1, root);
     if (strcmp(cmd, "check") == 0)
-        return cmd_check(argc - 1, argv + 1);
+        return cli_check(argc - 1, argv + 1);
     if (strcmp(cmd, "list") == 0)
         return cmd_list(argc - 1, argv + 1, root);
     fprintf(stderr, "tpmfault: unknown command '%s'\n", cmd);

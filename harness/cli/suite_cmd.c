@@ -261,10 +261,16 @@ int cli_suite(int argc, char **argv, const char *root)
         goto out;
     size_t all = cat.n;
     keep_shard(&cat, a->shard_k, a->shard_n);
-    if (a->dry_run) {
-        for (size_t i = 0; i < cat.n; i++)
-            printf("%s %s\n", cat.e[i].name, cat.e[i].path);
+    if (a->dry_run) {   /* each script checked as `check` does */
         rc = 0;
+        for (size_t i = 0; i < cat.n; i++) {
+            struct check_opts co = { .explain = false };
+            struct check_result cr;
+            if (check_script(cat.e[i].path, &co, &cr) < 0)
+                rc = EXIT_USAGE;
+            else
+                printf("%s %s\n", cat.e[i].name, cat.e[i].path);
+        }
         goto out;
     }
     printf("tpmfault suite: %zu of %zu scenarios (shard %u/%u), %u at once\n",

@@ -78,12 +78,8 @@ struct relay_decision fault_to_relay(const struct fault_engine *e,
     r.on_response = fd->on_response;
     r.action = fd->on_response ? on_response(fd->action)
                                : on_command(fd->action);
-    if (fd->action == FA_CANCEL) {
-        r.rc = r.rc12 = TPM2_RC_CANCELED;
-    } else if (fd->action == FA_FAILURE_MODE) {
-        r.rc = TPM2_RC_FAILURE;
+    if (fd->action == FA_FAILURE_MODE)   /* TPM 1.2 has its own failure */
         r.rc12 = TPM12_FAIL;
-    }
     return r;
 }
 

@@ -57,3 +57,26 @@ int err_prefix(char **err, const char *fmt, ...)
     }
     return -1;
 }
+
+int err_add(char **err, const char *fmt, ...)
+{
+    if (!err)
+        return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    char *line = vformat(fmt, ap);
+    va_end(ap);
+    if (!line)
+        return -1;
+    if (!*err) {
+        *err = line;
+        return -1;
+    }
+    char *joined = NULL;
+    if (asprintf(&joined, "%s\n%s", *err, line) >= 0) {
+        free(*err);
+        *err = joined;
+    }
+    free(line);
+    return -1;
+}

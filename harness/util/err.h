@@ -22,4 +22,9 @@ int err_errno(char **err, const char *fmt, ...)
 int err_prefix(char **err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* For checks that report every problem at once: add a formatted message
+ * to *err as a further line ("first\nsecond").  Always returns -1. */
+int err_add(char **err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 #endif

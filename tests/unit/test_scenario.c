@@ -490,7 +490,8 @@ static void test_fault_direction_rejects(void **state)
                   "delay_ms = 5\napplied = yes\n" MIN_EXPECT, "t.scn:8: ",
                   "applied applies only to timeout", NULL);
     /* The unknown-key message lists it. */
-    expect_reject(EXTEND10 "way = in\n" MIN_EXPECT, "t.scn:5: ",
+    expect_reject(EXTEND10 "way = in\naction = cancel\n" MIN_EXPECT,
+                  "t.scn:5: ",
                   "unknown key 'way' in [fault]", "direction", NULL);
 }
 
@@ -764,11 +765,96 @@ static void test_text_control_characters(void **state)
     assert_string_equal(s.run.kernel, "$(reboot); `id` 'x'");   /* kept as text */
 }
 
-static void test_first_error_wins(void **state)
+/* Every error of a script at once, one line each, in line order; a key
+ * the script got wrong (or an unknown key nearest to it) raises no
+ * second error about its value, and a bad section's keys are skipped. */
+static void test_every_error_at_once(void **state)
 {
     (void)state;
-    expect_reject("[run]\nfiles = x\n[bogus]\n", "t.scn:2: ",
-                  "files: 'x' is not a number", NULL);
+    const char *text =
+        "[run]\n"                          /* 1 */
+        "filez = 3\n"                      /* 2 */
+        "[fault]\n"                        /* 3 */
+        "name = a\n"                       /* 4 */
+        "acton = error\n"                  /* 5: no 'no action' after it */
+        "rc = TPM_RC_RETRY\n"              /* 6: no 'rc applies only' */
+        "[fault]\n"                        /* 7 */
+        "name = b\n"                       /* 8 */
+        "action = timeout\n"               /* 9 */
+        "on_cancel = ignore\n"             /* 10: needs delay_ms */
+        "from = 5\n"                       /* 11 */
+        "to = 3\n"                         /* 12: from after to */
+        "[expct]\n"                        /* 13 */
+        "quote = valid\n"                  /* 14: skipped with its section */
+        "[expect]\n"                       /* 15 */
+        "quote = vaild\n";                 /* 16: no 'no expectations' */
+    struct scenario s;
+    char *err = NULL;
+    assert_int_equal(scenario_parse(text, "t.scn", &s, &err), -1);
+    const char *want[] = {
+        "t.scn:2: unknown key 'filez'",
+        "t.scn:5: unknown key 'acton'",
+        "t.scn:10: fault b: on_cancel = ignore needs delay_ms",
+        "t.scn:12: fault b: contradiction: from is after to",
+        "t.scn:13: unknown section [expct]",
+        "t.scn:16: quote: 'vaild'",
+    };
+    const char *line = err;
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        assert_non_null(line);
+        assert_starts(line, want[i]);
+        line = strchr(line, '\n');
+        line = line ? line + 1 : NULL;
+    }
+    if (line)
+        fail_msg("more errors than wanted: %s", line);
+    free(err);
+}
+
+/* The nearest known name, for keys, sections, values, actions, commands,
+ * response codes and banks. */
+static void test_did_you_mean(void **state)
+{
+    (void)state;
+    expect_reject("[run]\nfilez = 3\n" MIN_EXPECT, "t.scn:2: ",
+                  "; did you mean files?", NULL);
+    expect_reject("[runn]\n" MIN_EXPECT, "t.scn:1: ",
+                  "; did you mean [run]?", NULL);
+    expect_reject("[expect]\nquote = vaild\n", "t.scn:2: ",
+                  "; did you mean valid?", NULL);
+    expect_reject(EXTEND10 "action = erorr\n" MIN_EXPECT, "t.scn:5: ",
+                  "; did you mean error?", NULL);
+    expect_reject(EXTEND10 "acton = cancel\n" MIN_EXPECT, "t.scn:5: ",
+                  "; did you mean action?", NULL);
+    expect_reject("[fault]\ncommand = PCR_Extnd\naction = cancel\n" MIN_EXPECT,
+                  "t.scn:2: ", "; did you mean PCR_Extend?", NULL);
+    expect_reject(EXTEND10 "action = error\nrc = TPM_RC_RETRI\n" MIN_EXPECT,
+                  "t.scn:6: ", "; did you mean TPM_RC_RETRY?", NULL);
+    expect_reject("[run]\nbanks = sha1,sha265\n" MIN_EXPECT, "t.scn:2: ",
+                  "; did you mean sha256?", NULL);
+    /* nothing near: no guess */
+    struct scenario s;
+    char *err = NULL;
+    assert_int_equal(scenario_parse("[run]\nzzzzzz = 1\n" MIN_EXPECT, "t.scn",
+                                    &s, &err), -1);
+    assert_null(strstr(err, "did you mean"));
+    free(err);
+}
+
+/* tpm2-tss spells response codes TPM2_RC_X and commands TPM2_CC_X. */
+static void test_tss_spellings(void **state)
+{
+    (void)state;
+    struct scenario s;
+    parse_ok("[fault]\ncommand = TPM2_CC_PCR_Extend\npcr = 10\n"
+             "action = error\nrc = TPM2_RC_RETRY\n" MIN_EXPECT, "t.scn", &s);
+    assert_int_equal(s.faults.rules[0].cc, 0x182);
+    assert_int_equal(s.faults.rules[0].rc, 0x922);
+    parse_ok("[fault]\ncommand = TPM_CC_PCR_Extend\naction = error\n"
+             "rc = TPM2_RC_FAILURE\n" MIN_EXPECT, "t.scn", &s);
+    assert_int_equal(s.faults.rules[0].rc, 0x101);
+    expect_reject("[fault]\naction = error\nrc = TPM2_RC_BOGUS\n" MIN_EXPECT,
+                  "t.scn:3: ", "unknown response code 'TPM2_RC_BOGUS'", NULL);
 }
 
 /* --- files ---------------------------------------------------------------- */
@@ -880,7 +966,9 @@ int main(void)
         cmocka_unit_test(test_kernel_override_rejects),
         cmocka_unit_test(test_text_too_long),
         cmocka_unit_test(test_text_control_characters),
-        cmocka_unit_test(test_first_error_wins),
+        cmocka_unit_test(test_every_error_at_once),
+        cmocka_unit_test(test_did_you_mean),
+        cmocka_unit_test(test_tss_spellings),
         cmocka_unit_test_setup_teardown(test_load_empty_file, setup_tmp,
                                         teardown_tmp),
         cmocka_unit_test_setup_teardown(test_load_nul_byte, setup_tmp,
