@@ -49,10 +49,46 @@ nth-outside-window|5|nth is before the from..to window
 pcr-on-quote|3|pcr matches PCR_Extend only
 applied-no-on-response|5|applied = no, but with direction = response
 same-rule-name|5|fault name 'a' already used on line 1
+many-errors|2|unknown key 'filez' in [run]
 TABLE
 
 count=$(ls "$BAD"/*.scn | wc -l)
-check "every bad script is in the table ($count)" [ "$count" -eq 19 ]
+check "every bad script is in the table ($count)" [ "$count" -eq 20 ]
+
+# Every error at once, in line order, each with its line, with the
+# nearest known name; nothing said twice about a key given wrong.
+"$TPMFAULT" check "$BAD/many-errors.scn" 2>"$T/err"
+check "many-errors: exit 2" [ $? -eq 2 ]
+check "many-errors: lines 2 6 12 14 16 20, in order" \
+    [ "$(cut -d: -f2 "$T/err" | tr '\n' ' ')" = "2 6 12 14 16 20 " ]
+check "many-errors: did you mean files" grep -qF "did you mean files?" "$T/err"
+check "many-errors: did you mean action" grep -qF "did you mean action?" "$T/err"
+check "many-errors: did you mean [expect]" grep -qF "did you mean [expect]?" "$T/err"
+check "many-errors: did you mean valid" grep -qF "did you mean valid?" "$T/err"
+refute "many-errors: no 'no action' after the misspelt key" grep -q "no action" "$T/err"
+"$TPMFAULT" suite --dry-run "$BAD/many-errors.scn" >"$T/out" 2>"$T/err2"
+check "suite --dry-run: exit 2 on a bad script" [ $? -eq 2 ]
+check "suite --dry-run: the same errors" cmp -s "$T/err" "$T/err2"
+
+# Warnings: a script that loads but whose rule can never fire.
+W="$ROOT/tests/data/check/never-fires.scn"
+"$TPMFAULT" check "$W" >"$T/out" 2>"$T/err"
+check "never-fires: loads (exit 0), with warnings" [ $? -eq 0 ]
+check "never-fires: ok with 2 warnings" grep -qF "ok (1 expectations, 2 warnings)" "$T/out"
+check "never-fires: the rule never fires" \
+    grep -qF "$W:5: warning: fault ninth never fires" "$T/err"
+check "never-fires: entry 9 beyond the list" \
+    grep -qF "not-in-pcr = 9: entry 9 is beyond the list (entries 0..3 with files = 3)" "$T/err"
+
+# --explain: the extends each rule hits, as the real runs showed.
+"$TPMFAULT" check --explain "$ROOT/scenarios/retry-recovered.scn" >"$T/out"
+check "explain: retry-recovered hits file 3's first three frames" \
+    grep -qF "fault retry-third (error TPM_RC_RETRY): k = 4 (entry 3, /work/file3) frames 1,2,3" "$T/out"
+"$TPMFAULT" check --explain "$ROOT/scenarios/random-extend-faults.scn" >"$T/out"
+check "explain: random-extend-faults (seed 5) hits entries 0, 2, 6" \
+    grep -qF "k = 1 (entry 0, boot_aggregate); k = 3 (entry 2, /work/file2); k = 7 (entry 6, /work/file6)" "$T/out"
+"$TPMFAULT" check --explain --seed 6 "$ROOT/scenarios/random-extend-faults.scn" >"$T/out"
+check "explain: --seed says whose draws" grep -qF "; seed 6" "$T/out"
 # A good script next to bad ones: check reports each, exits 2.
 "$TPMFAULT" check "$ROOT/scenarios/baseline.scn" "$BAD/unknown-key.scn" >"$T/out" 2>"$T/err"
 check "check of a good and a bad script exits 2" [ $? -eq 2 ]
