@@ -65,7 +65,7 @@ void near_consider(struct near *n, const char *candidate)
 
 const char *near_best(const struct near *n)
 {
-    unsigned limit = (unsigned)strlen(n->word) / 3;
+    unsigned limit = (unsigned)strlen(n->word) / 4;
     if (limit < 1)
         limit = 1;
     return n->best && n->dist <= limit ? n->best : NULL;

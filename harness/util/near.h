@@ -16,7 +16,7 @@ struct near {
 
 void near_start(struct near *n, const char *word);
 void near_consider(struct near *n, const char *candidate);
-/* The nearest candidate when it is close enough (at most a third of the
+/* The nearest candidate when it is close enough (at most a quarter of the
  * typed word's length, and at least 1, edits away), else NULL. */
 const char *near_best(const struct near *n);
 /* "; did you mean BEST?" for the end of a message, or "" (in buf). */
