@@ -53,8 +53,10 @@ static void explain_rule(const struct scenario *s, const struct prediction *p,
     const struct predict_rule *pr = &p->rule[i];
     const char *rc = tpm_rc_name(r->rc);
     printf("  fault %s (%s", r->name, fault_action_name(r->action));
-    if (r->has_rc)
-        printf(" %s", rc ? rc : "");
+    if (r->has_rc && rc)
+        printf(" %s", rc);
+    else if (r->has_rc)
+        printf(" rc 0x%x", r->rc);
     printf("): ");
     if (pr->kind == PREDICT_OTHER_FRAMES)
         printf("matches frames besides IMA's PCR 10 extends (firmware "

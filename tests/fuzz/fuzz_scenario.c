@@ -1,15 +1,18 @@
 /* The fault-script parser (faults/scenario.c scenario_parse, with kv.c and
  * fault_keys.c), then the fault engine on the rules it accepted.
  *
- * Contract: the error convention; every rejection names the file
- * ("fuzz.scn:LINE: ..." or, for a check over the whole script,
- * "fuzz.scn: ..."), and a line number within the script; an accepted
- * script states an expectation and has at most FAULT_MAX_RULES rules; the
- * engine decides any frame with a known action, a rule index in range,
- * and the same decisions from the same seed. */
+ * Contract: the error convention; every line of a rejection (each error
+ * of the script, one a line) names the file ("fuzz.scn:LINE: ..." or, for
+ * a check over the whole script, "fuzz.scn: ..."), and a line number
+ * within the script; an accepted script states an expectation and has at
+ * most FAULT_MAX_RULES rules; the engine, fed resends and their answers,
+ * decides any frame with a known action, a rule index in range, and the
+ * same decisions from the same seed; the prediction (check --explain)
+ * keeps its hits within the workload's extends. */
 #include "fuzz.h"
 
 #include "faults/engine.h"
+#include "faults/predict.h"
 #include "faults/scenario.h"
 
 #define PATH "fuzz.scn"
@@ -22,7 +25,7 @@ static int count_lines(const char *s)
     return n;
 }
 
-static void check_error(const char *text, const char *err)
+static void check_error_line(const char *text, const char *err)
 {
     size_t plen = strlen(PATH);
     FUZZ_CHECK(strncmp(err, PATH, plen) == 0 &&
@@ -44,8 +47,10 @@ static void run_engine(const struct fault_engine *rules, uint64_t seed)
     fault_engine_start(&e1, seed);
     fault_engine_start(&e2, seed);
     for (uint64_t ord = 1; ord <= 40; ord++) {
+        /* ord / 3: some frames repeat, as a driver's resend does */
         struct fault_frame f = { ccs[ord % 5], ord % 5 ? FAULT_PCR_ANY
-                                                       : (int)(ord % 24), ord };
+                                                       : (int)(ord % 24), ord,
+                                 ord / 3 };
         if (f.cc == 0x182 && f.pcr == FAULT_PCR_ANY)
             f.pcr = 10;
         struct fault_decision d1, d2;
@@ -62,7 +67,26 @@ static void run_engine(const struct fault_engine *rules, uint64_t seed)
                                                          d1.applied_late,
                                                          d1.on_response),
                    "forwarded");
+        uint32_t rc = ord % 2 ? 0x922 : 0;   /* RETRY: the next may be a resend */
+        fault_decision_answer(&d1, &rc);
+        fault_note_answer(&e1, rc);
+        fault_note_answer(&e2, rc);
     }
+}
+
+static void predict(const struct scenario *s)
+{
+    static struct prediction p;
+    scenario_predict(s, true, 7, &p);
+    for (int i = 0; i < s->faults.n; i++) {
+        const struct predict_rule *r = &p.rule[i];
+        for (unsigned h = 0; h < r->n_hits && h < PREDICT_MAX_HITS; h++)
+            FUZZ_CHECK(r->hit[h].k >= 1 && r->hit[h].k <= p.extends &&
+                       r->hit[h].frame >= 1 &&
+                       r->hit[h].frame <= PREDICT_DRIVER_TRIES,
+                       "hit k %u frame %u", r->hit[h].k, r->hit[h].frame);
+    }
+    free(scenario_warnings(s, &p));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -73,12 +97,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rc = scenario_parse(text, PATH, &s, &err);
     FUZZ_CHECK_ERR(rc, err);
     if (rc < 0) {
-        check_error(text, err);
+        for (char *line = err; line; line = strchr(line, '\n')) {
+            line += *line == '\n';
+            check_error_line(text, line);
+        }
     } else {
         FUZZ_CHECK(scenario_expectation_count(&s) > 0, "no expectation");
         FUZZ_CHECK(s.faults.n >= 0 && s.faults.n <= FAULT_MAX_RULES, "rules");
         FUZZ_CHECK(strcmp(s.name, "fuzz") == 0, "name '%s'", s.name);
         run_engine(&s.faults, s.run.seed_set ? s.run.seed : 7);
+        predict(&s);
     }
     free(err);
     free(text);
