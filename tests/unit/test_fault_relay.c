@@ -490,8 +490,10 @@ static void test_hold_ignores_cancel(void **state)
     send_extend(e, 10, 1);
     assert_int_equal(guest_rc(e, 100), -1);
     int before = fake_nctrl(&e->fk);
+    uint64_t t1 = evloop_now_ms();
     assert_int_equal(ctrl(e, 0x09, -1), 0);      /* answered at once */
     assert_int_equal(ctrl(e, 0x09, -1), 0);      /* and a second one */
+    assert_true(evloop_now_ms() - t1 < 300);
     assert_int_equal(fake_nctrl(&e->fk), before);
     assert_int_equal(guest_rc(e, 200), -1);      /* still held */
     assert_int_equal(guest_rc(e, TMO), RC_FAILURE);
@@ -850,6 +852,24 @@ static void test_rsp_hold_ignores_cancel(void **state)
     truth_traced(e);
 }
 
+/* The guest cancels while swtpm is still at work: ignored, the response
+ * is held its full delay_ms after swtpm answered. */
+static void test_rsp_hold_ignores_early_cancel(void **state)
+{
+    struct shim_session *e = *state;
+    uint64_t t0 = evloop_now_ms();
+    fake_set_rsp_delay(&e->fk, 400);
+    send_extend(e, 10, 1);
+    usleep(100000);
+    assert_int_equal(ctrl(e, 0x09, -1), 0);
+    assert_int_equal(guest_rc(e, TMO), RC_FAILURE);
+    assert_true(evloop_now_ms() - t0 >= 990);   /* 400 at swtpm + 600 held */
+    fake_set_rsp_delay(&e->fk, 0);
+    rsp_rsp_line(e, 1, "0x00000101", "replaced");
+    shutdown_ok(e);
+    truth_traced(e);
+}
+
 /* CMD_SHUTDOWN releases the held response before the truth is read. */
 static void test_rsp_hold_shutdown(void **state)
 {
@@ -997,6 +1017,7 @@ int main(void)
         T(test_hold_ignores_cancel, sp_hold_ignore),
         T(test_hold_ignores_cancel_applied, sp_hold_ignore_late),
         T(test_rsp_hold_ignores_cancel, sp_rsp_hold_ignore),
+        T(test_rsp_hold_ignores_early_cancel, sp_rsp_hold_ignore),
         T(test_burst_per_measurement, sp_burst),
         T(test_drop_response, sp_drop),
         T(test_failure_mode, sp_failure),
