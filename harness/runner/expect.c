@@ -130,8 +130,27 @@ static void check_explanation(struct checks *cs, const struct scn_expect *e,
     }
 }
 
-/* Which entries' measurements logged an IMA TPM error (errors after the
- * workload belong to no entry and are only named in the detail). */
+/* One error line in words: "/work/file3: result 257", "before the
+ * workload: no result (a PCR read at IMA init)". */
+static void error_words(const struct kernel_error *k, char *buf, size_t n)
+{
+    char where[32], result[48];
+    if (k->entry > 0)
+        workload_file(where, sizeof(where), k->entry);
+    else
+        snprintf(where, sizeof(where), "%s", k->entry ? "after the workload"
+                                                      : "before the workload");
+    if (k->has_result)
+        snprintf(result, sizeof(result), "result %ld", k->result);
+    else
+        snprintf(result, sizeof(result), "no result (not an extend)");
+    snprintf(buf, n, "%s: %s", where, result);
+}
+
+/* Which entries' measurements logged an IMA TPM error with a result (a
+ * failed extend).  Errors after the workload belong to no entry, bare lines
+ * (failed PCR reads at IMA init) to no extend: both are only named in the
+ * detail. */
 static void check_kernel_errors_for(struct checks *cs, const char *want,
                                     const struct facts *f)
 {
@@ -144,17 +163,12 @@ static void check_kernel_errors_for(struct checks *cs, const char *want,
     size_t n = 0;
     for (unsigned i = 0; i < f->dmesg.n_err; i++) {
         const struct kernel_error *k = &f->dmesg.err[i];
-        char one[64];
-        if (k->entry >= 0)
+        char one[96];
+        if (k->entry >= 0 && k->has_result)
             v[n++] = k->entry;
-        if (k->entry > 0)
-            snprintf(one, sizeof(one), "%s" WORKLOAD_FILE "%d: result %ld",
-                     i ? "; " : "", k->entry, k->result);
-        else
-            snprintf(one, sizeof(one), "%s%s: result %ld", i ? "; " : "",
-                     k->entry ? "after the workload" : "before the workload",
-                     k->result);
-        strncat(c->detail, one, sizeof(c->detail) - strlen(c->detail) - 1);
+        error_words(k, one, sizeof(one));
+        str_fmt(c->detail + strlen(c->detail), sizeof(c->detail) - strlen(c->detail),
+                "%s%s", i ? "; " : "", one);
     }
     idxlist_format(v, n, c->seen, sizeof(c->seen));
     if (!f->dmesg.n_err)

@@ -17,7 +17,7 @@ const struct matrix_fact_spec matrix_facts[MF_COUNT] = {
     [MF_LIST_ENTRIES] = { "list_entries", "entries in the guest's measurement list" },
     [MF_NOT_IN_PCR] = { "not_in_pcr", "list entries that never reached PCR 10" },
     [MF_KERNEL_ERRORS] = { "kernel_errors",
-        "IMA's 'Error Communicating to TPM chip' lines, as entry:result" },
+        "IMA's 'Error Communicating to TPM chip' lines, as entry:result (-: none)" },
     [MF_CANCELS] = { "cancels", "CMD_CANCEL_TPM_CMD messages QEMU sent (trace)" },
     [MF_BYPASS] = { "bypass", "IMA's TPM-bypass mode" },
     [MF_QUOTE] = { "quote", "the guest's quote: valid, invalid or refused" },
@@ -92,9 +92,12 @@ static void rd_errors(const struct jv *f, const char *d, char *b, size_t n)
             str_fmt(one, sizeof(one), "%.0f:", entry->num);
         else
             str_fmt(one, sizeof(one), "after:");
+        const struct jv *result = jv_get(e, "result");
         size_t len = strlen(b);
-        str_fmt(b + len, n - len, "%s%s%.0f", len ? "," : "", one,
-                jv_get_num(e, "result", 0));
+        if (result && result->type == JV_NUM)
+            str_fmt(b + len, n - len, "%s%s%.0f", len ? "," : "", one, result->num);
+        else                              /* a bare line: no result */
+            str_fmt(b + len, n - len, "%s%s-", len ? "," : "", one);
     }
     if (!b[0])
         str_fmt(b, n, "none");

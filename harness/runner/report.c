@@ -96,7 +96,7 @@ static void json_index_list(struct json *j, const char *key,
 }
 
 /* Each IMA TPM error line with the entry being measured (null: after the
- * workload). */
+ * workload) and its result (null: a bare line, a failed PCR read). */
 static void json_kernel_errors(struct json *j, const struct facts *f)
 {
     json_arr_begin(j, "kernel_errors");
@@ -110,7 +110,10 @@ static void json_kernel_errors(struct json *j, const struct facts *f)
             json_null(j, "entry");
         workload_file(file, sizeof(file), k->entry);
         json_str(j, "file", k->entry > 0 ? file : NULL);
-        json_int(j, "result", k->result);
+        if (k->has_result)
+            json_int(j, "result", k->result);
+        else
+            json_null(j, "result");
         json_obj_end(j);
     }
     json_arr_end(j);

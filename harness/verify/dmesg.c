@@ -36,18 +36,22 @@ static int take_number(struct dmesg_facts *d, const char *line,
     return -1;
 }
 
+/* A failed extend logs ", result: N" right after the message; a failed
+ * PCR read logs the message bare. */
 static void note_error(const char *line, const char *e, int entry,
                        struct dmesg_facts *d)
 {
-    const char *r = strstr(e, "result:");
+    const char *after = e + strlen(IMA_TPM_ERROR), *r = ", result:";
+    bool has_result = strncmp(after, r, strlen(r)) == 0;
     int64_t result = 0;
-    if (r && take_number(d, line, r + strlen("result:"), INT32_MIN,
-                         INT32_MAX, &result) < 0)
+    if (has_result && take_number(d, line, after + strlen(r), INT32_MIN,
+                                  INT32_MAX, &result) < 0)
         return;
     if (d->n_err < DMESG_MAX_ERRORS) {
-        d->err[d->n_err].entry = entry;
-        d->err[d->n_err].result = (long)result;
-        d->n_err++;
+        struct kernel_error *k = &d->err[d->n_err++];
+        k->entry = entry;
+        k->has_result = has_result;
+        k->result = (long)result;
     }
     d->tpm_errors++;
 }

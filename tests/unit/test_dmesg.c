@@ -45,7 +45,41 @@ static void test_error_given_to_marked_file(void **state)
     assert_int_equal(d.tpm_errors, 1);
     assert_int_equal(d.n_err, 1);
     assert_int_equal(d.err[0].entry, 3);
+    assert_true(d.err[0].has_result);
     assert_int_equal(d.err[0].result, 257);
+}
+
+/* A 6.1 log where every PCR_Read fails (pcr-read-fails, trimmed to three
+ * of its ten lines): IMA logs the error bare while it computes
+ * boot_aggregate, before the workload; the extends themselves worked. */
+static const char *const bare_reads =
+    "[    1.529034] ima: Allocated hash algorithm: sha256\n"
+    "[    1.530399] tpm tpm0: A TPM error (257) occurred attempting to read a pcr value\n"
+    "[    1.531179] ima: Error Communicating to TPM chip\n"
+    "[    1.542443] tpm tpm0: A TPM error (257) occurred attempting to read a pcr value\n"
+    "[    1.542572] ima: Error Communicating to TPM chip\n"
+    "[    1.542826] tpm tpm0: A TPM error (257) occurred attempting to read a pcr value\n"
+    "[    1.542933] ima: Error Communicating to TPM chip\n"
+    "[    2.054011] tpmfault: measure /work/file1\n"
+    "[    2.060000] tpmfault: workload done\n";
+
+static void test_bare_lines_have_no_result(void **state)
+{
+    (void)state;
+    struct dmesg_facts d;
+    scan_text(bare_reads, &d);
+    assert_int_equal(d.tpm_errors, 3);
+    assert_int_equal(d.n_err, 3);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(d.err[i].entry, 0);      /* before the workload */
+        assert_false(d.err[i].has_result);
+    }
+    scan_text("ima: Error Communicating to TPM chip, result: 0\n"
+              "ima: Error Communicating to TPM chip, result: x\n", &d);
+    assert_true(d.err[0].has_result);             /* 0 is a result */
+    assert_int_equal(d.err[0].result, 0);
+    assert_int_equal(d.n_err, 1);                 /* a result that is none */
+    assert_non_null(strstr(d.problem, "result: x"));  /* is a problem */
 }
 
 static void test_errors_before_and_after_workload(void **state)
@@ -65,6 +99,7 @@ static void test_errors_before_and_after_workload(void **state)
     long want_rc[] = { -62, 9, 9, 2338 };
     for (int i = 0; i < 4; i++) {
         assert_int_equal(d.err[i].entry, want_entry[i]);
+        assert_true(d.err[i].has_result);
         assert_int_equal(d.err[i].result, want_rc[i]);
     }
 }
@@ -157,6 +192,9 @@ static void test_expectation(void **state)
                         "ima: Error Communicating to TPM chip, result: 9\n";
     check_for("5,4, 3,3", three, EXP_PASS, "3,4,5");
     check_for("3,4", three, EXP_FAIL, "3,4,5");
+    /* bare lines are no extend's error: counted by kernel-errors only */
+    check_for("none", bare_reads, EXP_PASS, "none");
+    check_for("0", bare_reads, EXP_FAIL, "none");
 }
 
 static void test_bad_values(void **state)
@@ -180,6 +218,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_error_given_to_marked_file),
         cmocka_unit_test(test_errors_before_and_after_workload),
+        cmocka_unit_test(test_bare_lines_have_no_result),
         cmocka_unit_test(test_banks_without_hash),
         cmocka_unit_test(test_many_errors_counted),
         cmocka_unit_test(test_expectation),
