@@ -11,6 +11,9 @@
 static int keep_step(const struct replay_step *s, void *ctx, char **err)
 {
     struct list_entries *le = ctx;
+    le->total++;
+    if (le->max && le->n >= le->max)
+        return 0;
     struct list_entry *g = vec_room(le->v, le->n, &le->cap, sizeof(*g), 64);
     if (!g)
         return err_set(err, "out of memory");
@@ -22,26 +25,36 @@ static int keep_step(const struct replay_step *s, void *ctx, char **err)
     return 0;
 }
 
+int list_entries_read(const struct replay_src *src, const struct replay_opts *o,
+                      size_t max, struct list_entries *le, char **err)
+{
+    memset(le, 0, sizeof(*le));
+    struct replay_opts keep = *o;
+    keep.on_step = keep_step;
+    keep.ctx = le;
+    le->max = max;
+    struct replay_result res;
+    if (replay_run(src, &keep, &res, err) < 0) {
+        list_entries_free(le);
+        return -1;
+    }
+    le->banks = res.banks;
+    memcpy(le->replay, res.pcr, sizeof(le->replay));
+    return 0;
+}
+
 int list_entries_load(const char *path, unsigned banks, unsigned padded,
                       struct list_entries *le, char **err)
 {
     memset(le, 0, sizeof(*le));
-    le->banks = banks;
     FILE *in = fopen(path, "rb");
     if (!in)
         return err_errno(err, "%s", path);
     struct replay_src src = { .f = in, .digest_len = 20 };
-    struct replay_opts o = { .banks = banks, .pcr = 10, .padded_banks = padded,
-                             .on_step = keep_step, .ctx = le };
-    struct replay_result res;
-    int rc = replay_run(&src, &o, &res, err);
+    struct replay_opts o = { .banks = banks, .pcr = 10, .padded_banks = padded };
+    int rc = list_entries_read(&src, &o, 0, le, err);
     fclose(in);
-    if (rc < 0) {
-        list_entries_free(le);
-        return -1;
-    }
-    memcpy(le->replay, res.pcr, sizeof(le->replay));
-    return 0;
+    return rc;
 }
 
 void list_entries_free(struct list_entries *le)

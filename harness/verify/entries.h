@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "tpm/alg.h"
+#include "verify/replay.h"
 #include "verify/trace.h"
 
 struct list_entry {
@@ -20,6 +21,8 @@ struct list_entry {
 struct list_entries {
     struct list_entry *v;
     size_t n, cap;
+    size_t max;                                 /* keep at most this many; 0: all */
+    uint64_t total;                             /* PCR entries in the whole list */
     unsigned banks;
     uint8_t replay[BANK_COUNT][ALG_MAX_DIGEST]; /* PCR 10 after all of them */
 };
@@ -28,6 +31,11 @@ struct list_entries {
  * banks IMA extends with the padded sha1 digest (replay.h). */
 int list_entries_load(const char *path, unsigned banks, unsigned padded,
                       struct list_entries *le, char **err);
+/* The same from any source with any replay options (their on_step is not
+ * used), keeping only the first max entries (0: all); le->total counts
+ * them all and le->replay is the whole list's. */
+int list_entries_read(const struct replay_src *src, const struct replay_opts *o,
+                      size_t max, struct list_entries *le, char **err);
 void list_entries_free(struct list_entries *le);
 /* The trace's extend carries exactly this entry's digest in every bank of
  * banks. */

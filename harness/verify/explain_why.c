@@ -1,7 +1,9 @@
 /* Why one list entry is not in PCR 10 exactly once, in words, from the
- * trace frames that carried its digests. */
+ * trace frames that carried its digests, or, when none did, from the frame
+ * that kept the guest's TPM device busy. */
 #include "verify/explain.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,23 +47,138 @@ static void frame_words(const struct trace *t, const struct trace_extend *e,
                  got);
 }
 
-void explain_entry_fate(const struct list_entry *entry, unsigned times,
-                        const struct trace *t, unsigned banks, char *buf,
-                        size_t n)
+/* The first/last trace extend that carries entry le->v[j], or NULL. */
+static const struct trace_extend *extend_of(const struct list_entries *le,
+                                            size_t j, const struct trace *t,
+                                            bool last)
 {
+    const struct trace_extend *found = NULL;
+    for (size_t k = 0; k < t->n_ext; k++) {
+        if (!list_entry_matches(&le->v[j], &t->ext[k], le->banks))
+            continue;
+        found = &t->ext[k];
+        if (!last)
+            break;
+    }
+    return found;
+}
+
+/* The data-channel ordinals between which the guest tried to send entry i:
+ * after the last frame of an earlier entry, before the first of a later. */
+static void window_of(const struct list_entries *le, size_t i,
+                      const struct trace *t, unsigned *from, unsigned *to)
+{
+    *from = 0;
+    *to = UINT_MAX;
+    for (size_t j = i; j-- > 0;) {
+        const struct trace_extend *e = extend_of(le, j, t, true);
+        if (e) {
+            *from = e->ord;
+            break;
+        }
+    }
+    for (size_t j = i + 1; j < le->n; j++) {
+        const struct trace_extend *e = extend_of(le, j, t, false);
+        if (e) {
+            *to = e->ord;
+            break;
+        }
+    }
+}
+
+static unsigned cancels_between(const struct trace *t, double from, double to)
+{
+    unsigned n = 0;
+    for (size_t k = 0; k < t->n_cancels && k < TRACE_MAX_CANCELS; k++)
+        n += t->cancel_t[k] > from && t->cancel_t[k] < to;
+    return n;
+}
+
+static double first_cancel_after(const struct trace *t, double from)
+{
+    for (size_t k = 0; k < t->n_cancels && k < TRACE_MAX_CANCELS; k++)
+        if (t->cancel_t[k] > from)
+            return t->cancel_t[k];
+    return -1;
+}
+
+/* A frame a fault kept from the guest: the channel closed on it, it was
+ * never answered, or QEMU cancelled it before its answer came. */
+static bool kept_busy(const struct trace *t, const struct trace_fault *f)
+{
+    if (f->closed || !f->answered)
+        return true;
+    return cancels_between(t, f->t, f->t_answered) > 0;
+}
+
+/* The last frame in the window a fault kept busy, or NULL. */
+static const struct trace_fault *busy_frame(const struct trace *t,
+                                            unsigned from, unsigned to)
+{
+    const struct trace_fault *found = NULL;
+    for (size_t k = 0; k < t->n_faults; k++) {
+        const struct trace_fault *f = &t->faults[k];
+        if (f->ord >= from && f->ord < to && kept_busy(t, f))
+            found = f;
+    }
+    return found;
+}
+
+/* Why no extend of entry i reached the shim, from the frame that kept the
+ * guest's TPM device busy. */
+static void never_sent_words(const struct list_entries *le, size_t i,
+                             const struct trace *t, char *buf, size_t n)
+{
+    unsigned from, to;
+    window_of(le, i, t, &from, &to);
+    const struct trace_fault *f = busy_frame(t, from, to);
+    if (!f) {
+        snprintf(buf, n, "no extend of it reached the shim, and the trace "
+                 "shows no frame a fault held, dropped or closed the channel "
+                 "on before it (the TPM may have failed earlier, or never "
+                 "been probed)");
+        return;
+    }
+    const char *side = f->on_response ? " on the response" : "";
+    if (f->closed) {
+        snprintf(buf, n, "no extend of it reached the shim: fault %s (%s%s) "
+                 "closed the data channel at frame %u (%.2f s); QEMU answers "
+                 "every later command itself", f->rule, f->action, side,
+                 f->ord, f->t);
+        return;
+    }
+    double end = f->answered ? f->t_answered : 1e300;
+    unsigned cancels = cancels_between(t, f->t, end);
+    char held[96], qemu[112] = "";
+    if (f->answered)
+        snprintf(held, sizeof(held), "from %.2f s until %.2f s", f->t, end);
+    else
+        snprintf(held, sizeof(held), "from %.2f s, never answered", f->t);
+    if (cancels)
+        snprintf(qemu, sizeof(qemu), "; QEMU sent %u CMD_CANCEL_TPM_CMD "
+                 "meanwhile, the first at %.2f s", cancels,
+                 first_cancel_after(t, f->t));
+    snprintf(buf, n, "no extend of it reached the shim: the guest's TPM "
+             "device was still busy with frame %u (held by fault %s (%s%s) "
+             "%s%s); the kernel gave up sending", f->ord, f->rule, f->action,
+             side, held, qemu);
+}
+
+void explain_entry_fate(const struct list_entries *le, size_t i, unsigned times,
+                        const struct trace *t, char *buf, size_t n)
+{
+    const struct list_entry *entry = &le->v[i];
     const struct trace_extend *first = NULL, *last = NULL;
     unsigned frames = 0;
-    for (size_t i = 0; i < t->n_ext; i++) {
-        if (!list_entry_matches(entry, &t->ext[i], banks))
+    for (size_t k = 0; k < t->n_ext; k++) {
+        if (!list_entry_matches(entry, &t->ext[k], le->banks))
             continue;
         frames++;
-        first = first ? first : &t->ext[i];
-        last = &t->ext[i];
+        first = first ? first : &t->ext[k];
+        last = &t->ext[k];
     }
     if (!frames) {
-        snprintf(buf, n, "no extend of it reached the shim (the TPM was "
-                 "failed before it, e.g. by QEMU after the data channel "
-                 "closed, or never probed)");
+        never_sent_words(le, i, t, buf, n);
         return;
     }
     char what[200];

@@ -1,152 +1,131 @@
 /* The list against the extends swtpm applied before the quote (see
- * replay_trace.h). */
+ * replay_trace.h), explained by the run's engine (explain.h). */
 #include "verify/replay_trace.h"
 
 #include "util/err.h"
+#include "util/idxlist.h"
 #include "util/str.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static bool before_quote(const struct trace_scan *s, const struct trace_extend *e)
+/* Count frames, applied extends and banks before the quote. */
+static void count(const struct trace *t, const struct trace_scan *s,
+                  struct trace_exact *x)
 {
-    return !s->have_quote || e->ord < s->quote_ord;
-}
-
-static bool same_digests(const struct trace_extend *a, const struct trace_extend *b)
-{
-    if (a->bank_mask != b->bank_mask)
-        return false;
-    for (int k = 0; k < BANK_COUNT; k++)
-        if ((a->bank_mask & (1u << k)) &&
-            memcmp(a->digest[k], b->digest[k], alg_by_bank((enum bank)k)->size))
-            return false;
-    return true;
-}
-
-/* Count what was sent and copy what was applied before the quote; the
- * banks compared are those every extend carried. */
-static int collect(const struct trace *t, const struct trace_scan *s,
-                   struct trace_exact *x,
-                   uint8_t (**applied)[BANK_COUNT][ALG_MAX_DIGEST], char **err)
-{
-    *applied = calloc(t->n_ext ? t->n_ext : 1, sizeof **applied);
-    if (!*applied)
-        return err_set(err, "out of memory");
-    const struct trace_extend *prev = NULL;
+    unsigned before = s->have_quote ? s->quote_ord : 0;
     for (size_t i = 0; i < t->n_ext; i++) {
         const struct trace_extend *e = &t->ext[i];
-        if (!before_quote(s, e))
+        if (before && e->ord >= before)
             break;
         x->banks &= e->bank_mask;
-        if (!prev || !same_digests(prev, e) || trace_extend_applied(prev))
-            x->sent++;
-        if (trace_extend_applied(e))
-            memcpy((*applied)[x->applied++], e->digest, sizeof e->digest);
-        prev = e;
+        x->frames++;
+        x->applied += trace_extend_applied(e);
     }
-    return 0;
+    x->sent = trace_measurements(t, before);
 }
 
-static int prefix_value(const struct replay_src *src, const struct replay_opts *o,
-                        struct trace_exact *x, char **err)
+/* The entries measured before the quote: up to the one the last extend
+ * frame before it carried (whether it reached swtpm or not); an entry whose
+ * extend never reached the shim lies among them.  No quote: all. */
+static size_t covered(const struct list_entries *le, const struct trace *t,
+                      const struct trace_scan *s)
 {
-    struct replay_result res;
-    if (x->sent == 0)
-        return 0;                   /* nothing extended: all zeros */
-    struct replay_opts p = *o;
-    p.max_extends = x->sent;
-    p.on_step = NULL;
-    if (src->f)
-        rewind(src->f);
-    if (replay_run(src, &p, &res, err) < 0)
-        return -1;
-    memcpy(x->prefix_pcr, res.pcr, sizeof x->prefix_pcr);
+    const struct trace_extend *last = NULL;
+    for (size_t i = 0; i < t->n_ext && s->have_quote; i++)
+        if (t->ext[i].ord < s->quote_ord)
+            last = &t->ext[i];
+    if (!s->have_quote)
+        return le->n;
+    for (size_t j = 0; last && j < le->n; j++)
+        if (list_entry_matches(&le->v[j], last, le->banks))
+            return j + 1;
+    return last ? le->n : 0;
+}
+
+/* The replay of the covered entries, each once. */
+static int prefix_value(const struct list_entries *le, struct trace_exact *x)
+{
+    for (size_t i = 0; i < le->n && i < x->covered; i++)
+        for (int b = 0; b < BANK_COUNT; b++)
+            if ((x->banks & (1u << b)) &&
+                alg_extend((enum bank)b, x->prefix_pcr[b], le->v[i].ext[b]) < 0)
+                return -1;
     return 0;
 }
 
 int replay_trace_exact(const struct replay_src *src,
                        const struct replay_opts *opts, const struct trace *t,
-                       const struct trace_scan *s, struct trace_exact *out,
+                       const struct trace_scan *s,
+                       const uint8_t (*values)[ALG_MAX_DIGEST],
+                       unsigned value_banks, struct trace_exact *out,
                        char **err)
 {
-    uint8_t (*applied)[BANK_COUNT][ALG_MAX_DIGEST] = NULL;
     struct replay_opts o = opts ? *opts : (struct replay_opts){ 0 };
-    struct replay_result res;
+    struct list_entries le;
     memset(out, 0, sizeof *out);
     out->banks = o.banks ? o.banks : (1u << BANK_SHA1) | (1u << BANK_SHA256);
-    int rc = collect(t, s, out, &applied, err);
-    if (rc == 0 && !out->banks)
-        rc = err_set(err, "the trace's extends share no bank with the replay");
+    out->have_quote = s->have_quote;
+    count(t, s, out);
+    if (!out->banks)
+        return err_set(err, "the trace's extends share no bank with the replay");
     o.banks = out->banks;
     o.max_extends = 0;
-    if (rc == 0 && src->f)
+    if (src->f)
         rewind(src->f);
-    /* The whole list, compared extend by extend as far as `sent`. */
-    if (rc == 0)
-        rc = replay_compare_extends(src, &o, (const uint8_t (*)[BANK_COUNT][ALG_MAX_DIGEST])applied,
-                                    out->applied, &out->div, &res, err);
-    if (rc == 0 && src->f)
-        rewind(src->f);
-    struct replay_result all;
-    if (rc == 0)
-        rc = replay_run(src, &o, &all, err);
-    out->list_extends = rc == 0 ? all.extends : 0;
-    /* No quote: the PCR's last value covers the whole list. */
-    if (!s->have_quote && out->list_extends > out->sent)
-        out->sent = (size_t)out->list_extends;
-    if (rc == 0)
-        rc = prefix_value(src, &o, out, err);
-    free(applied);
-    if (rc < 0)
+    if (list_entries_read(src, &o, 0, &le, err) < 0)
         return -1;
-    /* Entries beyond `sent` were measured after the quote: not a divergence. */
-    if (out->div.kind == REPLAY_DIV_LIST_LONGER && out->div.extend_no >= out->sent)
-        out->div.kind = REPLAY_DIV_NONE;
-    out->exact = out->div.kind == REPLAY_DIV_NONE && out->list_extends >= out->sent &&
-                 out->sent == out->applied;
+    out->list_extends = le.total;
+    out->covered = covered(&le, t, s);
+    out->have_values = values && (value_banks & out->banks);
+    struct explain_scope sc = {
+        .before_ord = s->have_quote ? s->quote_ord : 0,
+        .entries = out->covered,
+        .target = out->have_values ? EXPLAIN_VS_VALUES : EXPLAIN_VS_NOTHING,
+        .value_banks = value_banks & out->banks,
+        .values = values,
+    };
+    explain_scoped(&le, t, &sc, &out->expl);
+    int rc = prefix_value(&le, out);
+    list_entries_free(&le);
+    if (rc < 0)
+        return err_set(err, "hashing the replay of the trace's entries failed");
+    out->exact = out->expl.found && out->expl.first_divergent < 0;
     return 0;
+}
+
+/* "entry 3 (/work/file3) applied 2 times: <why> (not in PCR 10: none;
+ * applied twice: 3)" */
+static void divergent_words(const struct explanation *e, char *buf, size_t size)
+{
+    int64_t v[EXPLAIN_MAX_LIST];
+    char missing[96], twice[96], first[48];
+    memcpy(v, e->not_in_pcr, e->n_not_in_pcr * sizeof v[0]);
+    idxlist_format(v, e->n_not_in_pcr, missing, sizeof missing);
+    memcpy(v, e->applied_twice, e->n_applied_twice * sizeof v[0]);
+    idxlist_format(v, e->n_applied_twice, twice, sizeof twice);
+    if (e->first_times == 0)
+        str_fmt(first, sizeof first, "never reached PCR 10");
+    else
+        str_fmt(first, sizeof first, "applied %u times", e->first_times);
+    str_fmt(buf, size, "entry %lld (%s) %s: %s (not in PCR 10: %s; applied "
+            "twice: %s)", (long long)e->first_divergent, e->first_file, first,
+            e->first_why, missing, twice);
 }
 
 void trace_exact_describe(const struct trace_exact *x, char *buf, size_t size)
 {
-    const struct replay_entry_ref *at = &x->div.at;
-    switch (x->div.kind) {
-    case REPLAY_DIV_NONE:
-        if (x->list_extends < x->sent)
-            str_fmt(buf, size, "the guest sent %zu PCR 10 measurements before "
-                    "the quote, the list holds only %llu", x->sent,
-                    (unsigned long long)x->list_extends);
-        else if (x->applied < x->sent)
-            str_fmt(buf, size, "%zu of the %zu extends sent before the quote "
-                    "never reached the TPM", x->sent - x->applied, x->sent);
-        else
-            str_fmt(buf, size, "exact: list entries 1..%zu of PCR 10 are the "
-                    "%zu extends swtpm applied before the quote, one for one",
-                    x->sent, x->applied);
-        break;
-    case REPLAY_DIV_DIGEST:
-        str_fmt(buf, size, "entry %lld (%s) diverges: the TPM's extend #%llu "
-                "before the quote carries another %s digest (the entry's extend "
-                "never reached the TPM, or reached it changed)",
-                (long long)at->index, at->file_name,
-                (unsigned long long)x->div.extend_no + 1,
-                alg_by_bank(x->div.bank)->name);
-        break;
-    case REPLAY_DIV_LIST_LONGER:
-        if (x->div.extend_no + 1 == x->sent)
-            str_fmt(buf, size, "entry %lld (%s) never reached the TPM",
-                    (long long)at->index, at->file_name);
-        else
-            str_fmt(buf, size, "entries %lld..%lld never reached the TPM (the "
-                    "first of them: %s)", (long long)at->index,
-                    (long long)at->index + (long long)(x->sent - x->div.extend_no) - 1,
-                    at->file_name);
-        break;
-    case REPLAY_DIV_TPM_LONGER:
-        str_fmt(buf, size, "the TPM applied %zu extends before the quote, the "
-                "list accounts for %llu", x->applied,
-                (unsigned long long)x->div.extend_no);
-        break;
-    }
+    const struct explanation *e = &x->expl;
+    const char *until = x->have_quote ? "quote" : "end";
+    if (!e->aligned)
+        str_fmt(buf, size, "%s", e->why);
+    else if (e->first_divergent >= 0)
+        divergent_words(e, buf, size);
+    else if (x->covered == 0)
+        str_fmt(buf, size, "exact: no PCR 10 measurement was sent before the %s",
+                until);
+    else
+        str_fmt(buf, size, "exact: list entries 0..%zu of PCR 10 are the %zu "
+                "extends swtpm applied before the %s, one for one",
+                x->covered - 1, x->applied, until);
 }

@@ -77,6 +77,7 @@ static int add_fault(struct trace *t, const struct jv *line, char **err)
     f->forwarded = line_forwarded(line);
     const char *dir = jv_get_str(fault, "direction");
     f->on_response = dir && strcmp(dir, "response") == 0;
+    f->t = jv_get_num(line, "t", 0);
     return 0;
 }
 
@@ -118,8 +119,23 @@ static int parse_rc(const char *key, const char *s, uint32_t *rc, char **err)
     return 0;
 }
 
+/* When the guest got the response of a frame a fault decided. */
+static void fault_response(struct trace *t, const struct jv *line)
+{
+    struct trace_fault *f = find_fault(t, line_ord(line));
+    const char *fate = jv_get_str(line, "fate");
+    if (!f)
+        return;
+    if (jv_get_str(line, "rc") && !f->answered) {
+        f->answered = true;
+        f->t_answered = jv_get_num(line, "t", 0);
+    }
+    f->closed |= fate && strcmp(fate, "closed") == 0;
+}
+
 static int add_response(struct trace *t, const struct jv *line, char **err)
 {
+    fault_response(t, line);
     struct trace_extend *e = find_extend(t, line_ord(line));
     if (!e)
         return 0;
@@ -153,6 +169,11 @@ static int take_line(struct trace *t, const struct jv *line, char **err)
                 e->forwarded = fwd;
             if (f)
                 f->forwarded = fwd;
+        } else if (strcmp(event, "ctrl") == 0) {
+            const char *cmd = jv_get_str(line, "cmd");
+            if (cmd && strcmp(cmd, "CMD_CANCEL_TPM_CMD") == 0 &&
+                t->n_cancels++ < TRACE_MAX_CANCELS)
+                t->cancel_t[t->n_cancels - 1] = jv_get_num(line, "t", 0);
         } else if (strcmp(event, "error") == 0) {
             if (t->errors++ == 0)
                 snprintf(t->first_error, sizeof(t->first_error), "%s",
@@ -238,4 +259,31 @@ int trace_ord_applied(const struct trace *t, unsigned ord)
         if (t->ext[i].ord == ord)
             return trace_extend_applied(&t->ext[i]);
     return -1;
+}
+
+static bool same_digests(const struct trace_extend *a, const struct trace_extend *b)
+{
+    if (a->bank_mask != b->bank_mask)
+        return false;
+    for (int k = 0; k < BANK_COUNT; k++)
+        if ((a->bank_mask & (1u << k)) &&
+            memcmp(a->digest[k], b->digest[k], alg_by_bank((enum bank)k)->size))
+            return false;
+    return true;
+}
+
+bool trace_extend_is_resend(const struct trace *t, size_t i)
+{
+    return i > 0 && i < t->n_ext && same_digests(&t->ext[i - 1], &t->ext[i]);
+}
+
+size_t trace_measurements(const struct trace *t, unsigned before_ord)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->n_ext; i++) {
+        if (before_ord && t->ext[i].ord >= before_ord)
+            break;
+        n += !trace_extend_is_resend(t, i);
+    }
+    return n;
 }

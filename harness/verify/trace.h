@@ -35,7 +35,16 @@ struct trace_fault {
     bool forwarded;               /* the command reached swtpm */
     bool on_response;             /* the rule acted on swtpm's response
                                    * ("direction": "response"): forwarded */
+    double t;                     /* shim time of the command */
+    bool answered;                /* the guest got a response (a line with
+                                   * "rc") ... */
+    double t_answered;            /* ... at this shim time */
+    bool closed;                  /* the data channel closed instead */
 };
+
+/* CMD_CANCEL_TPM_CMD messages QEMU sent (the guest's driver gave up on a
+ * command): the first TRACE_MAX_CANCELS times are kept, all are counted. */
+#define TRACE_MAX_CANCELS 32
 
 struct trace {
     struct trace_fault *faults;   /* in ordinal order */
@@ -48,6 +57,8 @@ struct trace {
     unsigned truth_mask;
     double truth_read_s;          /* the shim's time for it; -1 unknown */
     uint8_t truth[BANK_COUNT][ALG_MAX_DIGEST];
+    double cancel_t[TRACE_MAX_CANCELS];
+    size_t n_cancels;
     unsigned frames;              /* data-channel commands */
     unsigned errors;              /* "event":"error" lines */
     char first_error[160];
@@ -66,5 +77,12 @@ void trace_free(struct trace *t);
 size_t trace_applied_count(const struct trace *t);
 /* For a fault on a PCR 10 extend: 1 applied, 0 not; -1 other commands. */
 int trace_ord_applied(const struct trace *t, unsigned ord);
+/* Extend i is the driver's resend of extend i - 1: the same digests in
+ * every bank, one right after the other (IMA measures a file once, so two
+ * measurements never carry the same template data). */
+bool trace_extend_is_resend(const struct trace *t, size_t i);
+/* PCR 10 measurements the guest sent before data-channel ordinal
+ * before_ord (0: all): extends, a resend counted once. */
+size_t trace_measurements(const struct trace *t, unsigned before_ord);
 
 #endif

@@ -141,7 +141,7 @@ static void trace_of(struct fx *fx, struct trace *t, const int *entry,
         struct trace_extend *e = &t->ext[i];
         e->ord = 100 + (unsigned)i;
         e->forwarded = e->answered = true;
-        e->tpm_rc = applied[i] ? 0 : 0x922;
+        e->tpm_rc = e->guest_rc = applied[i] ? 0 : 0x922;
         e->bank_mask = (1u << BANK_SHA1) | (1u << BANK_SHA256);
         memcpy(e->digest, fx->ext[entry[i]], sizeof e->digest);
     }
@@ -156,7 +156,7 @@ static void exact(struct fx *fx, const int *entry, const int *applied, size_t n,
     struct replay_src src = { .p = fx->b.p, .n = fx->b.n };
     char *err = NULL;
     trace_of(fx, &t, entry, applied, n);
-    assert_int_equal(replay_trace_exact(&src, NULL, &t, &s, x, &err), 0);
+    assert_int_equal(replay_trace_exact(&src, NULL, &t, &s, NULL, 0, x, &err), 0);
     assert_null(err);
     trace_free(&t);
 }
@@ -172,7 +172,8 @@ static void test_exact_all_applied(void **state)
     assert_int_equal(x.applied, 5);
     assert_memory_equal(x.prefix_pcr[BANK_SHA256], ((struct fx *)*state)->chain[5][BANK_SHA256], 32);
     trace_exact_describe(&x, text, sizeof text);
-    assert_non_null(strstr(text, "exact: list entries 1..5"));
+    assert_string_equal(text, "exact: list entries 0..4 of PCR 10 are the 5 "
+                        "extends swtpm applied before the quote, one for one");
 }
 
 /* The last two extends were sent before the quote and failed: evmctl's
@@ -184,10 +185,14 @@ static void test_exact_last_failed(void **state)
     char text[512];
     exact(*state, entry, ok, 5, 200, &x);
     assert_false(x.exact);
-    assert_int_equal(x.div.kind, REPLAY_DIV_LIST_LONGER);
-    assert_int_equal(x.div.at.index, 3);
+    assert_int_equal(x.expl.first_divergent, 3);
+    assert_int_equal(x.expl.n_not_in_pcr, 2);
     trace_exact_describe(&x, text, sizeof text);
-    assert_string_equal(text, "entries 3..4 never reached the TPM (the first of them: /lib/c.so)");
+    assert_string_equal(text, "entry 3 (/lib/c.so) never reached PCR 10: its "
+                        "extend, frame 103, was not applied: swtpm answered "
+                        "0x922, the guest got TPM_RC_RETRY (0x922) (not in "
+                        "PCR 10: 3,4; "
+                        "applied twice: none)");
 }
 
 /* The quote came after entry 2: entries 3 and 4 are after it, not missing. */
@@ -198,6 +203,7 @@ static void test_exact_after_quote(void **state)
     exact(*state, entry, ok, 5, 103, &x);
     assert_true(x.exact);
     assert_int_equal(x.sent, 3);
+    assert_int_equal(x.covered, 3);
     assert_memory_equal(x.prefix_pcr[BANK_SHA1], ((struct fx *)*state)->chain[3][BANK_SHA1], 20);
 }
 
@@ -209,13 +215,34 @@ static void test_exact_middle_and_resend(void **state)
     struct trace_exact x;
     exact(*state, entry, mid, 5, 0, &x);
     assert_false(x.exact);
-    assert_int_equal(x.div.kind, REPLAY_DIV_DIGEST);
-    assert_int_equal(x.div.at.index, 1);
-    assert_string_equal(x.div.at.file_name, "/usr/bin/a");
+    assert_int_equal(x.expl.first_divergent, 1);
+    assert_string_equal(x.expl.first_file, "/usr/bin/a");
     exact(*state, rs_entry, rs_ok, 6, 0, &x);
     assert_true(x.exact);
     assert_int_equal(x.sent, 5);
     assert_int_equal(x.applied, 5);
+}
+
+/* A resend of an extend swtpm had executed (the guest was answered
+ * TPM_RC_RETRY after it was applied): entry 2 is applied twice, and that,
+ * not "entry 3 diverges", is what the trace says (issue 10, point 3). */
+static void test_exact_applied_twice(void **state)
+{
+    static const int entry[] = { 0, 1, 2, 2, 3, 4 }, ok[] = { 1, 1, 1, 1, 1, 1 };
+    struct trace_exact x;
+    char text[512];
+    exact(*state, entry, ok, 6, 200, &x);
+    assert_false(x.exact);
+    assert_int_equal(x.sent, 5);
+    assert_int_equal(x.applied, 6);
+    assert_int_equal(x.expl.first_divergent, 2);
+    assert_int_equal(x.expl.first_times, 2);
+    assert_int_equal(x.expl.n_applied_twice, 1);
+    assert_int_equal(x.expl.n_not_in_pcr, 0);
+    trace_exact_describe(&x, text, sizeof text);
+    assert_string_equal(text, "entry 2 (/etc/b) applied 2 times: swtpm applied "
+                        "it 2 times in 2 frames (102..103) (not in PCR 10: "
+                        "none; applied twice: 2)");
 }
 
 /* No quote and a list longer than the trace (swtpm died): the missing
@@ -226,9 +253,9 @@ static void test_exact_no_quote_list_longer(void **state)
     struct trace_exact x;
     exact(*state, entry, ok, 3, 0, &x);
     assert_false(x.exact);
-    assert_int_equal(x.sent, 5);
-    assert_int_equal(x.div.kind, REPLAY_DIV_LIST_LONGER);
-    assert_int_equal(x.div.at.index, 3);
+    assert_int_equal(x.covered, 5);
+    assert_int_equal(x.expl.first_divergent, 3);
+    assert_int_equal(x.expl.n_not_in_pcr, 2);
 }
 
 static void test_trace_scan(void **state)
@@ -279,7 +306,8 @@ int main(void)
         T(test_verdict_whole_list), T(test_verdict_strict_prefix),
         T(test_verdict_untouched_and_none), T(test_exact_all_applied),
         T(test_exact_last_failed), T(test_exact_after_quote),
-        T(test_exact_middle_and_resend), T(test_exact_no_quote_list_longer),
+        T(test_exact_middle_and_resend), T(test_exact_applied_twice),
+        T(test_exact_no_quote_list_longer),
         cmocka_unit_test(test_trace_scan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
