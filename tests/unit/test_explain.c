@@ -222,6 +222,68 @@ static void test_list_longer(void **state)
     trace_free(&t);
 }
 
+/* Entry 3's extend never reached the shim: entry 2's response was held 5 s
+ * by a fault (QEMU cancelled it twice), so the guest's device was busy when
+ * the kernel tried to send entry 3, and it gave up (as the 6.1 run of a 5 s
+ * response delay did).  The cause is read from the trace, not guessed. */
+static void test_never_sent_device_busy(void **state)
+{
+    struct fixture *fx = *state;
+    const int sent[] = { 0, 1, 2, 4 };
+    const bool ok[] = { 1, 1, 1, 1 };
+    struct trace t;
+    make_trace(fx, sent, ok, 4, &t);
+    struct trace_fault f = { .ord = 102, .rule = "slow-third", .action = "delay",
+                             .command = "PCR_Extend", .pcr = 10,
+                             .forwarded = true, .on_response = true, .t = 2.32,
+                             .answered = true, .t_answered = 7.32 };
+    t.faults = &f;
+    t.n_faults = 1;
+    t.cancel_t[0] = 3.07;
+    t.cancel_t[1] = 3.08;
+    t.cancel_t[2] = 7.4;            /* after the answer: not this frame's */
+    t.n_cancels = 3;
+    struct explanation x;
+    explain_run(&fx->le, &t, &x);
+    assert_true(x.found);
+    assert_int_equal(x.first_divergent, 3);
+    assert_int_equal(x.first_times, 0);
+    assert_string_equal(x.first_why, "no extend of it reached the shim: the "
+                        "guest's TPM device was still busy with frame 102 "
+                        "(held by fault slow-third (delay on the response) "
+                        "from 2.32 s until 7.32 s; QEMU sent 2 "
+                        "CMD_CANCEL_TPM_CMD meanwhile, the first at 3.07 s); "
+                        "the kernel gave up sending");
+    /* a response dropped: never answered */
+    f.answered = false;
+    f.action[0] = '\0';
+    strcat(f.action, "drop-response");
+    f.on_response = false;
+    explain_run(&fx->le, &t, &x);
+    assert_string_equal(x.first_why, "no extend of it reached the shim: the "
+                        "guest's TPM device was still busy with frame 102 "
+                        "(held by fault slow-third (drop-response) from "
+                        "2.32 s, never answered; QEMU sent 3 "
+                        "CMD_CANCEL_TPM_CMD meanwhile, the first at 3.07 s); "
+                        "the kernel gave up sending");
+    /* the channel closed on it */
+    f.closed = true;
+    explain_run(&fx->le, &t, &x);
+    assert_string_equal(x.first_why, "no extend of it reached the shim: fault "
+                        "slow-third (drop-response) closed the data channel at "
+                        "frame 102 (2.32 s); QEMU answers every later command "
+                        "itself");
+    /* answered at once, no cancel: the fault kept nothing busy */
+    f.closed = false;
+    f.answered = true;
+    f.t_answered = 2.33;
+    explain_run(&fx->le, &t, &x);
+    assert_non_null(strstr(x.first_why, "the trace shows no frame a fault "
+                           "held, dropped or closed the channel on"));
+    t.faults = NULL;
+    trace_free(&t);
+}
+
 /* A TPM value the alignment cannot produce: no explanation. */
 static void test_truth_unexplained(void **state)
 {
@@ -273,6 +335,7 @@ int main(void)
         T(test_why_names_the_fault),
         T(test_applied_twice),
         T(test_list_longer),
+        T(test_never_sent_device_busy),
         T(test_truth_unexplained),
         T(test_extend_not_in_list),
         T(test_no_truth),

@@ -620,6 +620,57 @@ static void test_trace_fault_contract(void **state)
     trace_free(&t);
 }
 
+/* When the guest got each faulted frame's answer, whether the channel
+ * closed on it, and QEMU's cancels: lines as the 6.1 run of a 5 s delay on
+ * file 3's response (and a drop, and a close) wrote them, trimmed. */
+static const char busy_trace[] =
+    "{\"ord\":39,\"t\":2.318156,\"dir\":\"cmd\",\"name\":\"PCR_Extend\","
+    "\"forwarded\":true,\"fate\":\"relayed\",\"fault\":{\"rule\":\"slow-third\","
+    "\"action\":\"delay\",\"delay_ms\":5000,\"direction\":\"response\"},\"pcr\":10}\n"
+    "{\"t\":3.068450,\"event\":\"ctrl\",\"cmd\":\"CMD_CANCEL_TPM_CMD\",\"code\":9,"
+    "\"result\":0,\"fate\":\"answered\"}\n"
+    "{\"t\":3.078231,\"event\":\"ctrl\",\"cmd\":\"CMD_CANCEL_TPM_CMD\",\"code\":9,"
+    "\"result\":0,\"fate\":\"answered\"}\n"
+    "{\"t\":4.0,\"event\":\"ctrl\",\"cmd\":\"CMD_GET_TPMESTABLISHED\",\"code\":4}\n"
+    "{\"ord\":39,\"t\":7.318253,\"dir\":\"rsp\",\"name\":\"PCR_Extend\","
+    "\"rc\":\"0x00000000\",\"tpm_rc\":\"0x00000000\",\"fate\":\"delayed\"}\n"
+    "{\"ord\":40,\"t\":7.4,\"dir\":\"cmd\",\"name\":\"PCR_Extend\",\"forwarded\":true,"
+    "\"fate\":\"relayed\",\"fault\":{\"rule\":\"mute\",\"action\":\"drop-response\"},"
+    "\"pcr\":10}\n"
+    "{\"ord\":40,\"t\":7.41,\"dir\":\"rsp\",\"name\":\"PCR_Extend\","
+    "\"tpm_rc\":\"0x00000000\",\"fate\":\"dropped\"}\n"
+    "{\"ord\":41,\"t\":8.0,\"dir\":\"cmd\",\"name\":\"PCR_Extend\",\"forwarded\":true,"
+    "\"fate\":\"relayed\",\"fault\":{\"rule\":\"cut\",\"action\":\"close\","
+    "\"direction\":\"response\"},\"pcr\":10}\n"
+    "{\"ord\":41,\"t\":8.01,\"dir\":\"rsp\",\"name\":\"PCR_Extend\","
+    "\"tpm_rc\":\"0x00000000\",\"fate\":\"closed\"}\n";
+
+static void test_trace_fault_timing(void **state)
+{
+    struct tmp *tp = *state;
+    write_trace_file(tp->path, NULL, busy_trace);
+    struct trace t;
+    char *err = NULL;
+    if (trace_load(tp->path, &t, &err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(t.n_faults, 3);
+    const struct trace_fault *slow = &t.faults[0], *mute = &t.faults[1],
+                             *cut = &t.faults[2];
+    assert_true(slow->on_response);
+    assert_true(slow->t > 2.318 && slow->t < 2.3182);
+    assert_true(slow->answered);
+    assert_true(slow->t_answered > 7.318 && slow->t_answered < 7.3183);
+    assert_false(slow->closed);
+    assert_false(mute->answered);                  /* dropped: no "rc" */
+    assert_false(mute->closed);
+    assert_false(cut->answered);
+    assert_true(cut->closed);
+    assert_int_equal(t.n_cancels, 2);               /* other ctrl lines are not */
+    assert_true(t.cancel_t[0] > 3.068 && t.cancel_t[0] < 3.0685);
+    assert_true(t.cancel_t[1] > 3.078 && t.cancel_t[1] < 3.0783);
+    trace_free(&t);
+}
+
 /* A fault on swtpm's response ("direction": "response"), as the shim
  * writes it: the command line says forwarded and relayed. */
 static void w_rsp_fault_cmd(FILE *f, unsigned ord, const char *rule,
@@ -900,6 +951,7 @@ int main(void)
         TT(test_trace_cut_short_last_line),
         TT(test_trace_malformed_middle),
         TT(test_trace_missing),
+        TT(test_trace_fault_timing),
         TT(test_trace_fault_contract),
         TT(test_trace_response_faults),
     };
