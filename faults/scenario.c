@@ -22,6 +22,7 @@ const char *const scn_yesno_names[] = { "yes", "no", NULL };
 const char *const scn_quote_names[] = { "valid", "refused", NULL };
 const char *const scn_onoff_names[] = { "on", "off", NULL };
 const char *const scn_lists_names[] = { "agree", "disagree", "absent", NULL };
+const char *const scn_boot_names[] = { "firmware", "zero", "zero-pcrs", NULL };
 const char *const scn_kernel_series[] = { "6.1", "6.12", NULL };
 
 int scn_kernel_series_of(const char *release)
@@ -142,6 +143,13 @@ static const struct kv_spec expect_keys[] = {
     { "not-in-pcr", KV_FUNC, EXP(not_in_pcr), SCN_INDEX_LIST_LEN, 0, 0, NULL, 0,
       "list entries never extended into PCR 10: none, or indices such as 2,3",
       parse_index_list },
+    { "applied-twice", KV_FUNC, EXP(applied_twice), SCN_INDEX_LIST_LEN, 0, 0,
+      NULL, 0, "list entries extended into PCR 10 twice (a resend of an "
+      "extend swtpm had executed): none, or indices such as 3",
+      parse_index_list },
+    { "boot-aggregate", KV_ENUM, EXP(boot_aggregate), 0, 0, 0, scn_boot_names,
+      0, "entry 0: firmware (the hash of the firmware's PCRs 0-9), zero "
+      "(TPM-bypass) or zero-pcrs (the hash of all-zero PCRs)", NULL },
     { "kernel-errors", KV_UINT, EXP(kernel_errors), 0, 0, 100000, NULL,
       EXP(kernel_errors_set),
       "'ima: Error Communicating to TPM chip' lines in the guest's dmesg", NULL },

@@ -5,6 +5,7 @@
 #include "util/hex.h"
 #include "util/str.h"
 #include "util/idxlist.h"
+#include "verify/facts_boot.h"
 #include "verify/workload.h"
 
 static struct exp_check *add(struct checks *cs, const char *name,
@@ -104,6 +105,29 @@ static void check_quote(struct checks *cs, int want, const struct facts *f)
     judge(c, strcmp(seen, c->expected) == 0);
 }
 
+/* An index-list expectation (not-in-pcr, applied-twice) against the
+ * explanation's list v; the detail names the first divergent entry. */
+static void check_entries(struct checks *cs, const char *name, const char *want,
+                          const int64_t *v, size_t n, const struct facts *f)
+{
+    const struct explanation *x = &f->expl;
+    if (!want[0])
+        return;
+    struct exp_check *c = add(cs, name, want);
+    if (!f->have_explanation || !x->found) {
+        unknown(c, f->have_explanation ? x->why : "nothing to explain");
+        return;
+    }
+    int64_t sorted[EXPLAIN_MAX_LIST];
+    memcpy(sorted, v, n * sizeof(sorted[0]));
+    idxlist_format(sorted, n, c->seen, sizeof(c->seen));
+    if (x->first_divergent >= 0)
+        str_fmt(c->detail, sizeof(c->detail), "first divergent entry %lld "
+                "(%s): %s", (long long)x->first_divergent, x->first_file,
+                x->first_why);   /* a truncated detail is still useful */
+    judge(c, strcmp(want, c->seen) == 0);
+}
+
 static void check_explanation(struct checks *cs, const struct scn_expect *e,
                               const struct facts *f)
 {
@@ -113,21 +137,28 @@ static void check_explanation(struct checks *cs, const struct scn_expect *e,
                           "PCR (and doubling those applied twice) gives the "
                           "TPM's PCR 10" : x->why,
                f->have_explanation ? NULL : "no list or no TPM PCR 10 to explain");
-    if (e->not_in_pcr[0]) {
-        struct exp_check *c = add(cs, "not-in-pcr", e->not_in_pcr);
-        if (!f->have_explanation || !x->found) {
-            unknown(c, f->have_explanation ? x->why : "nothing to explain");
-            return;
-        }
-        int64_t v[EXPLAIN_MAX_LIST];
-        memcpy(v, x->not_in_pcr, x->n_not_in_pcr * sizeof(v[0]));
-        idxlist_format(v, x->n_not_in_pcr, c->seen, sizeof(c->seen));
-        if (x->first_divergent >= 0)
-            str_fmt(c->detail, sizeof(c->detail), "first divergent entry %lld "
-                    "(%s): %s", (long long)x->first_divergent, x->first_file,
-                    x->first_why);   /* a truncated detail is still useful */
-        judge(c, strcmp(e->not_in_pcr, c->seen) == 0);
+    check_entries(cs, "not-in-pcr", e->not_in_pcr, x->not_in_pcr,
+                  x->n_not_in_pcr, f);
+    check_entries(cs, "applied-twice", e->applied_twice, x->applied_twice,
+                  x->n_applied_twice, f);
+}
+
+/* What entry 0 is, judged against the trace's firmware extends. */
+static void check_boot_aggregate(struct checks *cs, int want,
+                                 const struct facts *f)
+{
+    if (!want)
+        return;
+    struct exp_check *c = add(cs, "boot-aggregate", scn_boot_names[want - 1]);
+    const char *seen = facts_boot_aggregate_name(f);
+    if (!seen) {
+        unknown(c, f->have_list ? "entry 0 is not boot_aggregate" : f->list_problem);
+        return;
     }
+    snprintf(c->seen, sizeof(c->seen), "%s", seen);
+    str_fmt(c->detail, sizeof(c->detail), "%s: %s", f->boot_aggregate,
+            f->boot_aggregate_why);
+    judge(c, want == f->boot_aggregate_kind);
 }
 
 /* One error line in words: "/work/file3: result 257", "before the
@@ -253,6 +284,7 @@ void expectations_check(const struct scenario *s, const struct facts *f,
     check_flag(out, "guest-alive", e->guest_alive, scn_yesno_names,
                f->guest_alive, f->guest_alive ? "the agent reported done" :
                "the agent never reported done", NULL);
+    check_boot_aggregate(out, e->boot_aggregate, f);
     check_explanation(out, e, f);
     if (e->kernel_errors_set) {
         char want[16];

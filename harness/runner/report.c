@@ -8,6 +8,7 @@
 #include "util/hex.h"
 #include "util/json.h"
 #include "util/mono.h"
+#include "verify/facts_boot.h"
 #include "verify/workload.h"
 
 static const char *exp_result_name(enum exp_result r)
@@ -166,6 +167,15 @@ static void json_explanation(struct json *j, const struct facts *f)
     json_obj_end(j);
 }
 
+/* boot_aggregate_is: firmware, zero, zero-pcrs, other, or null without
+ * an entry 0; and why. */
+static void json_boot_aggregate_is(struct json *j, const struct facts *f)
+{
+    const char *is = facts_boot_aggregate_name(f);
+    json_str(j, "boot_aggregate_is", is);
+    json_str(j, "boot_aggregate_why", is ? f->boot_aggregate_why : NULL);
+}
+
 static void json_facts(struct json *j, const struct facts *f)
 {
     json_obj_begin(j, "facts");
@@ -177,6 +187,7 @@ static void json_facts(struct json *j, const struct facts *f)
     json_bool(j, "trace_in_list", f->trace_in_list);
     json_bool(j, "bypass", f->dmesg.bypass);
     json_str(j, "boot_aggregate", f->boot_aggregate);
+    json_boot_aggregate_is(j, f);
     json_bool(j, "quote_present", f->quote_present);
     json_bool(j, "quote_valid", f->quote_valid);
     json_str(j, "quote_problem", f->quote_problem[0] ? f->quote_problem : NULL);

@@ -5,6 +5,7 @@
 #include "util/num.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,56 @@ int boot_aggregate_calc(const struct boot_pcrs *p, enum bank b, uint8_t *out,
         rc = alg_hash_final(&h, out);
     alg_hash_free(&h);
     return rc < 0 ? err_set(err, "boot_aggregate: hashing failed") : 0;
+}
+
+/* Is digest the aggregate of p in bank b? */
+static bool aggregate_of(const struct boot_pcrs *p, enum bank b,
+                         const uint8_t *digest)
+{
+    uint8_t want[ALG_MAX_DIGEST];
+    char *err = NULL;
+    bool ok = boot_aggregate_calc(p, b, want, &err) == 0 &&
+              memcmp(want, digest, alg_by_bank(b)->size) == 0;
+    free(err);
+    return ok;
+}
+
+enum boot_aggregate_kind boot_aggregate_judge(const struct boot_pcrs *fw,
+                                              enum bank b, const uint8_t *digest,
+                                              size_t len, char *why, size_t n)
+{
+    const struct alg_info *a = alg_by_bank(b);
+    unsigned last = a ? boot_aggregate_pcrs(b) - 1 : 0;
+    static const uint8_t zeros[ALG_MAX_DIGEST];
+    struct boot_pcrs zero_pcrs;
+    memset(&zero_pcrs, 0, sizeof(zero_pcrs));
+    zero_pcrs.have[b] = (1u << BOOT_PCRS) - 1;
+    if (!a || len != a->size) {
+        snprintf(why, n, "not a digest of a known bank");
+        return BA_OTHER;
+    }
+    if (memcmp(digest, zeros, len) == 0) {
+        snprintf(why, n, "all zeros: IMA had no TPM (TPM-bypass)");
+        return BA_ZERO;
+    }
+    if (aggregate_of(&zero_pcrs, b, digest)) {
+        snprintf(why, n, "the %s hash of all-zero PCRs 0-%u: IMA read none of "
+                 "them, or the firmware extended none", a->name, last);
+        return BA_ZERO_PCRS;
+    }
+    if (!boot_pcrs_complete(fw, b)) {
+        snprintf(why, n, "not zero, not the hash of zero PCRs, and the %s "
+                 "firmware PCRs 0-%u are not known", a->name, last);
+        return BA_OTHER;
+    }
+    if (aggregate_of(fw, b, digest)) {
+        snprintf(why, n, "the %s hash of PCRs 0-%u as the firmware's extends "
+                 "left them", a->name, last);
+        return BA_FIRMWARE;
+    }
+    snprintf(why, n, "not zero, not the hash of zero PCRs, nor of PCRs 0-%u "
+             "as the firmware's extends left them", last);
+    return BA_OTHER;
 }
 
 /* Hex digits of s (optional 0x, spaces between bytes allowed) into out of

@@ -21,6 +21,7 @@
 #include "tpm/alg.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -44,5 +45,21 @@ int boot_pcrs_read(FILE *f, const char *name, struct boot_pcrs *p, char **err);
 /* The aggregate in bank b (bank-sized) into out; -1 when a PCR is missing. */
 int boot_aggregate_calc(const struct boot_pcrs *p, enum bank b, uint8_t *out,
                         char **err);
+
+/* What an entry-0 boot_aggregate is, judged in this order (the values are
+ * those of the scenario key boot-aggregate, faults/scenario.h):
+ *  zero       all zeros: IMA had no TPM (TPM-bypass);
+ *  zero-pcrs  the hash of all-zero PCRs: IMA had a TPM but read none of
+ *             PCRs 0-9 (6.1 when every PCR_Read fails), or the firmware
+ *             extended none;
+ *  firmware   the hash of fw's PCRs (the firmware's extends, e.g. folded
+ *             from the trace), as the kernel computes it;
+ *  other      none of those (or fw lacks the PCRs: see why). */
+enum boot_aggregate_kind { BA_UNKNOWN, BA_FIRMWARE, BA_ZERO, BA_ZERO_PCRS,
+                           BA_OTHER };
+/* Judge digest (len bytes, of bank b); a sentence for a human into why. */
+enum boot_aggregate_kind boot_aggregate_judge(const struct boot_pcrs *fw,
+                                              enum bank b, const uint8_t *digest,
+                                              size_t len, char *why, size_t n);
 
 #endif

@@ -9,6 +9,7 @@
 #include "verify/dmesg.h"
 #include "verify/entries.h"
 #include "verify/facts_banks.h"
+#include "verify/facts_boot.h"
 #include "verify/facts_quote.h"
 #include "verify/trace.h"
 #include "verify/workload.h"
@@ -32,6 +33,8 @@ static void note_boot_aggregate(struct facts *f, const struct ima_entry *e)
     f->boot_aggregate_zero = true;
     for (size_t i = 0; i < n; i++)
         f->boot_aggregate_zero &= e->file_digest[i] == 0;
+    memcpy(f->boot_aggregate_digest, e->file_digest, n);
+    f->boot_aggregate_len = n;
 }
 
 static int scan_entry(const struct ima_entry *e, void *ctx, char **err)
@@ -237,6 +240,7 @@ void facts_collect(const char *dir, const struct scenario *s,
         collect_trace(dir, f, t);
         facts_quote(dir, o->nonce_hex, f);
     }
+    facts_boot_aggregate(dir, f);
     if (have_entries && f->have_trace)
         match_trace(f, t, &le);
     if (have_entries && t->have_truth) {

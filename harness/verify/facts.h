@@ -57,6 +57,12 @@ struct facts {
     char list_complete_detail[256];
     char boot_aggregate[2 * ALG_MAX_DIGEST + 16];  /* "sha256:hex" */
     bool boot_aggregate_zero;
+    uint8_t boot_aggregate_digest[ALG_MAX_DIGEST];
+    size_t boot_aggregate_len;
+    /* what it is (boot_aggregate_judge, against the firmware's extends in
+     * the trace): enum boot_aggregate_kind, BA_UNKNOWN without an entry 0 */
+    int boot_aggregate_kind;
+    char boot_aggregate_why[192];
     /* the trace */
     bool have_trace;
     char trace_problem[256];

@@ -127,12 +127,50 @@ static void test_bad_lines(void **state)
     }
 }
 
+/* What entry 0 is: all zeros (bypass), the hash of all-zero PCRs (6.1
+ * when every PCR_Read fails at IMA init), the hash of the firmware's PCRs,
+ * or none of them.  Every expected digest is computed here with OpenSSL. */
+static void test_judge(void **state)
+{
+    (void)state;
+    struct boot_pcrs fw;
+    uint8_t zeros[10 * 32] = { 0 }, zero_pcrs[32], zero_pcrs1[20], firmware[32];
+    char why[192];
+    memset(&fw, 0, sizeof(fw));
+    for (int i = 0; i < 10; i++)
+        pcr_value(1, i, fw.v[BANK_SHA256][i], 32);
+    fw.have[BANK_SHA256] = (1u << 10) - 1;
+    md("sha256", zeros, 10 * 32, zero_pcrs);
+    md("sha1", zeros, 8 * 20, zero_pcrs1);
+    expected(1, "sha256", 32, 10, firmware);
+    assert_int_equal(boot_aggregate_judge(&fw, BANK_SHA256, zeros, 32, why,
+                                          sizeof(why)), BA_ZERO);
+    assert_int_equal(boot_aggregate_judge(&fw, BANK_SHA256, zero_pcrs, 32, why,
+                                          sizeof(why)), BA_ZERO_PCRS);
+    assert_non_null(strstr(why, "all-zero PCRs 0-9"));
+    assert_int_equal(boot_aggregate_judge(&fw, BANK_SHA1, zero_pcrs1, 20, why,
+                                          sizeof(why)), BA_ZERO_PCRS);
+    assert_int_equal(boot_aggregate_judge(&fw, BANK_SHA256, firmware, 32, why,
+                                          sizeof(why)), BA_FIRMWARE);
+    firmware[0] ^= 1;
+    assert_int_equal(boot_aggregate_judge(&fw, BANK_SHA256, firmware, 32, why,
+                                          sizeof(why)), BA_OTHER);
+    /* the firmware's sha1 PCRs are not known: not firmware, and said so */
+    assert_int_equal(boot_aggregate_judge(&fw, BANK_SHA1, firmware, 20, why,
+                                          sizeof(why)), BA_OTHER);
+    assert_non_null(strstr(why, "are not known"));
+    /* a digest of the wrong size for its bank */
+    assert_int_equal(boot_aggregate_judge(&fw, BANK_SHA256, zeros, 20, why,
+                                          sizeof(why)), BA_OTHER);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pcrread_format),
         cmocka_unit_test(test_sysfs_format),
         cmocka_unit_test(test_bad_lines),
+        cmocka_unit_test(test_judge),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -109,6 +109,64 @@ static void test_bank_lists_unknown(void **state)
     assert_int_equal(find(&cs, "bank-lists")->result, EXP_UNKNOWN);
 }
 
+/* boot-aggregate and applied-twice as expectations: judged from the
+ * boot_aggregate fact and the explanation; an unparsable value is refused
+ * naming the line. */
+static const struct exp_check *check_one(const char *text, const struct facts *f,
+                                         const char *name, struct checks *cs)
+{
+    struct scenario s;
+    char *err = NULL;
+    if (scenario_parse(text, "t.scn", &s, &err) != 0)
+        fail_msg("%s", err);
+    expectations_check(&s, f, cs);
+    return find(cs, name);
+}
+
+static void test_boot_aggregate_and_applied_twice(void **state)
+{
+    (void)state;
+    struct checks cs;
+    struct facts *f = facts_of("6.1.0-57-cloud-amd64", SCN_LISTS_ABSENT);
+    snprintf(f->boot_aggregate, sizeof(f->boot_aggregate), "sha256:7b64");
+    f->boot_aggregate_kind = SCN_BOOT_ZERO_PCRS;
+    const struct exp_check *c = check_one("[expect]\nboot-aggregate = zero-pcrs\n",
+                                          f, "boot-aggregate", &cs);
+    assert_int_equal(c->result, EXP_PASS);
+    c = check_one("[expect]\nboot-aggregate = firmware\n", f, "boot-aggregate", &cs);
+    assert_int_equal(c->result, EXP_FAIL);
+    assert_string_equal(c->seen, "zero-pcrs");
+    f->boot_aggregate_kind = 4;                 /* none of the three */
+    c = check_one("[expect]\nboot-aggregate = zero\n", f, "boot-aggregate", &cs);
+    assert_int_equal(c->result, EXP_FAIL);
+    assert_string_equal(c->seen, "other");
+
+    f->have_explanation = f->expl.found = true;
+    f->expl.applied_twice[0] = 3;
+    f->expl.n_applied_twice = 1;
+    c = check_one("[expect]\napplied-twice = 3\n", f, "applied-twice", &cs);
+    assert_int_equal(c->result, EXP_PASS);
+    c = check_one("[expect]\napplied-twice = none\n", f, "applied-twice", &cs);
+    assert_int_equal(c->result, EXP_FAIL);
+    assert_string_equal(c->seen, "3");
+    f->expl.found = false;                      /* nothing explained: unknown */
+    c = check_one("[expect]\napplied-twice = 3\n", f, "applied-twice", &cs);
+    assert_int_equal(c->result, EXP_UNKNOWN);
+    free(f);
+
+    struct scenario s;
+    char *err = NULL;
+    assert_int_equal(scenario_parse("[expect]\n\nboot-aggregate = pcrs\n",
+                                    "b.scn", &s, &err), -1);
+    assert_non_null(strstr(err, "b.scn:3:"));
+    free(err);
+    err = NULL;
+    assert_int_equal(scenario_parse("[expect]\napplied-twice = 3;4\n", "b.scn",
+                                    &s, &err), -1);
+    assert_non_null(strstr(err, "b.scn:2:"));
+    free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -116,6 +174,7 @@ int main(void)
         cmocka_unit_test(test_61_override),
         cmocka_unit_test(test_other_kernel),
         cmocka_unit_test(test_bank_lists_unknown),
+        cmocka_unit_test(test_boot_aggregate_and_applied_twice),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,62 @@
+/* The boot_aggregate fact: what entry 0 is, from the trace's firmware
+ * extends (boot_aggregate.h). */
+#include "verify/facts_boot.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "verify/boot_aggregate.h"
+#include "verify/replay_trace.h"
+
+/* The bank of "sha256:hex"; the old "ima" template's digest is sha1. */
+static const struct alg_info *aggregate_alg(const char *ba)
+{
+    char name[16];
+    size_t n = strcspn(ba, ":");
+    if (n == 0)
+        return alg_by_name("sha1");
+    if (n >= sizeof(name) || ba[n] != ':')
+        return NULL;
+    memcpy(name, ba, n);
+    name[n] = '\0';
+    return alg_by_name(name);
+}
+
+void facts_boot_aggregate(const char *dir, struct facts *f)
+{
+    struct trace_scan ts;
+    char path[4352], *err = NULL;
+    memset(&ts, 0, sizeof(ts));
+    f->boot_aggregate_kind = BA_UNKNOWN;
+    if (!f->boot_aggregate[0])
+        return;
+    const struct alg_info *a = aggregate_alg(f->boot_aggregate);
+    if (!a) {
+        f->boot_aggregate_kind = BA_OTHER;
+        snprintf(f->boot_aggregate_why, sizeof(f->boot_aggregate_why),
+                 "a digest of an unknown bank");
+        return;
+    }
+    /* no trace (no TPM device): the firmware PCRs stay unknown */
+    snprintf(path, sizeof(path), "%s/trace.jsonl", dir);
+    if (f->have_trace && trace_scan_file(path, &ts, &err) < 0)
+        memset(&ts, 0, sizeof(ts));
+    free(err);
+    f->boot_aggregate_kind = boot_aggregate_judge(
+        &ts.boot, a->bank, f->boot_aggregate_digest, f->boot_aggregate_len,
+        f->boot_aggregate_why, sizeof(f->boot_aggregate_why));
+}
+
+_Static_assert((int)SCN_BOOT_FIRMWARE == (int)BA_FIRMWARE &&
+               (int)SCN_BOOT_ZERO == (int)BA_ZERO &&
+               (int)SCN_BOOT_ZERO_PCRS == (int)BA_ZERO_PCRS,
+               "boot-aggregate values are the judge's kinds");
+
+const char *facts_boot_aggregate_name(const struct facts *f)
+{
+    int k = f->boot_aggregate_kind;
+    if (k == BA_UNKNOWN)
+        return NULL;
+    return k >= BA_FIRMWARE && k <= BA_ZERO_PCRS ? scn_boot_names[k - 1] : "other";
+}

@@ -1,0 +1,16 @@
+#ifndef TPMFAULT_FACTS_BOOT_H
+#define TPMFAULT_FACTS_BOOT_H
+
+#include "verify/facts.h"
+
+/* Judge the list's boot_aggregate (boot_aggregate_judge) against the
+ * firmware's extends the trace in dir shows swtpm applied before IMA's
+ * first PCR 10 extend; fill boot_aggregate_kind and boot_aggregate_why.
+ * Run after the list was scanned. */
+void facts_boot_aggregate(const char *dir, struct facts *f);
+
+/* The kind as scripts write it (boot-aggregate: firmware, zero, zero-pcrs),
+ * "other", or NULL without an entry 0. */
+const char *facts_boot_aggregate_name(const struct facts *f);
+
+#endif
