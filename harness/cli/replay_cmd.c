@@ -148,9 +148,17 @@ static int check_boot(const struct replay_cli *c, const struct notes *n,
     if (boot_aggregate_calc(&p, a->bank, want, err) < 0)
         return -1;
     bool ok = memcmp(want, n->ba, a->size) == 0;
-    printf("%-15s %s: entry 0 (%s) %s PCRs 0-%u from %s\n", "boot_aggregate",
+    char what[192] = "";
+    if (!ok) {                  /* what it is instead, as the runner says */
+        char why[160];
+        int kind = boot_aggregate_judge(&p, a->bank, n->ba, n->ba_len, why,
+                                        sizeof why);
+        snprintf(what, sizeof what, " (%s: %s)", boot_aggregate_kind_name(kind),
+                 why);
+    }
+    printf("%-15s %s: entry 0 (%s) %s PCRs 0-%u from %s%s\n", "boot_aggregate",
            ok ? "match" : "mismatch", a->name, ok ? "is the hash of" : "is not the hash of",
-           boot_aggregate_pcrs(a->bank) - 1, from);
+           boot_aggregate_pcrs(a->bank) - 1, from, what);
     return !ok;
 }
 

@@ -5,7 +5,7 @@
 #include "util/hex.h"
 #include "util/str.h"
 #include "util/idxlist.h"
-#include "verify/facts_boot.h"
+#include "verify/boot_aggregate.h"
 #include "verify/workload.h"
 
 static struct exp_check *add(struct checks *cs, const char *name,
@@ -149,8 +149,8 @@ static void check_boot_aggregate(struct checks *cs, int want,
 {
     if (!want)
         return;
-    struct exp_check *c = add(cs, "boot-aggregate", scn_boot_names[want - 1]);
-    const char *seen = facts_boot_aggregate_name(f);
+    struct exp_check *c = add(cs, "boot-aggregate", boot_aggregate_names[want - 1]);
+    const char *seen = boot_aggregate_kind_name(f->boot_aggregate_kind);
     if (!seen) {
         unknown(c, f->have_list ? "entry 0 is not boot_aggregate" : f->list_problem);
         return;

@@ -8,7 +8,7 @@
 #include "util/hex.h"
 #include "util/json.h"
 #include "util/mono.h"
-#include "verify/facts_boot.h"
+#include "verify/boot_aggregate.h"
 #include "verify/workload.h"
 
 static const char *exp_result_name(enum exp_result r)
@@ -171,7 +171,7 @@ static void json_explanation(struct json *j, const struct facts *f)
  * an entry 0; and why. */
 static void json_boot_aggregate_is(struct json *j, const struct facts *f)
 {
-    const char *is = facts_boot_aggregate_name(f);
+    const char *is = boot_aggregate_kind_name(f->boot_aggregate_kind);
     json_str(j, "boot_aggregate_is", is);
     json_str(j, "boot_aggregate_why", is ? f->boot_aggregate_why : NULL);
 }

@@ -9,6 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const boot_aggregate_names[] = { "firmware", "zero", "zero-pcrs",
+                                             NULL };
+
+const char *boot_aggregate_kind_name(int kind)
+{
+    if (kind >= BA_FIRMWARE && kind <= BA_ZERO_PCRS)
+        return boot_aggregate_names[kind - BA_FIRMWARE];
+    return kind == BA_OTHER ? "other" : NULL;
+}
+
 unsigned boot_aggregate_pcrs(enum bank b)
 {
     return b == BANK_SHA1 ? 8 : BOOT_PCRS;

@@ -57,6 +57,11 @@ int boot_aggregate_calc(const struct boot_pcrs *p, enum bank b, uint8_t *out,
  *  other      none of those (or fw lacks the PCRs: see why). */
 enum boot_aggregate_kind { BA_UNKNOWN, BA_FIRMWARE, BA_ZERO, BA_ZERO_PCRS,
                            BA_OTHER };
+/* The names of BA_FIRMWARE..BA_ZERO_PCRS (index kind - 1), as scripts
+ * write them; NULL-terminated. */
+extern const char *const boot_aggregate_names[];
+/* Those, "other" for BA_OTHER, NULL for BA_UNKNOWN. */
+const char *boot_aggregate_kind_name(int kind);
 /* Judge digest (len bytes, of bank b); a sentence for a human into why. */
 enum boot_aggregate_kind boot_aggregate_judge(const struct boot_pcrs *fw,
                                               enum bank b, const uint8_t *digest,

@@ -47,16 +47,3 @@ void facts_boot_aggregate(const char *dir, struct facts *f)
         &ts.boot, a->bank, f->boot_aggregate_digest, f->boot_aggregate_len,
         f->boot_aggregate_why, sizeof(f->boot_aggregate_why));
 }
-
-_Static_assert((int)SCN_BOOT_FIRMWARE == (int)BA_FIRMWARE &&
-               (int)SCN_BOOT_ZERO == (int)BA_ZERO &&
-               (int)SCN_BOOT_ZERO_PCRS == (int)BA_ZERO_PCRS,
-               "boot-aggregate values are the judge's kinds");
-
-const char *facts_boot_aggregate_name(const struct facts *f)
-{
-    int k = f->boot_aggregate_kind;
-    if (k == BA_UNKNOWN)
-        return NULL;
-    return k >= BA_FIRMWARE && k <= BA_ZERO_PCRS ? scn_boot_names[k - 1] : "other";
-}

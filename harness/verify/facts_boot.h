@@ -9,8 +9,4 @@
  * Run after the list was scanned. */
 void facts_boot_aggregate(const char *dir, struct facts *f);
 
-/* The kind as scripts write it (boot-aggregate: firmware, zero, zero-pcrs),
- * "other", or NULL without an entry 0. */
-const char *facts_boot_aggregate_name(const struct facts *f);
-
 #endif

@@ -12,6 +12,7 @@
 
 #include "faults/scenario.h"
 #include "runner/verdict.h"
+#include "verify/boot_aggregate.h"
 
 static const char *const script =
     "[expect]\n"
@@ -129,14 +130,14 @@ static void test_boot_aggregate_and_applied_twice(void **state)
     struct checks cs;
     struct facts *f = facts_of("6.1.0-57-cloud-amd64", SCN_LISTS_ABSENT);
     snprintf(f->boot_aggregate, sizeof(f->boot_aggregate), "sha256:7b64");
-    f->boot_aggregate_kind = SCN_BOOT_ZERO_PCRS;
+    f->boot_aggregate_kind = BA_ZERO_PCRS;
     const struct exp_check *c = check_one("[expect]\nboot-aggregate = zero-pcrs\n",
                                           f, "boot-aggregate", &cs);
     assert_int_equal(c->result, EXP_PASS);
     c = check_one("[expect]\nboot-aggregate = firmware\n", f, "boot-aggregate", &cs);
     assert_int_equal(c->result, EXP_FAIL);
     assert_string_equal(c->seen, "zero-pcrs");
-    f->boot_aggregate_kind = 4;                 /* none of the three */
+    f->boot_aggregate_kind = BA_OTHER;
     c = check_one("[expect]\nboot-aggregate = zero\n", f, "boot-aggregate", &cs);
     assert_int_equal(c->result, EXP_FAIL);
     assert_string_equal(c->seen, "other");
