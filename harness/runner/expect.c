@@ -161,21 +161,22 @@ static void check_boot_aggregate(struct checks *cs, int want,
     judge(c, want == f->boot_aggregate_kind);
 }
 
-/* One error line in words: "/work/file3: result 257", "before the
- * workload: no result (a PCR read at IMA init)". */
+/* One error line with a result in words: "/work/file3: result 257". */
 static void error_words(const struct kernel_error *k, char *buf, size_t n)
 {
-    char where[32], result[48];
+    char where[32];
     if (k->entry > 0)
         workload_file(where, sizeof(where), k->entry);
     else
         snprintf(where, sizeof(where), "%s", k->entry ? "after the workload"
                                                       : "before the workload");
-    if (k->has_result)
-        snprintf(result, sizeof(result), "result %ld", k->result);
-    else
-        snprintf(result, sizeof(result), "no result (not an extend)");
-    snprintf(buf, n, "%s: %s", where, result);
+    snprintf(buf, n, "%s: result %ld", where, k->result);
+}
+
+static void append(char *buf, size_t size, const char *text)
+{
+    size_t len = strlen(buf);
+    str_fmt(buf + len, size - len, "%s%s", len ? "; " : "", text);
 }
 
 /* Which entries' measurements logged an IMA TPM error with a result (a
@@ -192,14 +193,24 @@ static void check_kernel_errors_for(struct checks *cs, const char *want,
         return unknown(c, f->dmesg.problem);
     int64_t v[DMESG_MAX_ERRORS];
     size_t n = 0;
+    unsigned bare = 0;
     for (unsigned i = 0; i < f->dmesg.n_err; i++) {
         const struct kernel_error *k = &f->dmesg.err[i];
         char one[96];
-        if (k->entry >= 0 && k->has_result)
+        if (!k->has_result) {
+            bare++;
+            continue;
+        }
+        if (k->entry >= 0)
             v[n++] = k->entry;
         error_words(k, one, sizeof(one));
-        str_fmt(c->detail + strlen(c->detail), sizeof(c->detail) - strlen(c->detail),
-                "%s%s", i ? "; " : "", one);
+        append(c->detail, sizeof(c->detail), one);
+    }
+    if (bare) {
+        char one[96];
+        snprintf(one, sizeof(one), "%u bare line%s without a result (a failed "
+                 "PCR read, not an extend)", bare, bare == 1 ? "" : "s");
+        append(c->detail, sizeof(c->detail), one);
     }
     idxlist_format(v, n, c->seen, sizeof(c->seen));
     if (!f->dmesg.n_err)

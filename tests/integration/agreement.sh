@@ -106,6 +106,28 @@ for name in persistent-failure swtpm-dies; do
         sh -c "case '$lenient_names' in *' $name '*) exit 0;; esac; exit 1"
 done
 
+# The runner and replay --trace explain a run with one engine: an entry
+# applied twice (retry-after-apply) and one whose extend never reached the
+# shim (late-response-busy) are named the same way by both.
+# trace_names NAME ENTRY TEXT: replay --trace on NAME's report exits 1 and
+# its "trace vs list" line starts with TEXT; the run named ENTRY first, with
+# the same why.
+trace_names() {
+    d="$R/$1"
+    [ -f "$d/report.json" ] || { fail "no $1 report"; return; }
+    "$TPMFAULT" replay "$d/binary_runtime_measurements" --trace "$d/trace.jsonl" \
+        >"$T/named.out" 2>&1
+    check "$1: replay --trace exits 1" [ $? = 1 ]
+    check "$1: replay --trace says '$3'" grep -q "^trace vs list  *mismatch: $3" "$T/named.out"
+    check "$1: the run names entry $2 first too" \
+        [ "$(jqr "$d/report.json" .facts.explanation.first_divergent_entry)" = "$2" ]
+    check "$1: with the same why" grep -qF \
+        "$(jqr "$d/report.json" .facts.explanation.first_divergent_why)" "$T/named.out"
+    sed -n 's/^trace vs list  */    replay: /p' "$T/named.out"
+}
+trace_names retry-after-apply 3 'entry 3 (/work/file3) applied 2 times'
+trace_names late-response-busy 4 'entry 4 (/work/file4) never reached PCR 10: no extend of it reached the shim: the guest.s TPM device was still busy with frame'
+
 # 3. The lenient case on purpose: baseline's list, then the same four
 # entries again, which never reached the TPM.
 b="$R/baseline"
