@@ -13,6 +13,7 @@
 #include "util/textfile.h"
 #include "util/idxlist.h"
 #include "util/num.h"
+#include "verify/boot_aggregate.h"
 #include "verify/workload.h"
 #include "util/near.h"
 
@@ -22,7 +23,6 @@ const char *const scn_yesno_names[] = { "yes", "no", NULL };
 const char *const scn_quote_names[] = { "valid", "refused", NULL };
 const char *const scn_onoff_names[] = { "on", "off", NULL };
 const char *const scn_lists_names[] = { "agree", "disagree", "absent", NULL };
-const char *const scn_boot_names[] = { "firmware", "zero", "zero-pcrs", NULL };
 const char *const scn_kernel_series[] = { "6.1", "6.12", NULL };
 
 int scn_kernel_series_of(const char *release)
@@ -147,7 +147,7 @@ static const struct kv_spec expect_keys[] = {
       NULL, 0, "list entries extended into PCR 10 twice (a resend of an "
       "extend swtpm had executed): none, or indices such as 3",
       parse_index_list },
-    { "boot-aggregate", KV_ENUM, EXP(boot_aggregate), 0, 0, 0, scn_boot_names,
+    { "boot-aggregate", KV_ENUM, EXP(boot_aggregate), 0, 0, 0, boot_aggregate_names,
       0, "entry 0: firmware (the hash of the firmware's PCRs 0-9), zero "
       "(TPM-bypass) or zero-pcrs (the hash of all-zero PCRs)", NULL },
     { "kernel-errors", KV_UINT, EXP(kernel_errors), 0, 0, 100000, NULL,

@@ -20,9 +20,6 @@ enum scn_onoff { SCN_ONOFF_UNSET, SCN_ON, SCN_OFF };
 
 enum scn_lists { SCN_LISTS_UNSET, SCN_LISTS_AGREE, SCN_LISTS_DISAGREE,
                  SCN_LISTS_ABSENT };
-/* boot-aggregate: what entry 0 is (verify/boot_aggregate.h judges it) */
-enum scn_boot { SCN_BOOT_UNSET, SCN_BOOT_FIRMWARE, SCN_BOOT_ZERO,
-                SCN_BOOT_ZERO_PCRS };
 
 /* The script's names of those values, index = value - 1. */
 extern const char *const scn_lists_names[];
@@ -30,7 +27,6 @@ extern const char *const scn_cmp_names[];
 extern const char *const scn_yesno_names[];
 extern const char *const scn_quote_names[];
 extern const char *const scn_onoff_names[];
-extern const char *const scn_boot_names[];
 
 struct scn_run {
     unsigned files;        /* measured workload files */
@@ -66,7 +62,8 @@ struct scn_expect {
     int explained;         /* enum scn_yesno */
     char not_in_pcr[SCN_INDEX_LIST_LEN];  /* "none" or "2,3" (sorted); "" unset */
     char applied_twice[SCN_INDEX_LIST_LEN];   /* as not_in_pcr */
-    int boot_aggregate;    /* enum scn_boot */
+    int boot_aggregate;    /* enum boot_aggregate_kind (verify/boot_aggregate.h
+                            * judges it): index + 1 of boot_aggregate_names */
     unsigned kernel_errors;        /* "Error Communicating to TPM chip" lines */
     bool kernel_errors_set;
     /* entries whose measurement logged that line, as not_in_pcr */
