@@ -134,8 +134,8 @@ static void test_judge(void **state)
 {
     (void)state;
     struct boot_pcrs fw;
-    uint8_t zeros[10 * 32] = { 0 }, zero_pcrs[32], zero_pcrs1[20], firmware[32];
-    char why[192];
+    uint8_t zeros[10 * 32] = { 0 }, zero_pcrs[32], zero_pcrs1[20], firmware[32],
+            other[32];
     memset(&fw, 0, sizeof(fw));
     for (int i = 0; i < 10; i++)
         pcr_value(1, i, fw.v[BANK_SHA256][i], 32);
@@ -143,25 +143,31 @@ static void test_judge(void **state)
     md("sha256", zeros, 10 * 32, zero_pcrs);
     md("sha1", zeros, 8 * 20, zero_pcrs1);
     expected(1, "sha256", 32, 10, firmware);
-    assert_int_equal(boot_aggregate_judge(&fw, BANK_SHA256, zeros, 32, why,
-                                          sizeof(why)), BA_ZERO);
-    assert_int_equal(boot_aggregate_judge(&fw, BANK_SHA256, zero_pcrs, 32, why,
-                                          sizeof(why)), BA_ZERO_PCRS);
-    assert_non_null(strstr(why, "all-zero PCRs 0-9"));
-    assert_int_equal(boot_aggregate_judge(&fw, BANK_SHA1, zero_pcrs1, 20, why,
-                                          sizeof(why)), BA_ZERO_PCRS);
-    assert_int_equal(boot_aggregate_judge(&fw, BANK_SHA256, firmware, 32, why,
-                                          sizeof(why)), BA_FIRMWARE);
-    firmware[0] ^= 1;
-    assert_int_equal(boot_aggregate_judge(&fw, BANK_SHA256, firmware, 32, why,
-                                          sizeof(why)), BA_OTHER);
-    /* the firmware's sha1 PCRs are not known: not firmware, and said so */
-    assert_int_equal(boot_aggregate_judge(&fw, BANK_SHA1, firmware, 20, why,
-                                          sizeof(why)), BA_OTHER);
-    assert_non_null(strstr(why, "are not known"));
-    /* a digest of the wrong size for its bank */
-    assert_int_equal(boot_aggregate_judge(&fw, BANK_SHA256, zeros, 20, why,
-                                          sizeof(why)), BA_OTHER);
+    memcpy(other, firmware, 32);
+    other[0] ^= 1;
+    const struct {
+        enum bank bank;
+        const uint8_t *digest;
+        size_t len;
+        enum boot_aggregate_kind kind;
+        const char *why;                 /* a part of the why */
+    } cases[] = {
+        { BANK_SHA256, zeros, 32, BA_ZERO, "TPM-bypass" },
+        { BANK_SHA256, zero_pcrs, 32, BA_ZERO_PCRS, "all-zero PCRs 0-9" },
+        { BANK_SHA1, zero_pcrs1, 20, BA_ZERO_PCRS, "all-zero PCRs 0-7" },
+        { BANK_SHA256, firmware, 32, BA_FIRMWARE, "firmware's extends" },
+        { BANK_SHA256, other, 32, BA_OTHER, "nor of PCRs 0-9" },
+        /* the firmware's sha1 PCRs are not known: not firmware, said so */
+        { BANK_SHA1, firmware, 20, BA_OTHER, "are not known" },
+        { BANK_SHA256, zeros, 20, BA_OTHER, "not a digest" },  /* wrong size */
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char why[192];
+        assert_int_equal(boot_aggregate_judge(&fw, cases[i].bank, cases[i].digest,
+                                              cases[i].len, why, sizeof(why)),
+                         cases[i].kind);
+        assert_non_null(strstr(why, cases[i].why));
+    }
 }
 
 int main(void)
