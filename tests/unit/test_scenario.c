@@ -16,6 +16,7 @@
 
 #include "runner/fsutil.h"
 #include "faults/scenario.h"
+#include "verify/boot_aggregate.h"
 #include "tpm/alg.h"
 
 #define SHA1 (1u << BANK_SHA1)
@@ -153,7 +154,8 @@ static void test_baseline_file(void **state)
     assert_true(s.expect.kernel_errors_set);
     assert_int_equal(s.expect.kernel_errors, 0);
     assert_string_equal(s.expect.kernel_errors_for, "none");
-    assert_int_equal(scenario_expectation_count(&s), 11);
+    assert_int_equal(s.expect.boot_aggregate, BA_FIRMWARE);
+    assert_int_equal(scenario_expectation_count(&s), 12);
 }
 
 static void test_defaults_and_name(void **state)
