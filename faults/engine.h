@@ -97,6 +97,16 @@ struct fault_rule {
     unsigned delay_ms;         /* FA_DELAY; FA_TIMEOUT: hold limit (0: until cancel) */
     bool applied_late;         /* FA_TIMEOUT: forward on cancel (applied) */
     int on_cancel;             /* FA_TIMEOUT: enum fault_on_cancel */
+    /* how cc and rc were written (enum fault_names), so a script naming a
+     * TPM 2.0 command on a TPM 1.2 run, or the reverse, is an error */
+    int cc_names, rc_names;
+};
+
+/* Whose name a rule's command or response code was given by. */
+enum fault_names {
+    FN_NUMBER,          /* a number, any, or not given */
+    FN_TPM20,           /* a TPM 2.0 name: PCR_Extend, TPM_RC_FAILURE */
+    FN_TPM12,           /* a TPM 1.2 name: TPM_ORD_Extend, TPM_FAIL */
 };
 
 struct fault_rule_state {

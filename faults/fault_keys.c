@@ -22,66 +22,120 @@ static int parse_u32(const char *s, uint32_t *v)
     return 0;
 }
 
-/* A command by its name in the TPM 2.0 spec (PCR_Extend, or TPM2_PCR_Extend,
- * TPM_CC_PCR_Extend, tpm2-tss's TPM2_CC_PCR_Extend), by number, or "any". */
+/* The rule a command or rc field belongs to, to record whose name it was. */
+#define RULE_OF(field, member) \
+    ((struct fault_rule *)((char *)(field) - offsetof(struct fault_rule, member)))
+
+/* The TPM 2.0 name without its prefix: PCR_Extend, TPM2_PCR_Extend,
+ * TPM_CC_PCR_Extend or tpm2-tss's TPM2_CC_PCR_Extend. */
+static const char *tpm20_bare(const char *name)
+{
+    if (strncmp(name, "TPM2_CC_", 8) == 0)   /* tpm2-tss */
+        return name + 8;
+    if (strncmp(name, "TPM2_", 5) == 0)
+        return name + 5;
+    if (strncmp(name, "TPM_CC_", 7) == 0)
+        return name + 7;
+    return name;
+}
+
+/* A TPM 1.2 command by its ordinal's name (TPM_ORD_Extend) or the spec's
+ * command name (TPM_Extend). */
+static int tpm12_command(const char *name, uint32_t *cc)
+{
+    char ord[64];
+    if (tpm_cc_by_name(name, TPM_FAMILY_12, cc) == 0)
+        return 0;
+    if (strncmp(name, "TPM_", 4) != 0 || strlen(name) >= sizeof(ord) - 4)
+        return -1;
+    snprintf(ord, sizeof(ord), "TPM_ORD_%s", name + 4);
+    return tpm_cc_by_name(ord, TPM_FAMILY_12, cc);
+}
+
+/* "did you mean" over both families' command names. */
+static const char *command_hint(const char *value, char *hint, size_t n)
+{
+    struct near near;
+    near_start(&near, tpm20_bare(value));
+    for (uint32_t c = 0x100; c < 0x200; c++)
+        if (tpm_cc_known(c, TPM_FAMILY_20))
+            near_consider(&near, tpm_cc_name(c, TPM_FAMILY_20));
+    for (uint32_t c = 0; c < 0x100; c++)
+        if (tpm_cc_known(c, TPM_FAMILY_12))
+            near_consider(&near, tpm_cc_name(c, TPM_FAMILY_12));
+    return near_hint(&near, hint, n);
+}
+
+/* A command by name (a TPM 2.0 or a TPM 1.2 one), by number, or "any". */
 static int parse_command(const struct kv_spec *sp, const char *value,
                          void *field, char **err)
 {
     uint32_t *cc = field;
+    int *names = &RULE_OF(field, cc)->cc_names;
+    char hint[96];
+    *names = FN_NUMBER;
     if (strcmp(value, "any") == 0) {
         *cc = FAULT_CC_ANY;
         return 0;
     }
     if (parse_u32(value, cc) == 0)
         return 0;
-    const char *name = value;
-    if (strncmp(name, "TPM2_CC_", 8) == 0)   /* tpm2-tss */
-        name += 8;
-    else if (strncmp(name, "TPM2_", 5) == 0)
-        name += 5;
-    else if (strncmp(name, "TPM_CC_", 7) == 0)
-        name += 7;
-    struct near n;
-    char hint[96];
-    near_start(&n, name);
-    for (uint32_t c = 0x100; c < 0x200; c++) {
-        if (strcmp(tpm_cc_name(c, 0), name) == 0) {
-            *cc = c;
-            return 0;
-        }
-        near_consider(&n, tpm_cc_name(c, 0));
+    if (tpm_cc_by_name(tpm20_bare(value), TPM_FAMILY_20, cc) == 0) {
+        *names = FN_TPM20;
+        return 0;
     }
-    return err_set(err, "%s: unknown TPM command '%s' (a name such as "
-                   "PCR_Extend, a number, or any)%s", sp->key, value,
-                   near_hint(&n, hint, sizeof(hint)));
+    if (tpm12_command(value, cc) == 0) {
+        *names = FN_TPM12;
+        return 0;
+    }
+    return err_set(err, "%s: unknown TPM command '%s' (a TPM 2.0 name such "
+                   "as PCR_Extend, a TPM 1.2 one such as TPM_ORD_Extend, a "
+                   "number, or any)%s", sp->key, value,
+                   command_hint(value, hint, sizeof(hint)));
 }
 
-/* A response code by name (TPM_RC_FAILURE, or tpm2-tss's TPM2_RC_FAILURE)
- * or number (0x101, 257). */
+/* "did you mean" over both families' response code names. */
+static const char *rc_hint(const char *value, char *hint, size_t n)
+{
+    struct near near;
+    near_start(&near, value);
+    for (uint32_t c = 0; c < 0x1000; c++) {
+        const char *v2 = tpm_rc_name(c, TPM_FAMILY_20);
+        const char *v12 = tpm_rc_name(c, TPM_FAMILY_12);
+        if (v2)
+            near_consider(&near, v2);
+        if (v12)
+            near_consider(&near, v12);
+    }
+    return near_hint(&near, hint, n);
+}
+
+/* A response code by name (TPM_RC_FAILURE, tpm2-tss's TPM2_RC_FAILURE, or
+ * a TPM 1.2 one: TPM_FAIL) or number (0x101, 257). */
 static int parse_rc(const struct kv_spec *sp, const char *value, void *field,
                     char **err)
 {
     uint32_t *rc = field;
+    int *names = &RULE_OF(field, rc)->rc_names;
+    char full[64], hint[96];
+    *names = FN_NUMBER;
     if (parse_u32(value, rc) == 0)
         return 0;
-    const char *tail = strncmp(value, "TPM2_RC_", 8) == 0 ? value + 8 : NULL;
-    struct near near;
-    char hint[96];
-    near_start(&near, value);
-    for (uint32_t c = 0; c < 0x1000; c++) {
-        const char *n = tpm_rc_name(c);
-        if (!n)
-            continue;
-        if (strcmp(n, value) == 0 || (tail && strncmp(n, "TPM_RC_", 7) == 0 &&
-                                      strcmp(n + 7, tail) == 0)) {
-            *rc = c;
-            return 0;
-        }
-        near_consider(&near, n);
+    if (strncmp(value, "TPM2_RC_", 8) == 0)   /* tpm2-tss */
+        snprintf(full, sizeof(full), "TPM_RC_%s", value + 8);
+    else
+        snprintf(full, sizeof(full), "%s", value);
+    if (tpm_rc_by_name(full, TPM_FAMILY_20, rc) == 0) {
+        *names = FN_TPM20;
+        return 0;
+    }
+    if (tpm_rc_by_name(value, TPM_FAMILY_12, rc) == 0) {
+        *names = FN_TPM12;
+        return 0;
     }
     return err_set(err, "%s: unknown response code '%s' (a name such as "
-                   "TPM_RC_FAILURE, or a number)%s", sp->key, value,
-                   near_hint(&near, hint, sizeof(hint)));
+                   "TPM_RC_FAILURE or, for TPM 1.2, TPM_FAIL, or a number)%s",
+                   sp->key, value, rc_hint(value, hint, sizeof(hint)));
 }
 
 static int parse_pcr(const struct kv_spec *sp, const char *value, void *field,
@@ -296,7 +350,8 @@ int fault_rule_check(const struct fault_rule *r, const char *path,
     struct findings fs = { .n = 0 };
     check_action_keys(r, &fs);
     found(&fs, r->pcr != FAULT_PCR_ANY && r->cc != FAULT_CC_ANY &&
-              r->cc != 0x182, "pcr matches PCR_Extend only", "pcr", "command");
+              r->cc != TPM2_CC_PCR_EXTEND && r->cc != TPM12_ORD_EXTEND,
+          "pcr matches PCR_Extend (TPM_ORD_Extend) only", "pcr", "command");
     check_triggers(r, &fs);
     int rc = 0;
     for (int i = 0; i < fs.n; i++) {

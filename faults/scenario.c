@@ -9,6 +9,7 @@
 #include "faults/fault_keys.h"
 #include "faults/kv.h"
 #include "tpm/alg.h"
+#include "tpm/frame.h"
 #include "util/err.h"
 #include "util/textfile.h"
 #include "util/idxlist.h"
@@ -17,7 +18,7 @@
 #include "verify/workload.h"
 #include "util/near.h"
 
-static const char *const tpm_names[] = { "present", "absent", NULL };
+static const char *const tpm_names[] = { "present", "absent", "1.2", NULL };
 const char *const scn_cmp_names[] = { "equal", "differ", NULL };
 const char *const scn_yesno_names[] = { "yes", "no", NULL };
 const char *const scn_quote_names[] = { "valid", "refused", NULL };
@@ -115,7 +116,7 @@ static const struct kv_spec run_keys[] = {
     { "banks", KV_BANKS, RUN(banks), 0, 0, 0, NULL, 0,
       "PCR banks the TPM allocates: sha1,sha256,sha384,sha512", NULL },
     { "tpm", KV_ENUM, RUN(tpm), 0, 0, 0, tpm_names, 0,
-      "present or absent", NULL },
+      "present (TPM 2.0), 1.2 (TPM 1.2) or absent", NULL },
     { "kernel", KV_STR, RUN(kernel), sizeof(((struct scn_run *)0)->kernel),
       0, 0, NULL, 0, "kernel series (6.1, 6.12) or a bzImage path", NULL },
     { "seed", KV_U64, RUN(seed), 0, 0, UINT64_MAX, NULL, RUN(seed_set),
@@ -192,6 +193,7 @@ static const struct section sections[] = {
     { NULL, NULL, NULL, false, false },
 };
 #define N_SECTIONS 4
+#define RUN_SECTION 1
 #define EXPECT_SECTION 2
 
 int scenario_name_of(const char *path, char *name, size_t size, char **err)
@@ -477,6 +479,25 @@ static int check_overrides(const struct parse_state *st,
     return rc;
 }
 
+/* A TPM 1.2 has one bank, sha1: it is the default there, and any other
+ * bank is an error. */
+static int check_tpm12_banks(const struct parse_state *st, struct scenario *s,
+                             char **err)
+{
+    const size_t run = RUN_SECTION;
+    const size_t banks = (size_t)(kv_find(run_keys, "banks") - run_keys);
+    if (s->run.tpm != SCN_TPM_12)
+        return 0;
+    if (!st->seen[run][banks]) {
+        s->run.banks = 1u << BANK_SHA1;
+        return 0;
+    }
+    if (s->run.banks != 1u << BANK_SHA1)
+        return err_add(err, "%s:%d: banks: a TPM 1.2 (tpm = 1.2) has one bank, "
+                       "sha1", st->path, st->seen[run][banks]);
+    return 0;
+}
+
 static int check_faults(const struct scenario *s, char **err)
 {
     const struct fault_engine *e = &s->faults;
@@ -494,11 +515,66 @@ static int check_faults(const struct scenario *s, char **err)
     return rc;
 }
 
+/* The line a rule's key was given on, else the rule's header line. */
+static int rule_key_line(const struct scenario *s, int i, const char *key)
+{
+    int line = s->fault_key_line[i][kv_find(fault_keys, key) - fault_keys];
+    return line ? line : s->faults.rules[i].line;
+}
+
+static const char *names_word(int names)
+{
+    return names == FN_TPM12 ? "TPM 1.2" : "TPM 2.0";
+}
+
+/* A rule naming the other TPM's command or response code can never match
+ * (or would answer a code the guest's TPM does not have). */
+static int check_fault_families(const struct scenario *s, char **err)
+{
+    if (s->run.tpm == SCN_TPM_ABSENT)
+        return 0;
+    int want = s->run.tpm == SCN_TPM_12 ? FN_TPM12 : FN_TPM20, rc = 0;
+    const char *tpm = s->run.tpm == SCN_TPM_12 ? "1.2" : "present (TPM 2.0)";
+    for (int i = 0; i < s->faults.n; i++) {
+        const struct fault_rule *r = &s->faults.rules[i];
+        const char *key = r->cc_names != FN_NUMBER && r->cc_names != want
+                              ? "command"
+                          : r->rc_names != FN_NUMBER && r->rc_names != want
+                              ? "rc" : NULL;
+        if (!key)
+            continue;
+        int names = key[0] == 'c' ? r->cc_names : r->rc_names;
+        rc = err_add(err, "%s:%d: fault %s: %s names a %s %s, but [run] "
+                     "tpm = %s", s->path, rule_key_line(s, i, key), r->name,
+                     key, names_word(names),
+                     key[0] == 'c' ? "command" : "response code", tpm);
+    }
+    return rc;
+}
+
+int scenario_rule_warning(const struct scenario *s, int i, char *buf,
+                          size_t size)
+{
+    const struct fault_rule *r = &s->faults.rules[i];
+    enum tpm_family f = s->run.tpm == SCN_TPM_12 ? TPM_FAMILY_12
+                                                 : TPM_FAMILY_20;
+    if (s->run.tpm == SCN_TPM_ABSENT || r->cc == FAULT_CC_ANY ||
+        r->cc_names != FN_NUMBER || tpm_cc_known(r->cc, f))
+        return 0;
+    snprintf(buf, size, "%s:%d: warning: fault %s: command 0x%x is no %s "
+             "command this harness knows: the rule may never match", s->path,
+             rule_key_line(s, i, "command"), r->name, r->cc,
+             f == TPM_FAMILY_12 ? "TPM 1.2" : "TPM 2.0");
+    return 1;
+}
+
 /* Checks across keys, after the whole file is read. */
 static int check_consistency(const struct parse_state *st,
                              const struct scenario *s, char **err)
 {
     int rc = check_faults(s, err);
+    if (check_fault_families(s, err) < 0)
+        rc = -1;
     if (scenario_expectation_count(s) == 0 && !st->bad_expect)
         rc = err_add(err, "%s: no expectations: a scenario must state at "
                      "least one in [expect]", s->path);
@@ -586,6 +662,8 @@ int scenario_parse(const char *text, const char *path, struct scenario *s,
         p = nl ? nl + 1 : NULL;
     }
     free(copy);
+    if (check_tpm12_banks(&st, s, err) < 0)
+        rc = -1;
     if (check_overrides(&st, s, err) < 0)
         rc = -1;
     if (check_consistency(&st, s, err) < 0)

@@ -12,7 +12,8 @@
 #include "faults/fault_keys.h"
 
 /* Enumerated values are stored as index + 1 of their name table; 0 = unset. */
-enum scn_tpm { SCN_TPM_UNSET, SCN_TPM_PRESENT, SCN_TPM_ABSENT };
+/* present: a TPM 2.0; 1.2: a TPM 1.2 (swtpm without --tpm2) */
+enum scn_tpm { SCN_TPM_UNSET, SCN_TPM_PRESENT, SCN_TPM_ABSENT, SCN_TPM_12 };
 enum scn_cmp { SCN_CMP_UNSET, SCN_CMP_EQUAL, SCN_CMP_DIFFER };
 enum scn_yesno { SCN_UNSET, SCN_YES, SCN_NO };
 enum scn_quote { SCN_QUOTE_UNSET, SCN_QUOTE_VALID, SCN_QUOTE_REFUSED };
@@ -112,6 +113,12 @@ int scenario_expectation_count(const struct scenario *s);
  * plain keys with that series' overrides applied. */
 void scenario_expect_for(const struct scenario *s, int series,
                          struct scn_expect *out);
+/* A warning `check` prints for fault rule i (0..n-1): a bare command
+ * number that is no ordinal of the run's TPM this harness knows.  Returns
+ * 1 with the text in buf ("path:line: warning: ..."), else 0. */
+int scenario_rule_warning(const struct scenario *s, int i, char *buf,
+                          size_t size);
+
 /* Whether [expect] key has an override for series. */
 bool scenario_expect_overridden(const struct scenario *s, int series,
                                 const char *key);

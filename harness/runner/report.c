@@ -232,6 +232,9 @@ static void write_json(FILE *out, const void *p)
     /* the series whose expectation overrides applied, if any */
     json_str(&j, "kernel_series", c->f->kernel_series >= 0 ?
              scn_kernel_series[c->f->kernel_series] : NULL);
+    /* the guest's TPM: "2.0", "1.2", or "absent" (no TPM device) */
+    json_str(&j, "tpm", c->s->run.tpm == SCN_TPM_12 ? "1.2"
+                        : c->s->run.tpm == SCN_TPM_ABSENT ? "absent" : "2.0");
     json_str(&j, "nonce", o->nonce_hex);
     json_double(&j, "wall_s", o->wall_s);
     json_str(&j, "reproduce", o->reproduce);

@@ -19,6 +19,8 @@
  * makes them; the Makefile's TEMPLATES names the same place).  "ek-ak":
  * templates with the persistent AK; the older ones beside it have none. */
 #define RUN_TEMPLATES "cache/tpm-template/ek-ak"
+/* RUN_TEMPLATES' directory for the TPM 1.2 state (tpm-template.sh DIR 1.2). */
+#define RUN_TPM12_TEMPLATE "tpm12-unowned"
 
 struct run_ctx {
     const struct scenario *s;
@@ -32,7 +34,8 @@ struct run_ctx {
     char report_dir[PATH_MAX];
     char kernel_path[PATH_MAX];
     char initramfs[PATH_MAX];
-    char template_dir[PATH_MAX];
+    char template_dir[PATH_MAX];   /* cache/tpm-template/<banks> or
+                                    * RUN_TPM12_TEMPLATE */
     struct test_hooks hooks;
     struct group g;
     int swtpm, shim, qemu;    /* indexes in g, -1 until started */

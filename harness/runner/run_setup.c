@@ -105,6 +105,9 @@ int run_check_requirements(struct run_ctx *c)
                             "%s not installed (run: make deps)", progs[i]), -1;
     char banks[64];
     run_banks_string(c->s->run.banks, banks, sizeof(banks));
+    /* A TPM 1.2's state has no bank set: one template of its own. */
+    if (c->s->run.tpm == SCN_TPM_12)
+        str_fmt(banks, sizeof(banks), "%s", RUN_TPM12_TEMPLATE);
     /* A missing template is made on first use (ensure_template). */
     str_fmt(c->template_dir, sizeof(c->template_dir),
              "%s/" RUN_TEMPLATES "/%s", c->o->root, banks);

@@ -10,17 +10,25 @@
 #include "runner/run_ctx.h"
 #include "util/str.h"
 
-/* A TPM state template for other bank sets is made on first use. */
+static bool tpm12(const struct run_ctx *c)
+{
+    return c->s->run.tpm == SCN_TPM_12;
+}
+
+/* A TPM state template for other bank sets (or a TPM 1.2) is made on
+ * first use. */
 static int ensure_template(struct run_ctx *c)
 {
     char state[PATH_MAX + 32];
-    str_fmt(state, sizeof(state), "%s/tpm2-00.permall", c->template_dir);
+    str_fmt(state, sizeof(state), "%s/%s", c->template_dir,
+            tpm12(c) ? "tpm-00.permall" : "tpm2-00.permall");
     if (file_exists(state))   /* renamed into place whole (tpm-template.sh) */
         return 0;
     char script[PATH_MAX], dir[PATH_MAX], log[PATH_MAX];
     str_fmt(script, sizeof(script), "%s/scripts/tpm-template.sh", c->o->root);
     str_fmt(dir, sizeof(dir), "%s/" RUN_TEMPLATES, c->o->root);
-    const char *banks = strrchr(c->template_dir, '/') + 1;
+    /* the bank set, or "1.2" for a TPM 1.2 */
+    const char *banks = tpm12(c) ? "1.2" : strrchr(c->template_dir, '/') + 1;
     run_path(c, "tpm-template.log", log, sizeof(log));
     char *argv[] = { script, dir, (char *)banks, NULL };
     struct group g = { 0 };
@@ -97,8 +105,9 @@ int run_start_tpm(struct run_ctx *c)
     str_fmt(tpmstate, sizeof(tpmstate), "dir=%s", state);
     str_fmt(ctrl, sizeof(ctrl), "type=unixio,path=%s,mode=0600", sock);
     str_fmt(log, sizeof(log), "file=%s/swtpm-debug.log,level=1", c->rundir);
-    char *swtpm[] = { "swtpm", "socket", "--tpm2", "--tpmstate", tpmstate,
-                      "--ctrl", ctrl, "--log", log, NULL };
+    /* swtpm is a TPM 1.2 unless told --tpm2 */
+    char *swtpm[] = { "swtpm", "socket", "--tpmstate", tpmstate, "--ctrl",
+                      ctrl, "--log", log, tpm12(c) ? NULL : "--tpm2", NULL };
     c->swtpm = spawn(c, "swtpm", swtpm);
     if (c->swtpm < 0 || await_socket(c, c->swtpm, sock) < 0)
         return -1;

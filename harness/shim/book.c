@@ -6,7 +6,7 @@ uint64_t book_begin(struct frame_book *b, const struct tpm_hdr *h)
     b->cur.active = true;
     b->cur.ord = ++b->last_ord;
     b->cur.hdr = *h;
-    b->cur.name = tpm_cc_name(h->code, frame_tag_is_tpm12(h->tag));
+    b->cur.name = tpm_cc_name(h->code, frame_family(h->tag));
     return b->cur.ord;
 }
 

@@ -168,8 +168,9 @@ static void trace_rsp(struct shim *s, unsigned has, uint32_t rc,
     json_str(j, "name", f->name);
     if (has & HAS_RC) {
         json_str(j, "rc", trace_hex32(hex, rc));
-        if (tpm_rc_name(rc))
-            json_str(j, "rc_name", tpm_rc_name(rc));
+        const char *name = tpm_rc_name(rc, frame_family(f->hdr.tag));
+        if (name)
+            json_str(j, "rc_name", name);
     }
     if (has & HAS_TPM)
         json_str(j, "tpm_rc", trace_hex32(hex, tpm_rc));
@@ -249,7 +250,7 @@ static void trace_cmd(struct shim *s, const struct relay_decision *dec)
             json_str(j, "direction", "response");
         json_obj_end(j);
     }
-    if (f->hdr.code == TPM2_CC_PCR_EXTEND && !frame_tag_is_tpm12(f->hdr.tag))
+    if (frame_is_extend(f->hdr.tag, f->hdr.code))
         trace_extend(j, d->cmd, d->cmd_have);
     trace_end(&s->trace);
 }

@@ -7,16 +7,12 @@
 #include "faults/rng.h"
 #include "util/rd.h"
 
-#define TPM12_ORD_EXTEND 0x14
-
 int fault_frame_pcr(const struct inflight *cmd, const uint8_t *frame,
                     size_t len)
 {
-    bool old = frame_tag_is_tpm12(cmd->hdr.tag);
     if (len < TPM_HDR_SIZE + 4)
         return FAULT_PCR_ANY;
-    if ((!old && cmd->hdr.code == TPM2_CC_PCR_EXTEND) ||
-        (old && cmd->hdr.code == TPM12_ORD_EXTEND)) {
+    if (frame_is_extend(cmd->hdr.tag, cmd->hdr.code)) {
         uint32_t pcr = be32_at(frame + TPM_HDR_SIZE);
         if (pcr <= TPM2_MAX_PCR)
             return (int)pcr;
@@ -113,6 +109,7 @@ void shim_use_faults(struct shim *s, struct fault_engine *e)
     snprintf(seed, sizeof(seed), "%" PRIu64, e->seed);
     struct json *j = trace_begin(&s->trace, 0);
     json_str(j, "event", "faults");
+    json_str(j, "tpm", s->cfg.family == TPM_FAMILY_12 ? "1.2" : "2.0");
     json_str(j, "seed", seed);
     json_arr_begin(j, "rules");
     for (int i = 0; i < e->n; i++) {

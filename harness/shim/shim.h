@@ -28,6 +28,7 @@ struct shim_config {
     const char *swtpm_ctrl_path;
     const char *trace_path;
     unsigned deadline_ms;   /* swtpm connected and QEMU accepted by then */
+    enum tpm_family family; /* swtpm's TPM: how the truth is read */
 };
 
 struct data_relay {

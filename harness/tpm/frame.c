@@ -64,20 +64,35 @@ static const struct code_name cc2[] = {
     { 0x191, "CreateLoaded" },
 };
 
-/* TPM 1.2 ordinals QEMU, SeaBIOS and IMA send to a 1.2 TPM. */
+/* TPM 1.2 ordinals (TPM Main Part 2, "Ordinals"), named as the spec names
+ * them: what QEMU, SeaBIOS, the kernel, IMA and a 1.2 quote send. */
 static const struct code_name cc12[] = {
-    { 0x14, "TPM_Extend" }, { 0x15, "TPM_PcrRead" },
-    { 0x50, "TPM_SelfTestFull" }, { 0x53, "TPM_ContinueSelfTest" },
-    { 0x65, "TPM_GetCapability" }, { 0x99, "TPM_Startup" },
-    { 0xF1, "TPM_GetTicks" }, { 0x4000000A, "TSC_PhysicalPresence" },
+    { 0x0A, "TPM_ORD_OIAP" }, { 0x0B, "TPM_ORD_OSAP" },
+    { 0x0D, "TPM_ORD_TakeOwnership" }, { 0x14, "TPM_ORD_Extend" },
+    { 0x15, "TPM_ORD_PcrRead" }, { 0x16, "TPM_ORD_Quote" },
+    { 0x17, "TPM_ORD_Seal" }, { 0x18, "TPM_ORD_Unseal" },
+    { 0x1F, "TPM_ORD_CreateWrapKey" }, { 0x21, "TPM_ORD_GetPubKey" },
+    { 0x3C, "TPM_ORD_Sign" }, { 0x3E, "TPM_ORD_Quote2" },
+    { 0x41, "TPM_ORD_LoadKey2" }, { 0x46, "TPM_ORD_GetRandom" },
+    { 0x50, "TPM_ORD_SelfTestFull" }, { 0x53, "TPM_ORD_ContinueSelfTest" },
+    { 0x54, "TPM_ORD_GetTestResult" }, { 0x5B, "TPM_ORD_OwnerClear" },
+    { 0x65, "TPM_ORD_GetCapability" }, { 0x6F, "TPM_ORD_PhysicalEnable" },
+    { 0x72, "TPM_ORD_PhysicalSetDeactivated" },
+    { 0x79, "TPM_ORD_MakeIdentity" }, { 0x7A, "TPM_ORD_ActivateIdentity" },
+    { 0x7C, "TPM_ORD_ReadPubek" }, { 0x96, "TPM_ORD_Terminate_Handle" },
+    { 0x98, "TPM_ORD_SaveState" }, { 0x99, "TPM_ORD_Startup" },
+    { 0xBA, "TPM_ORD_FlushSpecific" }, { 0xC8, "TPM_ORD_PCR_Reset" },
+    { 0xCC, "TPM_ORD_NV_DefineSpace" }, { 0xCD, "TPM_ORD_NV_WriteValue" },
+    { 0xCF, "TPM_ORD_NV_ReadValue" }, { 0xF1, "TPM_ORD_GetTicks" },
+    { 0x4000000A, "TSC_ORD_PhysicalPresence" },
+    { 0x4000000B, "TSC_ORD_ResetEstablishmentBit" },
 };
 
-const char *tpm_cc_name(uint32_t cc, int tpm12)
-{
-    const char *n = tpm12 ? lookup(cc12, N(cc12), cc)
-                          : lookup(cc2, N(cc2), cc);
-    return n ? n : "unknown";
-}
+/* One TPM family's names: commands (ordinals) and response codes. */
+struct family_names {
+    const struct code_name *cc, *rc;
+    size_t n_cc, n_rc;
+};
 
 static const struct code_name rc2[] = {
     { 0x000, "TPM_RC_SUCCESS" }, { 0x01E, "TPM_RC_BAD_TAG" },
@@ -108,20 +123,92 @@ static const struct code_name rc2_fmt1[] = {
     { 0x0A2, "TPM_RC_BAD_AUTH" },
 };
 
+/* TPM 1.2 return codes (TPM Main Part 2, "Return codes"): TPM_BASE 0,
+ * TPM_NON_FATAL 0x800. */
 static const struct code_name rc12[] = {
-    { 0x03, "TPM_BAD_PARAMETER" }, { 0x09, "TPM_FAIL" },
-    { 0x0A, "TPM_BAD_ORDINAL" }, { 0x19, "TPM_BAD_PARAM_SIZE" },
-    { 0x26, "TPM_INVALID_POSTINIT" },
+    { 0x00, "TPM_SUCCESS" }, { 0x01, "TPM_AUTHFAIL" },
+    { 0x02, "TPM_BADINDEX" }, { 0x03, "TPM_BAD_PARAMETER" },
+    { 0x04, "TPM_AUDITFAILURE" }, { 0x05, "TPM_CLEAR_DISABLED" },
+    { 0x06, "TPM_DEACTIVATED" }, { 0x07, "TPM_DISABLED" },
+    { 0x08, "TPM_DISABLED_CMD" }, { 0x09, "TPM_FAIL" },
+    { 0x0A, "TPM_BAD_ORDINAL" }, { 0x0B, "TPM_INSTALL_DISABLED" },
+    { 0x0C, "TPM_INVALID_KEYHANDLE" }, { 0x0D, "TPM_KEYNOTFOUND" },
+    { 0x0E, "TPM_INAPPROPRIATE_ENC" }, { 0x0F, "TPM_MIGRATEFAIL" },
+    { 0x10, "TPM_INVALID_PCR_INFO" }, { 0x11, "TPM_NOSPACE" },
+    { 0x12, "TPM_NOSRK" }, { 0x13, "TPM_NOTSEALED_BLOB" },
+    { 0x14, "TPM_OWNER_SET" }, { 0x15, "TPM_RESOURCES" },
+    { 0x16, "TPM_SHORTRANDOM" }, { 0x17, "TPM_SIZE" },
+    { 0x18, "TPM_WRONGPCRVAL" }, { 0x19, "TPM_BAD_PARAM_SIZE" },
+    { 0x1A, "TPM_SHA_THREAD" }, { 0x1B, "TPM_SHA_ERROR" },
+    { 0x1C, "TPM_FAILEDSELFTEST" }, { 0x1D, "TPM_AUTH2FAIL" },
+    { 0x1E, "TPM_BADTAG" }, { 0x1F, "TPM_IOERROR" },
+    { 0x20, "TPM_ENCRYPT_ERROR" }, { 0x21, "TPM_DECRYPT_ERROR" },
+    { 0x22, "TPM_INVALID_AUTHHANDLE" }, { 0x23, "TPM_NO_ENDORSEMENT" },
+    { 0x24, "TPM_INVALID_KEYUSAGE" }, { 0x25, "TPM_WRONG_ENTITYTYPE" },
+    { 0x26, "TPM_INVALID_POSTINIT" }, { 0x27, "TPM_INAPPROPRIATE_SIG" },
+    { 0x3D, "TPM_BAD_LOCALITY" }, { 0x800, "TPM_RETRY" },
+    { 0x801, "TPM_NEEDS_SELFTEST" }, { 0x802, "TPM_DOING_SELFTEST" },
+    { 0x803, "TPM_DEFEND_LOCK_RUNNING" },
 };
 
-const char *tpm_rc_name(uint32_t rc)
+static const struct family_names families[] = {
+    [TPM_FAMILY_20] = { cc2, rc2, N(cc2), N(rc2) },
+    [TPM_FAMILY_12] = { cc12, rc12, N(cc12), N(rc12) },
+};
+
+static const struct family_names *names_of(enum tpm_family f)
 {
+    return &families[f == TPM_FAMILY_12 ? TPM_FAMILY_12 : TPM_FAMILY_20];
+}
+
+const char *tpm_cc_name(uint32_t cc, enum tpm_family f)
+{
+    const struct family_names *t = names_of(f);
+    const char *n = lookup(t->cc, t->n_cc, cc);
+    return n ? n : "unknown";
+}
+
+bool tpm_cc_known(uint32_t cc, enum tpm_family f)
+{
+    const struct family_names *t = names_of(f);
+    return lookup(t->cc, t->n_cc, cc) != NULL;
+}
+
+const char *tpm_rc_name(uint32_t rc, enum tpm_family f)
+{
+    if (f == TPM_FAMILY_12)
+        return lookup(rc12, N(rc12), rc);
     if (rc & 0x80)
         return lookup(rc2_fmt1, N(rc2_fmt1), rc & 0xBF);
-    const char *n = lookup(rc2, N(rc2), rc);
-    if (!n && rc < 0x100)
-        n = lookup(rc12, N(rc12), rc);
-    return n;
+    return lookup(rc2, N(rc2), rc);
+}
+
+/* A code by its name in one table. */
+static int code_by_name(const struct code_name *t, size_t n, const char *name,
+                        uint32_t *code)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(t[i].name, name) == 0) {
+            *code = t[i].code;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int tpm_cc_by_name(const char *name, enum tpm_family f, uint32_t *cc)
+{
+    const struct family_names *t = names_of(f);
+    return code_by_name(t->cc, t->n_cc, name, cc);
+}
+
+int tpm_rc_by_name(const char *name, enum tpm_family f, uint32_t *rc)
+{
+    const struct family_names *t = names_of(f);
+    if (code_by_name(t->rc, t->n_rc, name, rc) == 0)
+        return 0;
+    return f == TPM_FAMILY_20 ? code_by_name(rc2_fmt1, N(rc2_fmt1), name, rc)
+                              : -1;
 }
 
 size_t frame_build_error(uint8_t *buf, uint16_t cmd_tag, uint32_t rc2v,
@@ -170,6 +257,8 @@ int frame_parse_pcr_extend(const uint8_t *buf, size_t len,
     struct tpm_hdr h;
     if (frame_hdr_parse(buf, len, 0, &h, err) < 0)
         return -1;
+    if (frame_tag_is_tpm12(h.tag))
+        return frame12_parse_extend(buf, len, out, err);
     if (h.code != TPM2_CC_PCR_EXTEND)
         return err_set(err, "not a PCR_Extend: cc 0x%08x", h.code);
     if (h.size != len)

@@ -5,6 +5,7 @@
 #ifndef TPMFAULT_FRAME_H
 #define TPMFAULT_FRAME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,9 @@
 #define TPM2_CC_PCR_READ   0x0000017E
 #define TPM2_CC_STARTUP    0x00000144
 #define TPM2_CC_READ_CLOCK 0x00000181
+#define TPM12_ORD_EXTEND   0x00000014
+#define TPM12_ORD_PCR_READ 0x00000015
+#define TPM12_DIGEST_SIZE  20
 
 #define TPM2_RC_SUCCESS      0x000
 #define TPM2_RC_FAILURE      0x101
@@ -48,11 +52,33 @@ int frame_hdr_parse(const uint8_t *buf, size_t len, uint32_t max_size,
 /* True for the TPM 1.2 request/response tags (0x00C1..0x00C6). */
 int frame_tag_is_tpm12(uint16_t tag);
 
-/* "PCR_Extend", ... or "unknown"; tpm12 selects the TPM 1.2 ordinal table. */
-const char *tpm_cc_name(uint32_t cc, int tpm12);
-/* "TPM_RC_SUCCESS", "TPM_RC_RETRY", ... or NULL when unknown.  Format-one
- * codes are named without their parameter/handle/session number. */
-const char *tpm_rc_name(uint32_t rc);
+/* Which TPM's names: a 2.0 command code and a 1.2 ordinal may share a
+ * number, and so may response codes. */
+enum tpm_family { TPM_FAMILY_20, TPM_FAMILY_12 };
+
+/* The family a frame's tag belongs to. */
+static inline enum tpm_family frame_family(uint16_t tag)
+{
+    return frame_tag_is_tpm12(tag) ? TPM_FAMILY_12 : TPM_FAMILY_20;
+}
+
+/* A PCR extend of either family: TPM2_PCR_Extend, TPM_Extend. */
+static inline bool frame_is_extend(uint16_t tag, uint32_t code)
+{
+    return code == (frame_tag_is_tpm12(tag) ? TPM12_ORD_EXTEND
+                                            : TPM2_CC_PCR_EXTEND);
+}
+
+/* "PCR_Extend", "TPM_ORD_Extend", ... or "unknown". */
+const char *tpm_cc_name(uint32_t cc, enum tpm_family f);
+bool tpm_cc_known(uint32_t cc, enum tpm_family f);
+/* "TPM_RC_SUCCESS", "TPM_RC_RETRY", "TPM_FAIL", ... or NULL when unknown.
+ * TPM 2.0 format-one codes are named without their parameter/handle/session
+ * number. */
+const char *tpm_rc_name(uint32_t rc, enum tpm_family f);
+/* The code of an exact name in one family's table; -1 when it has none. */
+int tpm_cc_by_name(const char *name, enum tpm_family f, uint32_t *cc);
+int tpm_rc_by_name(const char *name, enum tpm_family f, uint32_t *rc);
 
 /* Write a 10-byte error response matching the request's TPM family.
  * Returns the number of bytes written (TPM_HDR_SIZE). */
@@ -73,7 +99,8 @@ struct pcr_extend {
     struct pcr_digests digests;
 };
 
-/* Parse a whole TPM2_PCR_Extend command frame. */
+/* Parse a whole TPM2_PCR_Extend command frame, or a TPM 1.2 TPM_Extend
+ * (by its tag: one sha1 digest). */
 int frame_parse_pcr_extend(const uint8_t *buf, size_t len,
                            struct pcr_extend *out, char **err);
 
@@ -88,5 +115,16 @@ size_t frame_build_pcr_read(uint8_t *buf, size_t cap, unsigned pcr,
 int frame_parse_pcr_read_rsp(const uint8_t *buf, size_t len, unsigned pcr,
                              struct pcr_digests *out, uint32_t *rc,
                              char **err);
+
+/* TPM 1.2 bodies (frame12.c). */
+int frame12_parse_extend(const uint8_t *buf, size_t len,
+                         struct pcr_extend *out, char **err);
+/* TPM_PcrRead of one PCR.  Returns the frame length, or 0 when cap is too
+ * small. */
+size_t frame12_build_pcr_read(uint8_t *buf, size_t cap, unsigned pcr);
+/* Its answer: one sha1 digest.  *rc gets the return code either way. */
+int frame12_parse_pcr_read_rsp(const uint8_t *buf, size_t len,
+                               struct pcr_digests *out, uint32_t *rc,
+                               char **err);
 
 #endif

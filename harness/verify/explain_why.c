@@ -18,9 +18,10 @@ static const struct trace_fault *fault_at(const struct trace *t, unsigned ord)
 }
 
 /* "TPM_RC_FAILURE (0x101)", "0x922", or "nothing" when none came. */
-static void rc_words(uint32_t rc, char *buf, size_t n)
+static void rc_words(uint32_t rc, bool tpm12, char *buf, size_t n)
 {
-    const char *name = rc == TRACE_RC_NONE ? NULL : tpm_rc_name(rc);
+    const char *name = rc == TRACE_RC_NONE ? NULL
+        : tpm_rc_name(rc, tpm12 ? TPM_FAMILY_12 : TPM_FAMILY_20);
     if (rc == TRACE_RC_NONE)
         snprintf(buf, n, "nothing");
     else if (name)
@@ -35,7 +36,8 @@ static void frame_words(const struct trace *t, const struct trace_extend *e,
 {
     const struct trace_fault *f = fault_at(t, e->ord);
     char got[48];
-    rc_words(e->answered ? e->guest_rc : TRACE_RC_NONE, got, sizeof(got));
+    rc_words(e->answered ? e->guest_rc : TRACE_RC_NONE, t->tpm12, got,
+             sizeof(got));
     if (f)
         snprintf(buf, n, "fault %s (%s%s) %s; the guest got %s", f->rule,
                  f->action, f->on_response ? " on the response" : "",

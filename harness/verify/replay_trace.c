@@ -48,12 +48,12 @@ static void take_cmd(struct scan *sc, const struct jv *line, const char *name)
 {
     int pcr = (int)jv_get_int(line, "pcr", 0, INT_MAX, -1);
     sc->p.live = false;
-    if (strcmp(name, "Quote") == 0) {
+    if (trace_name_is_quote(name)) {
         sc->p = (struct pending){ .ord = line_ord(line),
                                   .pcr = -1, .live = true };
-    } else if (strcmp(name, "PCR_Extend") == 0 && pcr == 10) {
+    } else if (trace_name_is_extend(name) && pcr == 10) {
         sc->ima_started = true;
-    } else if (strcmp(name, "PCR_Extend") == 0 && pcr >= 0 && pcr < BOOT_PCRS &&
+    } else if (trace_name_is_extend(name) && pcr >= 0 && pcr < BOOT_PCRS &&
                !sc->ima_started) {
         sc->p.ord = line_ord(line);
         sc->p.pcr = pcr;

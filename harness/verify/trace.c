@@ -150,10 +150,26 @@ static int add_response(struct trace *t, const struct jv *line, char **err)
                     &e->tpm_rc, err);
 }
 
+bool trace_name_is_extend(const char *name)
+{
+    return name && (strcmp(name, "PCR_Extend") == 0 ||
+                    strcmp(name, "TPM_ORD_Extend") == 0);
+}
+
+bool trace_name_is_quote(const char *name)
+{
+    return name && (strcmp(name, "Quote") == 0 ||
+                    strcmp(name, "TPM_ORD_Quote") == 0 ||
+                    strcmp(name, "TPM_ORD_Quote2") == 0);
+}
+
 static int take_line(struct trace *t, const struct jv *line, char **err)
 {
     const char *event = jv_get_str(line, "event");
     if (event) {
+        const char *tpm = jv_get_str(line, "tpm");
+        if (strcmp(event, "faults") == 0 && tpm)
+            t->tpm12 = strcmp(tpm, "1.2") == 0;
         if (strcmp(event, "pcr_truth") == 0 &&
             jv_get_num(line, "pcr", -1) == 10) {
             t->truth_mask = read_bank_object(jv_get(line, "banks"), t->truth);
@@ -189,8 +205,7 @@ static int take_line(struct trace *t, const struct jv *line, char **err)
         t->frames++;
         if (add_fault(t, line, err) < 0)
             return -1;
-        if (name && strcmp(name, "PCR_Extend") == 0 &&
-            jv_get_num(line, "pcr", -1) == 10)
+        if (trace_name_is_extend(name) && jv_get_num(line, "pcr", -1) == 10)
             return add_extend(t, line, err);
     } else if (strcmp(dir, "rsp") == 0) {
         return add_response(t, line, err);

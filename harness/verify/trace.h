@@ -59,6 +59,7 @@ struct trace {
     uint8_t truth[BANK_COUNT][ALG_MAX_DIGEST];
     double cancel_t[TRACE_MAX_CANCELS];
     size_t n_cancels;
+    bool tpm12;                   /* the shim relayed a TPM 1.2 */
     unsigned frames;              /* data-channel commands */
     unsigned errors;              /* "event":"error" lines */
     char first_error[160];
@@ -71,6 +72,10 @@ static inline bool trace_extend_applied(const struct trace_extend *e)
 {
     return e->forwarded && e->answered && e->tpm_rc == 0;
 }
+
+/* The shim's names of a PCR extend and a quote, of either TPM family. */
+bool trace_name_is_extend(const char *name);
+bool trace_name_is_quote(const char *name);
 
 int trace_load(const char *path, struct trace *t, char **err);
 void trace_free(struct trace *t);

@@ -70,6 +70,7 @@ static int setup(void **state)
             return -1;
         }
         eng = scn.faults;
+        e->family = scn.run.tpm == SCN_TPM_12 ? TPM_FAMILY_12 : TPM_FAMILY_20;
     } else {
         for (int i = 0; i < sp->n; i++)
             eng.rules[i] = sp->rules[i];
@@ -253,6 +254,10 @@ static const struct spec sp_rsp_failure = { .n = 1, .rules = {
       .direction = FD_RESPONSE, .action = FA_FAILURE_MODE } } };
 static const struct spec sp_rsp_close = { .n = 1, .rules = {
     RSP10("r-close", .nth = 1, .action = FA_CLOSE) } };
+static const struct spec sp_tpm12 = { .script =
+    "[run]\ntpm = 1.2\n[fault]\nname = second\ncommand = TPM_ORD_Extend\n"
+    "pcr = 10\nnth = 2\naction = error\nrc = TPM_FAIL\n"
+    "[expect]\nlist-complete = yes\n" };
 static const struct spec sp_rsp_script = { .script =
     "[fault]\nname = late\ncommand = PCR_Extend\npcr = 10\nnth = 2\n"
     "direction = response\naction = timeout\ndelay_ms = 300\n"
@@ -293,7 +298,7 @@ static void test_no_rules_relays(void **state)
     has(l, "\"rc\":\"0x00000000\"");
     has(l, "\"tpm_rc\":\"0x00000000\"");
     has(l, "\"fate\":\"relayed\"");
-    has(session_trace(e), "\"event\":\"faults\",\"seed\":\"7\",\"rules\":[]");
+    has(session_trace(e), "\"event\":\"faults\",\"tpm\":\"2.0\",\"seed\":\"7\",\"rules\":[]");
     shutdown_ok(e);
     truth_traced(e);
 }
@@ -656,6 +661,49 @@ static void test_script_rule(void **state)
         "\"rules\":[{\"name\":\"second\",\"action\":\"error\"}]");
     shutdown_ok(e);
     truth_traced(e);
+}
+
+/* A TPM 1.2 run: TPM_Extend matched by name, TPM_FAIL by name, a 1.2
+ * answer; the trace names the ordinal and carries the sha1 digest; the
+ * truth is read with TPM_PcrRead. */
+static void send_extend12(struct shim_session *e, uint8_t fill)
+{
+    uint8_t b[34] = { 0x00, 0xc1, 0, 0, 0, 34, 0, 0, 0, 0x14, 0, 0, 0, 10 };
+    memset(b + 14, fill, 20);
+    assert_int_equal(io_send_all(e->d, b, sizeof(b), -1, TMO, NULL), 0);
+}
+
+static uint32_t guest_rc12(struct shim_session *e)
+{
+    uint8_t r[10];
+    assert_int_equal(io_read_all(e->d, r, 10, TMO, NULL), 0);
+    assert_int_equal(be16_at(r), 0x00c4);   /* TPM_TAG_RSP_COMMAND */
+    assert_int_equal(be32_at(r + 2), 10);
+    return be32_at(r + 6);
+}
+
+static void test_tpm12_rule(void **state)
+{
+    struct shim_session *e = *state;
+    char l[4096];
+    send_extend12(e, 1);
+    assert_int_equal(guest_rc12(e), 0);
+    send_extend12(e, 2);
+    assert_int_equal(guest_rc12(e), 9);              /* TPM_FAIL */
+    assert_int_equal(fake_saw(&e->fk, 0x14), 1);
+    trace_line(e, 2, CMD, l, sizeof(l));
+    has(l, "\"name\":\"TPM_ORD_Extend\"");
+    has(l, "\"fault\":{\"rule\":\"second\",\"action\":\"error\"");
+    has(l, "\"pcr\":10,\"digests\":{\"sha1\":\"0202020202");
+    lacks(l, "sha256");
+    trace_line(e, 2, RSP, l, sizeof(l));
+    has(l, "\"rc\":\"0x00000009\",\"rc_name\":\"TPM_FAIL\"");
+    has(session_trace(e), "\"event\":\"faults\",\"tpm\":\"1.2\"");
+    assert_int_equal(ctrl(e, 0x03, -1), 0);
+    assert_int_equal(session_wait_exit(e, TMO), 0);
+    assert_int_equal(fake_frame(&e->fk, -1), 0x15);  /* TPM_PcrRead */
+    has(session_trace(e), "\"event\":\"pcr_truth\",\"pcr\":10,"
+                          "\"after_ord\":2,\"banks\":{\"sha1\":\"bbbbbbbb");
 }
 
 /* --- direction = response ------------------------------------------------- */
@@ -1023,6 +1071,7 @@ int main(void)
         T(test_failure_mode, sp_failure),
         T(test_close, sp_close),
         T(test_script_rule, sp_script),
+        T(test_tpm12_rule, sp_tpm12),
         T(test_rsp_error, sp_rsp_error),
         T(test_rsp_applied_then_error, sp_rsp_applied),
         T(test_rsp_delay, sp_rsp_delay),

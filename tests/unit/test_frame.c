@@ -163,20 +163,118 @@ static void test_pcr_read_rsp(void **state)
 static void test_names(void **state)
 {
     (void)state;
-    assert_string_equal(tpm_cc_name(0x182, 0), "PCR_Extend");
-    assert_string_equal(tpm_cc_name(0x17E, 0), "PCR_Read");
-    assert_string_equal(tpm_cc_name(0x181, 0), "ReadClock");
-    assert_string_equal(tpm_cc_name(0x158, 0), "Quote");
-    assert_string_equal(tpm_cc_name(0x14, 1), "TPM_Extend");
-    assert_string_equal(tpm_cc_name(0x9999, 0), "unknown");
-    assert_string_equal(tpm_rc_name(0), "TPM_RC_SUCCESS");
-    assert_string_equal(tpm_rc_name(0x101), "TPM_RC_FAILURE");
-    assert_string_equal(tpm_rc_name(0x922), "TPM_RC_RETRY");
-    assert_string_equal(tpm_rc_name(0x90A), "TPM_RC_TESTING");
-    assert_string_equal(tpm_rc_name(0x909), "TPM_RC_CANCELED");
-    assert_string_equal(tpm_rc_name(0x9), "TPM_FAIL");
-    assert_string_equal(tpm_rc_name(0x1C4), "TPM_RC_VALUE"); /* +P1 */
-    assert_null(tpm_rc_name(0x12345));
+    const enum tpm_family v2 = TPM_FAMILY_20, v12 = TPM_FAMILY_12;
+    assert_string_equal(tpm_cc_name(0x182, v2), "PCR_Extend");
+    assert_string_equal(tpm_cc_name(0x17E, v2), "PCR_Read");
+    assert_string_equal(tpm_cc_name(0x181, v2), "ReadClock");
+    assert_string_equal(tpm_cc_name(0x158, v2), "Quote");
+    assert_string_equal(tpm_cc_name(0x14, v12), "TPM_ORD_Extend");
+    assert_string_equal(tpm_cc_name(0x15, v12), "TPM_ORD_PcrRead");
+    assert_string_equal(tpm_cc_name(0x14, v2), "unknown");
+    assert_string_equal(tpm_cc_name(0x182, v12), "unknown");
+    assert_string_equal(tpm_cc_name(0x9999, v2), "unknown");
+    assert_true(tpm_cc_known(0x14, v12));
+    assert_false(tpm_cc_known(0x14, v2));
+    assert_string_equal(tpm_rc_name(0, v2), "TPM_RC_SUCCESS");
+    assert_string_equal(tpm_rc_name(0x101, v2), "TPM_RC_FAILURE");
+    assert_string_equal(tpm_rc_name(0x922, v2), "TPM_RC_RETRY");
+    assert_string_equal(tpm_rc_name(0x90A, v2), "TPM_RC_TESTING");
+    assert_string_equal(tpm_rc_name(0x909, v2), "TPM_RC_CANCELED");
+    assert_string_equal(tpm_rc_name(0x1C4, v2), "TPM_RC_VALUE"); /* +P1 */
+    assert_null(tpm_rc_name(0x12345, v2));
+    /* the same numbers mean other things to a TPM 1.2 */
+    assert_string_equal(tpm_rc_name(0, v12), "TPM_SUCCESS");
+    assert_string_equal(tpm_rc_name(0x9, v12), "TPM_FAIL");
+    assert_string_equal(tpm_rc_name(0x2, v12), "TPM_BADINDEX");
+    assert_string_equal(tpm_rc_name(0x800, v12), "TPM_RETRY");
+    assert_null(tpm_rc_name(0x101, v12));
+    assert_null(tpm_rc_name(0x9, v2));
+}
+
+static void test_names_by_name(void **state)
+{
+    (void)state;
+    uint32_t c = 0;
+    assert_int_equal(tpm_cc_by_name("TPM_ORD_Extend", TPM_FAMILY_12, &c), 0);
+    assert_int_equal(c, 0x14);
+    assert_int_equal(tpm_cc_by_name("PCR_Extend", TPM_FAMILY_20, &c), 0);
+    assert_int_equal(c, 0x182);
+    assert_int_equal(tpm_cc_by_name("PCR_Extend", TPM_FAMILY_12, &c), -1);
+    assert_int_equal(tpm_cc_by_name("TPM_ORD_Extend", TPM_FAMILY_20, &c), -1);
+    assert_int_equal(tpm_rc_by_name("TPM_RETRY", TPM_FAMILY_12, &c), 0);
+    assert_int_equal(c, 0x800);
+    assert_int_equal(tpm_rc_by_name("TPM_RC_VALUE", TPM_FAMILY_20, &c), 0);
+    assert_int_equal(c, 0x84);
+    assert_int_equal(tpm_rc_by_name("TPM_RC_FAILURE", TPM_FAMILY_12, &c), -1);
+}
+
+/* TPM_Extend of PCR 10 as Linux's tpm1_pcr_extend sends it: digest 0x03.. */
+static const uint8_t golden_extend12[] = {
+    0x00, 0xc1, 0x00, 0x00, 0x00, 0x22, 0x00, 0x00, 0x00, 0x14,
+    0x00, 0x00, 0x00, 0x0a,
+    0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03,
+    0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03,
+};
+
+static void test_extend12_golden(void **state)
+{
+    (void)state;
+    struct pcr_extend e;
+    char *err = NULL;
+    uint8_t want[20];
+    memset(want, 0x03, sizeof(want));
+    assert_int_equal(frame_parse_pcr_extend(golden_extend12,
+                                            sizeof(golden_extend12), &e, &err), 0);
+    assert_int_equal(e.pcr, 10);
+    assert_int_equal(e.digests.count, 1);
+    assert_int_equal(e.digests.v[0].bank, BANK_SHA1);
+    assert_memory_equal(e.digests.v[0].d, want, 20);
+    assert_true(frame_is_extend(0x00c1, 0x14));
+    assert_false(frame_is_extend(0x00c1, 0x182));
+    assert_false(frame_is_extend(0x8001, 0x14));
+    /* one byte short, one byte too many, a lying size field */
+    uint8_t b[sizeof(golden_extend12) + 1];
+    memcpy(b, golden_extend12, sizeof(golden_extend12));
+    assert_int_equal(frame_parse_pcr_extend(b, sizeof(golden_extend12) - 1,
+                                            &e, &err), -1);
+    free(err);
+    err = NULL;
+    b[5] = 0x23;
+    b[sizeof(golden_extend12)] = 0;
+    assert_int_equal(frame_parse_pcr_extend(b, sizeof(b), &e, &err), -1);
+    assert_non_null(strstr(err, "trailing"));
+    free(err);
+}
+
+static void test_pcr_read12(void **state)
+{
+    (void)state;
+    uint8_t cmd[16];
+    static const uint8_t want_cmd[] = { 0x00, 0xc1, 0, 0, 0, 0x0e, 0, 0, 0,
+                                        0x15, 0, 0, 0, 0x0a };
+    assert_int_equal(frame12_build_pcr_read(cmd, sizeof(cmd), 10), 14);
+    assert_memory_equal(cmd, want_cmd, 14);
+    assert_int_equal(frame12_build_pcr_read(cmd, 13, 10), 0);
+    uint8_t rsp[30] = { 0x00, 0xc4, 0, 0, 0, 30, 0, 0, 0, 0 };
+    memset(rsp + 10, 0xab, 20);
+    struct pcr_digests d;
+    uint32_t rc = 1;
+    char *err = NULL;
+    assert_int_equal(frame12_parse_pcr_read_rsp(rsp, 30, &d, &rc, &err), 0);
+    assert_int_equal(rc, 0);
+    assert_int_equal(d.count, 1);
+    assert_int_equal(d.v[0].bank, BANK_SHA1);
+    assert_memory_equal(d.v[0].d, rsp + 10, 20);
+    /* TPM_BADINDEX, 10 bytes: an error carrying the code */
+    uint8_t bad[10] = { 0x00, 0xc4, 0, 0, 0, 10, 0, 0, 0, 2 };
+    assert_int_equal(frame12_parse_pcr_read_rsp(bad, 10, &d, &rc, &err), -1);
+    assert_int_equal(rc, 2);
+    free(err);
+    err = NULL;
+    /* a digest cut short */
+    rsp[5] = 29;
+    assert_int_equal(frame12_parse_pcr_read_rsp(rsp, 29, &d, &rc, &err), -1);
+    free(err);
 }
 
 static void test_error_rsp(void **state)
@@ -203,6 +301,9 @@ int main(void)
         cmocka_unit_test(test_pcr_read_build),
         cmocka_unit_test(test_pcr_read_rsp),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_names_by_name),
+        cmocka_unit_test(test_extend12_golden),
+        cmocka_unit_test(test_pcr_read12),
         cmocka_unit_test(test_error_rsp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -432,6 +432,79 @@ static void test_contradiction(void **state)
     assert_int_equal(s.run.tpm, SCN_TPM_PRESENT);
 }
 
+/* --- TPM 1.2 ------------------------------------------------------------- */
+
+#define TPM12_EXTEND "[fault]\nname = r\ncommand = TPM_ORD_Extend\npcr = 10\n"
+
+static void test_tpm12(void **state)
+{
+    (void)state;
+    struct scenario s;
+    char warn[512];
+    parse_ok("[run]\ntpm = 1.2\n" TPM12_EXTEND "action = error\nrc = TPM_FAIL\n"
+             "[expect]\nquote = refused\n", "t.scn", &s);
+    assert_int_equal(s.run.tpm, SCN_TPM_12);
+    assert_int_equal(s.run.banks, 1u << BANK_SHA1);   /* one bank by default */
+    assert_int_equal(s.faults.rules[0].cc, 0x14);
+    assert_int_equal(s.faults.rules[0].rc, 9);
+    assert_int_equal(s.faults.rules[0].cc_names, FN_TPM12);
+    assert_int_equal(scenario_rule_warning(&s, 0, warn, sizeof(warn)), 0);
+    /* the spec's command name, a response code only 1.2 has */
+    parse_ok("[run]\ntpm = 1.2\nbanks = sha1\n[fault]\ncommand = TPM_PcrRead\n"
+             "action = error\nrc = TPM_RETRY\n[expect]\nquote = refused\n",
+             "t.scn", &s);
+    assert_int_equal(s.faults.rules[0].cc, 0x15);
+    assert_int_equal(s.faults.rules[0].rc, 0x800);
+    /* a bare number is matched as it is: a warning at check when it is no
+     * ordinal of the run's TPM, none when it is */
+    parse_ok("[run]\ntpm = 1.2\n[fault]\ncommand = 0x182\naction = error\n"
+             "rc = 9\n[expect]\nquote = refused\n", "t.scn", &s);
+    assert_int_equal(scenario_rule_warning(&s, 0, warn, sizeof(warn)), 1);
+    assert_starts(warn, "t.scn:4: warning: fault fault1: command 0x182 is no "
+                  "TPM 1.2 command");
+    parse_ok("[run]\ntpm = 1.2\n[fault]\ncommand = 0x14\naction = error\n"
+             "rc = 9\n[expect]\nquote = refused\n", "t.scn", &s);
+    assert_int_equal(scenario_rule_warning(&s, 0, warn, sizeof(warn)), 0);
+    parse_ok("[fault]\ncommand = 0x14\naction = error\nrc = 0x101\n"
+             "[expect]\nquote = valid\n", "t.scn", &s);
+    assert_int_equal(scenario_rule_warning(&s, 0, warn, sizeof(warn)), 1);
+    assert_contains(warn, "no TPM 2.0 command");
+}
+
+static void test_tpm12_rejects(void **state)
+{
+    (void)state;
+    /* a 2.0 command or code on a 1.2 run, and the reverse, name the line
+     * of the key, wherever [run] is */
+    expect_reject("[run]\ntpm = 1.2\n[fault]\ncommand = PCR_Extend\n"
+                  "action = error\nrc = 9\n[expect]\nquote = refused\n",
+                  "t.scn:4: fault fault1: command names a TPM 2.0 command, "
+                  "but [run] tpm = 1.2", NULL);
+    expect_reject("[fault]\ncommand = PCR_Extend\naction = error\nrc = 9\n"
+                  "[run]\ntpm = 1.2\n[expect]\nquote = refused\n",
+                  "t.scn:2: fault fault1: command names a TPM 2.0 command",
+                  NULL);
+    expect_reject("[run]\ntpm = 1.2\n" TPM12_EXTEND "action = error\n"
+                  "rc = TPM_RC_FAILURE\n[expect]\nquote = refused\n",
+                  "t.scn:8: fault r: rc names a TPM 2.0 response code", NULL);
+    expect_reject(TPM12_EXTEND "action = error\nrc = 9\n[expect]\n"
+                  "quote = valid\n",
+                  "t.scn:3: fault r: command names a TPM 1.2 command, but "
+                  "[run] tpm = present (TPM 2.0)", NULL);
+    expect_reject("[fault]\ncommand = PCR_Extend\naction = error\n"
+                  "rc = TPM_FAIL\n[expect]\nquote = valid\n",
+                  "t.scn:4: fault fault1: rc names a TPM 1.2 response code",
+                  NULL);
+    expect_reject("[run]\ntpm = 1.2\nbanks = sha1,sha256\n[expect]\n"
+                  "quote = refused\n",
+                  "t.scn:3: banks: a TPM 1.2 (tpm = 1.2) has one bank, sha1",
+                  NULL);
+    expect_reject("[fault]\ncommand = TPM_ORD_Nonsense\naction = error\n"
+                  "rc = 9\n[expect]\nquote = valid\n",
+                  "t.scn:2: command: unknown TPM command 'TPM_ORD_Nonsense'",
+                  "TPM_ORD_Extend", NULL);
+}
+
 /* --- the [fault] direction key -------------------------------------------- */
 
 #define EXTEND10 "[fault]\nname = r\ncommand = PCR_Extend\npcr = 10\n"
@@ -956,6 +1029,8 @@ int main(void)
         cmocka_unit_test(test_line_without_equals),
         cmocka_unit_test(test_no_expectations),
         cmocka_unit_test(test_contradiction),
+        cmocka_unit_test(test_tpm12),
+        cmocka_unit_test(test_tpm12_rejects),
         cmocka_unit_test(test_fault_direction),
         cmocka_unit_test(test_fault_direction_rejects),
         cmocka_unit_test(test_fault_direction_decision),

@@ -168,8 +168,9 @@ static int data_answer(struct fake_swtpm *f, uint8_t *rsp, size_t n)
     return 0;
 }
 
-/* Data side: PCR_Read gets sha256 = aa.., anything else a 10-byte
- * success. */
+/* Data side: PCR_Read gets sha256 = aa.., TPM 1.2's TPM_PcrRead sha1 =
+ * bb.., anything else a 10-byte success (with a 1.2 tag for a 1.2
+ * request). */
 static void *fake_data(void *arg)
 {
     struct fake_swtpm *f = arg;
@@ -202,10 +203,17 @@ static void *fake_data(void *arg)
         pthread_mutex_unlock(&f->mu);
         size_t n = sizeof(ok);
         memcpy(rsp, ok, n);
-        if (cc == TPM2_CC_PCR_READ) {
+        bool v12 = frame_tag_is_tpm12(be16_at(buf));
+        if (v12)
+            put_be16(rsp, TPM12_TAG_RSP_COMMAND);
+        if (cc == TPM2_CC_PCR_READ && !v12) {
             memcpy(rsp, pcr_rsp, sizeof(pcr_rsp));
             memset(rsp + sizeof(pcr_rsp), 0xaa, 32);
             n = sizeof(pcr_rsp) + 32;
+        } else if (cc == TPM12_ORD_PCR_READ && v12) {
+            memset(rsp + 10, 0xbb, TPM12_DIGEST_SIZE);
+            n = 10 + TPM12_DIGEST_SIZE;
+            put_be32(rsp + 2, (uint32_t)n);
         }
         if (data_answer(f, rsp, n))
             return NULL;
@@ -327,7 +335,10 @@ static void *fake_ctrl(void *arg)
 
 static void run_shim(struct shim_session *e, struct fault_engine *eng)
 {
-    struct shim_config cfg = { e->listen, e->fake, e->trace, 10000 };
+    struct shim_config cfg = { .listen_path = e->listen,
+                               .swtpm_ctrl_path = e->fake,
+                               .trace_path = e->trace, .deadline_ms = 10000,
+                               .family = e->family };
     struct shim s;
     sigset_t wait_mask;
     char *err = NULL;
@@ -347,7 +358,9 @@ static void run_shim(struct shim_session *e, struct fault_engine *eng)
 int session_start(struct shim_session *e, const char *name,
                   struct fault_engine *eng)
 {
+    enum tpm_family family = e->family;   /* the caller's choice survives */
     memset(e, 0, sizeof(*e));
+    e->family = family;
     e->c = e->d = e->fk.lfd = -1;
     pthread_mutex_init(&e->fk.mu, NULL);
     if (private_dir_create(name, e->dir, sizeof(e->dir), NULL) < 0) {

@@ -23,6 +23,7 @@
 #include <sys/types.h>
 
 #include "faults/engine.h"
+#include "tpm/frame.h"
 
 #define FAKE_TMO 5000        /* ms: one exchange */
 #define FAKE_LOG_MAX 64
@@ -66,6 +67,8 @@ struct shim_session {
     pid_t shim;  /* the shim's child process; 0 once reaped */
     int c;       /* control connection, as QEMU */
     int d;       /* data socket, as QEMU; -1 before SET_DATAFD */
+    enum tpm_family family;   /* the shim's: how it reads the truth (set
+                               * before session_start, which keeps it) */
 };
 
 /* Payload and reply sizes of a control command as QEMU writes and reads
