@@ -117,6 +117,9 @@ static const struct kv_spec run_keys[] = {
       "PCR banks the TPM allocates: sha1,sha256,sha384,sha512", NULL },
     { "tpm", KV_ENUM, RUN(tpm), 0, 0, 0, tpm_names, 0,
       "present (TPM 2.0), 1.2 (TPM 1.2) or absent", NULL },
+    { "tpm12_duration_ms", KV_UINT, RUN(tpm12_duration_ms), 0, 20, 600000,
+      NULL, 0, "TPM 1.2: the command durations the guest's driver is told, "
+      "capped (its TPM_Extend deadline)", NULL },
     { "kernel", KV_STR, RUN(kernel), sizeof(((struct scn_run *)0)->kernel),
       0, 0, NULL, 0, "kernel series (6.1, 6.12) or a bzImage path", NULL },
     { "seed", KV_U64, RUN(seed), 0, 0, UINT64_MAX, NULL, RUN(seed_set),
@@ -480,12 +483,17 @@ static int check_overrides(const struct parse_state *st,
 }
 
 /* A TPM 1.2 has one bank, sha1: it is the default there, and any other
- * bank is an error. */
+ * bank is an error.  Its durations can be capped only there. */
 static int check_tpm12_banks(const struct parse_state *st, struct scenario *s,
                              char **err)
 {
     const size_t run = RUN_SECTION;
     const size_t banks = (size_t)(kv_find(run_keys, "banks") - run_keys);
+    const size_t dur = (size_t)(kv_find(run_keys, "tpm12_duration_ms") - run_keys);
+    if (s->run.tpm != SCN_TPM_12 && st->seen[run][dur])
+        return err_set(err, "%s:%d: tpm12_duration_ms: only for tpm = 1.2 "
+                       "(a TPM 2.0 driver's deadlines are fixed)", st->path,
+                       st->seen[run][dur]);
     if (s->run.tpm != SCN_TPM_12)
         return 0;
     if (!st->seen[run][banks]) {

@@ -35,6 +35,8 @@ struct scn_run {
     unsigned deadline_s;   /* whole-run deadline */
     unsigned banks;        /* bit mask of enum bank */
     int tpm;               /* enum scn_tpm */
+    unsigned tpm12_duration_ms;   /* 0, or the TIS durations the shim
+                                   * reports to a 1.2 guest, capped */
     char kernel[128];      /* "" = the runner's default */
     uint64_t seed;
     bool seed_set;

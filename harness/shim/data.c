@@ -449,9 +449,29 @@ static void on_qemu(struct evloop *l, int fd, int mask, void *p)
     }
 }
 
+/* [run] tpm12_duration_ms: the guest's 1.2 driver is told shorter
+ * command durations than swtpm's, so its deadlines come sooner. */
+static void cap_durations(struct shim *s)
+{
+    struct data_relay *d = &s->data;
+    uint32_t was[3], cap = s->cfg.tpm12_duration_ms * 1000u;
+    if (!s->cfg.tpm12_duration_ms ||
+        !frame12_cap_durations(d->cmd, d->cmd_have, d->rsp, d->rsp_have, cap,
+                               was))
+        return;
+    struct json *j = trace_begin(&s->trace, d->book.cur.ord);
+    json_str(j, "event", "durations");
+    json_uint(j, "tpm_short_us", was[0]);
+    json_uint(j, "tpm_medium_us", was[1]);
+    json_uint(j, "tpm_long_us", was[2]);
+    json_uint(j, "reported_max_us", cap);
+    trace_end(&s->trace);
+}
+
 void data_relay_rsp(struct shim *s, const char *fate)
 {
     struct data_relay *d = &s->data;
+    cap_durations(s);
     uint32_t rc = d->rsp_have >= TPM_HDR_SIZE ? be32_at(d->rsp + 6) : 0;
     trace_rsp(s, HAS_RC | HAS_TPM, rc, rc, fate);
     send_guest(s, d->rsp, d->rsp_have);

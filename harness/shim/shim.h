@@ -29,6 +29,8 @@ struct shim_config {
     const char *trace_path;
     unsigned deadline_ms;   /* swtpm connected and QEMU accepted by then */
     enum tpm_family family; /* swtpm's TPM: how the truth is read */
+    unsigned tpm12_duration_ms;  /* 0, or cap the TIS durations a 1.2
+                                  * reports to the guest */
 };
 
 struct data_relay {

@@ -117,6 +117,13 @@ int frame_parse_pcr_read_rsp(const uint8_t *buf, size_t len, unsigned pcr,
                              char **err);
 
 /* TPM 1.2 bodies (frame12.c). */
+/* When cmd asks for the TIS command durations (TPM_GetCapability,
+ * TPM_CAP_PROP_TIS_DURATION) and rsp is its successful answer: caps the
+ * short, medium and long durations (microseconds) in rsp at max_us, puts
+ * the TPM's own values in was[] and returns 1.  Else 0, rsp unchanged.
+ * The 1.2 driver times a command out after its ordinal's duration. */
+int frame12_cap_durations(const uint8_t *cmd, size_t cmd_len, uint8_t *rsp,
+                          size_t rsp_len, uint32_t max_us, uint32_t was[3]);
 int frame12_parse_extend(const uint8_t *buf, size_t len,
                          struct pcr_extend *out, char **err);
 /* TPM_PcrRead of one PCR.  Returns the frame length, or 0 when cap is too

@@ -73,3 +73,42 @@ int frame12_parse_pcr_read_rsp(const uint8_t *buf, size_t len,
     memcpy(out->v[0].d, d, TPM12_DIGEST_SIZE);
     return 0;
 }
+
+/* TPM_GetCapability(TPM_CAP_PROPERTY, TPM_CAP_PROP_TIS_DURATION): the
+ * request is tag, size, ordinal, capArea, subCapSize (4), subCap. */
+#define TPM12_ORD_GET_CAPABILITY 0x65
+#define TPM12_CAP_PROPERTY 5
+#define TPM12_CAP_PROP_TIS_DURATION 0x120
+
+static bool asks_durations(const uint8_t *cmd, size_t len)
+{
+    struct rd r = rd_init(cmd, len);
+    struct tpm_hdr h;
+    uint32_t area, n, sub;
+    if (frame_hdr_parse(cmd, len, 0, &h, NULL) < 0 || h.size != len ||
+        h.tag != TPM12_TAG_RQU_COMMAND || h.code != TPM12_ORD_GET_CAPABILITY)
+        return false;
+    rd_skip(&r, TPM_HDR_SIZE);
+    return rd_be32(&r, &area) == 0 && rd_be32(&r, &n) == 0 &&
+           rd_be32(&r, &sub) == 0 && rd_left(&r) == 0 &&
+           area == TPM12_CAP_PROPERTY && n == 4 &&
+           sub == TPM12_CAP_PROP_TIS_DURATION;
+}
+
+int frame12_cap_durations(const uint8_t *cmd, size_t cmd_len, uint8_t *rsp,
+                          size_t rsp_len, uint32_t max_us, uint32_t was[3])
+{
+    struct tpm_hdr h;
+    if (!asks_durations(cmd, cmd_len) ||
+        frame_hdr_parse(rsp, rsp_len, 0, &h, NULL) < 0 || h.size != rsp_len ||
+        h.code != 0 || rsp_len != TPM_HDR_SIZE + 4 + 3 * 4 ||
+        be32_at(rsp + TPM_HDR_SIZE) != 3 * 4)
+        return 0;
+    for (int i = 0; i < 3; i++) {
+        uint8_t *p = rsp + TPM_HDR_SIZE + 4 + 4 * i;
+        was[i] = be32_at(p);
+        if (was[i] > max_us)
+            put_be32(p, max_us);
+    }
+    return 1;
+}
