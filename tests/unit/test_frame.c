@@ -9,6 +9,7 @@
 
 #include "tpm/frame.h"
 #include "util/hex.h"
+#include "util/rd.h"
 
 /* PCR_Extend of PCR 10 as the Linux driver sends it: password session
  * (TPM_RS_PW), sha1 digest 0x01.., sha256 digest 0x02.. */
@@ -277,6 +278,54 @@ static void test_pcr_read12(void **state)
     free(err);
 }
 
+/* swtpm's answer to the kernel's TPM_GetCapability(TPM_CAP_PROPERTY,
+ * TPM_CAP_PROP_TIS_DURATION): 50, 100 and 300 s in microseconds. */
+static const uint8_t durations_cmd[] = {
+    0x00, 0xc1, 0, 0, 0, 22, 0, 0, 0, 0x65,
+    0, 0, 0, 5, 0, 0, 0, 4, 0, 0, 0x01, 0x20,
+};
+static const uint8_t durations_rsp[] = {
+    0x00, 0xc4, 0, 0, 0, 26, 0, 0, 0, 0, 0, 0, 0, 12,
+    0x02, 0xfa, 0xf0, 0x80, 0x05, 0xf5, 0xe1, 0x00, 0x11, 0xe1, 0xa3, 0x00,
+};
+
+static void test_cap_durations(void **state)
+{
+    (void)state;
+    uint8_t rsp[sizeof(durations_rsp)];
+    uint32_t was[3] = { 0 };
+    memcpy(rsp, durations_rsp, sizeof(rsp));
+    assert_int_equal(frame12_cap_durations(durations_cmd, sizeof(durations_cmd),
+                                           rsp, sizeof(rsp), 1000000, was), 1);
+    assert_int_equal(was[0], 50000000);
+    assert_int_equal(was[1], 100000000);
+    assert_int_equal(was[2], 300000000);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(be32_at(rsp + 14 + 4 * i), 1000000);
+    assert_memory_equal(rsp, durations_rsp, 14);   /* header untouched */
+    /* a value below the cap stays */
+    memcpy(rsp, durations_rsp, sizeof(rsp));
+    assert_int_equal(frame12_cap_durations(durations_cmd, sizeof(durations_cmd),
+                                           rsp, sizeof(rsp), 60000000, was), 1);
+    assert_int_equal(be32_at(rsp + 14), 50000000);
+    assert_int_equal(be32_at(rsp + 18), 60000000);
+    /* another capability, an error answer, a short answer: untouched */
+    uint8_t other[sizeof(durations_cmd)];
+    memcpy(other, durations_cmd, sizeof(other));
+    other[21] = 0x15;                                /* TIS_TIMEOUT */
+    memcpy(rsp, durations_rsp, sizeof(rsp));
+    assert_int_equal(frame12_cap_durations(other, sizeof(other), rsp,
+                                           sizeof(rsp), 1000, was), 0);
+    rsp[9] = 9;
+    assert_int_equal(frame12_cap_durations(durations_cmd, sizeof(durations_cmd),
+                                           rsp, sizeof(rsp), 1000, was), 0);
+    rsp[9] = 0;
+    rsp[5] = 22;
+    assert_int_equal(frame12_cap_durations(durations_cmd, sizeof(durations_cmd),
+                                           rsp, 22, 1000, was), 0);
+    assert_memory_equal(rsp + 14, durations_rsp + 14, 8);
+}
+
 static void test_error_rsp(void **state)
 {
     (void)state;
@@ -304,6 +353,7 @@ int main(void)
         cmocka_unit_test(test_names_by_name),
         cmocka_unit_test(test_extend12_golden),
         cmocka_unit_test(test_pcr_read12),
+        cmocka_unit_test(test_cap_durations),
         cmocka_unit_test(test_error_rsp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

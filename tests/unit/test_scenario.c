@@ -448,6 +448,7 @@ static void test_tpm12(void **state)
     assert_int_equal(s.faults.rules[0].cc, 0x14);
     assert_int_equal(s.faults.rules[0].rc, 9);
     assert_int_equal(s.faults.rules[0].cc_names, FN_TPM12);
+    assert_int_equal(s.run.tpm12_duration_ms, 0);
     assert_int_equal(scenario_rule_warning(&s, 0, warn, sizeof(warn)), 0);
     /* the spec's command name, a response code only 1.2 has */
     parse_ok("[run]\ntpm = 1.2\nbanks = sha1\n[fault]\ncommand = TPM_PcrRead\n"
@@ -499,6 +500,10 @@ static void test_tpm12_rejects(void **state)
                   "quote = refused\n",
                   "t.scn:3: banks: a TPM 1.2 (tpm = 1.2) has one bank, sha1",
                   NULL);
+    expect_reject("[run]\ntpm12_duration_ms = 1000\n[expect]\nquote = valid\n",
+                  "t.scn:2: tpm12_duration_ms: only for tpm = 1.2", NULL);
+    expect_reject("[run]\ntpm = 1.2\ntpm12_duration_ms = 5\n[expect]\n"
+                  "quote = refused\n", "t.scn:3: tpm12_duration_ms", NULL);
     expect_reject("[fault]\ncommand = TPM_ORD_Nonsense\naction = error\n"
                   "rc = 9\n[expect]\nquote = valid\n",
                   "t.scn:2: command: unknown TPM command 'TPM_ORD_Nonsense'",
