@@ -21,6 +21,9 @@ done
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/tpmfault-initramfs.XXXXXX")
 trap 'rm -rf "$stage"' EXIT INT TERM
+# mktemp made it 0700: as the guest's / it would shut out every user but
+# root (tcsd runs as tss and reads /etc/hosts)
+chmod 0755 "$stage"
 mkdir -p "$stage/bin" "$stage/proc" "$stage/sys" "$stage/dev" "$stage/tmp" \
          "$stage/work" "$stage/lib64" "$stage/usr/lib/x86_64-linux-gnu"
 
@@ -45,6 +48,30 @@ copy_lib "$tcti"
 for lib in $( (ldd /usr/bin/tpm2; ldd "$tcti") | awk '/=> \//{print $3}' | sort -u); do
     copy_lib "$lib"
 done
+# TPM 1.2 quote: trousers' tcsd and tpm-quote-tools (scripts/guest/agent.sh,
+# tpm12_quote), with the tss user tcsd runs as and its config.
+tpm12_tools="/usr/sbin/tcsd /usr/sbin/tpm_takeownership /usr/bin/tpm_mkuuid
+/usr/bin/tpm_mkaik /usr/bin/tpm_loadkey /usr/bin/tpm_getquote"
+for t in $tpm12_tools; do
+    [ -x "$t" ] || { echo "initramfs: $t missing (make deps)" >&2; exit 2; }
+    cp "$t" "$stage/bin/"
+    for lib in $(ldd "$t" | awk '/=> \//{print $3}'); do copy_lib "$lib"; done
+done
+# glibc's pthread_exit dlopens libgcc_s to unwind: without it tcsd aborts
+# when a client's thread ends
+copy_lib /lib/x86_64-linux-gnu/libgcc_s.so.1
+copy_lib /lib/x86_64-linux-gnu/libnss_files.so.2
+mkdir -p "$stage/etc"
+# no event logs: tcsd has no use for them here
+printf 'system_ps_file = /var/lib/tpm/system.data\nfirmware_log_file = /nonexistent\nkernel_log_file = /nonexistent\n' \
+    > "$stage/etc/tcsd.conf"
+echo "root:x:0:0:root:/:/bin/sh" > "$stage/etc/passwd"
+echo "tss:x:102:109:TPM software stack:/var/lib/tpm:/bin/false" >> "$stage/etc/passwd"
+printf 'root:x:0:\ntss:x:109:\n' > "$stage/etc/group"
+# the tools reach tcsd at "localhost"
+printf '127.0.0.1 localhost\n::1 localhost\n' > "$stage/etc/hosts"
+echo "hosts: files" > "$stage/etc/nsswitch.conf"
+
 cp /lib64/ld-linux-x86-64.so.2 "$stage/lib64/"
 ln -s usr/lib "$stage/lib"
 

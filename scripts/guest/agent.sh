@@ -110,7 +110,44 @@ done
 dmesg | grep -iE 'tpm|ima|audit|integrity' > dmesg.txt
 mark lists
 
-if [ -c /dev/tpmrm0 ]; then
+# A TPM 1.2 (no /dev/tpmrm0): trousers' tcsd on the guest's loopback and
+# tpm-quote-tools.  The guest takes ownership first (well-known owner and
+# SRK secrets), so trousers knows the SRK; tpm_getquote sends TPM_Quote2.
+# Files: aik.der (the AIK's public key, a TSS blob), quote12.sig (the
+# signature over TPM_QUOTE_INFO2), quote12.pcrs (PCR 10 as quoted).
+tpm12_quote() {
+    ifconfig lo 127.0.0.1 up
+    mkdir -p /var/lib/tpm
+    chown tss:tss /var/lib/tpm /dev/tpm0
+    chown root:tss /etc/tcsd.conf
+    chmod 0640 /etc/tcsd.conf
+    syslogd -O /tmp/ev/tcsd.log   # tcsd reports through syslog
+    tcsd -f > /dev/null 2>&1 < /dev/null &
+    i=0   # tcsd listens on 127.0.0.1:30003 once it has read the TPM
+    while ! netstat -ltn 2>/dev/null | grep -q ':30003 ' && [ $i -lt 100 ]; do
+        usleep 100000
+        i=$((i + 1))
+    done
+    say "status tcsd $([ $i -lt 100 ] && echo 0 || echo 1)"
+    # tpm_getquote takes a 20-byte nonce: sha1 of the host's
+    printf "$(printf "$(echo "$NONCE" | sed 's/../\\x&/g')" | sha1sum |
+              cut -c1-40 | sed 's/../\\x&/g')" > nonce12
+    timeout 60 tpm_takeownership -y -z > quote12.log 2>&1
+    say "status takeownership $?"
+    tpm_mkuuid aik.uuid >> quote12.log 2>&1
+    timeout 60 tpm_mkaik -z aik.blob aik.der >> quote12.log 2>&1
+    say "status createak $?"
+    mark ak
+    timeout 60 tpm_loadkey aik.blob aik.uuid >> quote12.log 2>&1
+    timeout 60 tpm_getquote -p quote12.pcrs aik.uuid nonce12 quote12.sig 10 \
+        >> quote12.log 2>&1
+    say "status quote $?"
+    mark quote
+}
+
+if [ ! -c /dev/tpmrm0 ] && [ -c /dev/tpm0 ]; then
+    tpm12_quote
+elif [ -c /dev/tpmrm0 ]; then
     # The AK was made under the EK once, in the template: read its public
     # part for the host's check of the quote.
     timeout 60 tpm2_readpublic -c $AK -f pem -o ak.pem > ak.log 2>&1
@@ -132,6 +169,7 @@ if [ "$HOOK" = cut-evidence ]; then
     poweroff -f
 fi
 for f in *; do
+    case "$f" in aik.blob|aik.uuid) continue ;; esac   # the AIK stays in the guest
     send_file "$f" "/tmp/ev/$f"
 done
 mark sent
