@@ -7,6 +7,7 @@
 
 #include "util/hex.h"
 #include "verify/quote.h"
+#include "verify/quote12.h"
 
 /* The first failed check, for the report. */
 static const char *first_failure(const struct quote_check *c)
@@ -26,8 +27,49 @@ static const char *first_failure(const struct quote_check *c)
     return "";
 }
 
+/* A TPM 1.2 guest's quote (tpm-quote-tools): PCR 10 in sha1. */
+static void facts_quote12(const char *dir, const uint8_t *nonce,
+                          size_t nonce_len, struct facts *f)
+{
+    struct quote12_check c;
+    char *err = NULL;
+    f->quote_present = true;
+    if (quote12_check_dir(dir, nonce, nonce_len, &c, &err) < 0) {
+        snprintf(f->quote_problem, sizeof(f->quote_problem), "%s", err);
+        free(err);
+        return;
+    }
+    f->quote_valid = c.sig_valid;
+    snprintf(f->quote_problem, sizeof(f->quote_problem), "%s", c.sig_valid ? ""
+             : "quote12.sig is not the AIK's signature over TPM_QUOTE_INFO2 "
+               "of the host's nonce and the quoted PCR 10");
+    if (c.sig_valid) {
+        memcpy(f->bank[BANK_SHA1].quote, c.pcr10, QUOTE12_DIGEST);
+        f->bank[BANK_SHA1].have_quote = true;
+    }
+}
+
+/* The host's nonce, from hex. */
+static int host_nonce(const char *hex, uint8_t *nonce, size_t cap, size_t *len)
+{
+    *len = strlen(hex) / 2;
+    return *len > cap || hex_decode(hex, nonce, *len) < 0 ? -1 : 0;
+}
+
 void facts_quote(const char *dir, const char *nonce_hex, struct facts *f)
 {
+    uint8_t nonce[32];
+    size_t nonce_len;
+    char aik[4200];
+    snprintf(aik, sizeof(aik), "%s/aik.der", dir);
+    if (access(aik, R_OK) == 0) {   /* a TPM 1.2 guest's evidence */
+        if (host_nonce(nonce_hex, nonce, sizeof(nonce), &nonce_len) < 0)
+            snprintf(f->quote_problem, sizeof(f->quote_problem),
+                     "bad host nonce");
+        else
+            facts_quote12(dir, nonce, nonce_len, f);
+        return;
+    }
     static const char *const names[] = { "quote.msg", "quote.sig",
                                          "quote.pcrs", "ak.pem" };
     char path[4][4352];
@@ -40,9 +82,7 @@ void facts_quote(const char *dir, const char *nonce_hex, struct facts *f)
         }
     }
     f->quote_present = true;
-    uint8_t nonce[32];
-    size_t nonce_len = strlen(nonce_hex) / 2;
-    if (nonce_len > sizeof(nonce) || hex_decode(nonce_hex, nonce, nonce_len) < 0) {
+    if (host_nonce(nonce_hex, nonce, sizeof(nonce), &nonce_len) < 0) {
         snprintf(f->quote_problem, sizeof(f->quote_problem), "bad host nonce");
         return;
     }

@@ -167,7 +167,7 @@ bool quote_check_ok(const struct quote_check *c)
            c->pcrs_sel_ok && c->digest_ok;
 }
 
-static int slurp(const char *path, uint8_t **buf, size_t *len, char **err)
+int quote_slurp(const char *path, uint8_t **buf, size_t *len, char **err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -194,7 +194,7 @@ int quote_check_files(const char *msg, const char *sig, const char *pcrs,
     const char *paths[4] = { msg, sig, pcrs, pem };
     int rc = -1;
     for (int i = 0; i < 4; i++)
-        if (slurp(paths[i], &b[i], &n[i], err) < 0)
+        if (quote_slurp(paths[i], &b[i], &n[i], err) < 0)
             goto out;
     struct quote_in in = { b[0], n[0], b[1], n[1], b[2], n[2],
                            (const char *)b[3], n[3], nonce, nonce_len, banks, 10 };

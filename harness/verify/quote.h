@@ -15,6 +15,7 @@
 
 #include "tpm/alg.h"
 
+#include <openssl/types.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -68,6 +69,11 @@ int quote_verify_sig(const uint8_t *msg, size_t msg_len,
                      const TPMT_SIGNATURE *sig, const char *pem,
                      size_t pem_len, bool *valid, char **err);
 
+/* The same with a key already loaded (TPM 1.2: quote12.c). */
+int quote_verify_sig_key(const uint8_t *msg, size_t msg_len,
+                         const TPMT_SIGNATURE *sig, EVP_PKEY *key,
+                         bool *valid, char **err);
+
 /* pcrDigest as the TPM computes it: hash_alg over the selected values in
  * selection order.  Fails when a selected value is missing. */
 int quote_pcr_digest(const TPMS_ATTEST *a, const struct quote_pcrs *v,
@@ -104,6 +110,8 @@ struct quote_check {
 int quote_check(const struct quote_in *in, struct quote_check *out, char **err);
 /* All checks passed. */
 bool quote_check_ok(const struct quote_check *c);
+/* A whole evidence file of at most 64 KiB; the caller frees *buf. */
+int quote_slurp(const char *path, uint8_t **buf, size_t *len, char **err);
 /* Read the files (each at most 64 KiB) and quote_check them. */
 int quote_check_files(const char *msg, const char *sig, const char *pcrs,
                       const char *pem, const uint8_t *nonce, size_t nonce_len,

@@ -113,9 +113,9 @@ out:
     return 0;
 }
 
-int quote_verify_sig(const uint8_t *msg, size_t msg_len,
-                     const TPMT_SIGNATURE *sig, const char *pem,
-                     size_t pem_len, bool *valid, char **err)
+int quote_verify_sig_key(const uint8_t *msg, size_t msg_len,
+                         const TPMT_SIGNATURE *sig, EVP_PKEY *key,
+                         bool *valid, char **err)
 {
     const struct alg_info *a = alg_by_tpm_id(quote_sig_hash(sig));
     const EVP_MD *md = a ? EVP_get_digestbyname(a->name) : NULL;
@@ -123,12 +123,20 @@ int quote_verify_sig(const uint8_t *msg, size_t msg_len,
     if (!md)
         return err_set(err, "quote.sig: unsupported hash 0x%04x",
                        quote_sig_hash(sig));
+    if (do_verify(key, md, sig, msg, msg_len, valid) < 0)
+        return err_set(err, "quote.sig: out of memory");
+    return 0;
+}
+
+int quote_verify_sig(const uint8_t *msg, size_t msg_len,
+                     const TPMT_SIGNATURE *sig, const char *pem,
+                     size_t pem_len, bool *valid, char **err)
+{
+    *valid = false;
     EVP_PKEY *key = load_pem(pem, pem_len);
     if (!key)
         return err_set(err, "ak.pem: not a PEM public key");
-    int rc = do_verify(key, md, sig, msg, msg_len, valid);
+    int rc = quote_verify_sig_key(msg, msg_len, sig, key, valid, err);
     EVP_PKEY_free(key);
-    if (rc < 0)
-        return err_set(err, "quote.sig: out of memory");
-    return 0;
+    return rc;
 }
