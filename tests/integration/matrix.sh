@@ -29,6 +29,12 @@ check "the per-bank lists differ in every scenario" \
     [ "$(jqr "$J" '.differences_everywhere | index("bank_lists") != null')" = true ]
 check "all-banks: the padded banks differ" \
     [ "$(jqr "$J" '.scenarios[] | select(.name == "all-banks") | .differences | index("padded_banks") != null')" = true ]
+# The TPM 1.2 scenarios are catalogue rows like any other: both columns
+# run them, so "TPM 1.2 on 6.1" is the 6.1 column's *tpm12* rows.
+for k in 6.1 6.12; do
+    check "the four TPM 1.2 scenarios ran on $k with a TPM 1.2" \
+        [ "$(cat "$M"/matrix/$k/*tpm12*/report.json | jq -rs 'map(.tpm) | "\(length) \(unique | join(","))"')" = "4 1.2" ]
+done
 check "matrix.md: all-banks on 6.1 decided by a kernel condition" \
     grep -qF '| all-banks | pass (bank-lists[6.1]) | pass |' "$M/matrix.md"
 check "matrix.md: the padded banks called out" \
