@@ -5,7 +5,8 @@
 # 1. The whole catalogue runs (tpmfault suite --jobs 2) and must pass.
 #    AGREEMENT_REPORTS=DIR takes the reports of an earlier suite instead.
 # 2. For every scenario with a TPM: evmctl ima_measurement with the TPM's
-#    PCR 10 (report.json facts.banks.<bank>.tpm_pcr10, as --pcrs files) and
+#    PCR 10 (report.json facts.banks.<bank>.tpm_pcr10, as --pcrs files; a
+#    TPM 1.2 has sha1 only) and
 #    tpmfault replay --pcr with the same values must give the same match or
 #    mismatch; the only allowed difference is evmctl "match" where replay
 #    says a strict prefix matches and names the entries that never reached
@@ -49,14 +50,23 @@ pcr_file() {
     done >"$3"
 }
 
-# verdicts LIST SHA1 SHA256: sets evm_rc, replay_rc and $T/replay.out
+# verdicts LIST SHA1 [SHA256]: sets evm_rc, replay_rc and $T/replay.out;
+# without SHA256 (a TPM 1.2: one bank) sha1 alone is compared.  Sets
+# pcr_args, replay's --pcr options, for the --trace run too.
 verdicts() {
     pcr_file sha1 "$2" "$T/pcrs.sha1"
-    pcr_file sha256 "$3" "$T/pcrs.sha256"
-    evmctl -v ima_measurement --pcrs sha1,"$T/pcrs.sha1" --pcrs sha256,"$T/pcrs.sha256" \
-        "$1" >"$T/evmctl.out" 2>&1
+    pcr_args="--pcr sha1:$2"
+    evm_args="--pcrs sha1,$T/pcrs.sha1"
+    if [ -n "${3:-}" ]; then
+        pcr_file sha256 "$3" "$T/pcrs.sha256"
+        pcr_args="$pcr_args --pcr sha256:$3"
+        evm_args="$evm_args --pcrs sha256,$T/pcrs.sha256"
+    fi
+    # shellcheck disable=SC2086
+    evmctl -v ima_measurement $evm_args "$1" >"$T/evmctl.out" 2>&1
     evm_rc=$?
-    "$TPMFAULT" replay "$1" --pcr sha1:"$2" --pcr sha256:"$3" >"$T/replay.out" 2>&1
+    # shellcheck disable=SC2086
+    "$TPMFAULT" replay "$1" $pcr_args >"$T/replay.out" 2>&1
     replay_rc=$?
 }
 
@@ -66,7 +76,7 @@ for rep in "$R"/*/report.json; do
     d=$(dirname "$rep"); name=$(basename "$d")
     s1=$(jqr "$rep" '.facts.banks.sha1.tpm_pcr10 // empty')
     s2=$(jqr "$rep" '.facts.banks.sha256.tpm_pcr10 // empty')
-    if [ -z "$s1" ] || [ -z "$s2" ] || [ ! -f "$d/binary_runtime_measurements" ]; then
+    if [ -z "$s1" ] || [ ! -f "$d/binary_runtime_measurements" ]; then
         say "$name: no TPM PCR 10 or no list (no TPM in this scenario): not compared"
         continue
     fi
@@ -86,8 +96,8 @@ for rep in "$R"/*/report.json; do
         sed 's/^/    | /' "$T/evmctl.out" "$T/replay.out"
     fi
     [ -f "$d/trace.jsonl" ] || { fail "$name: no trace.jsonl"; continue; }
-    "$TPMFAULT" replay "$list" --pcr sha1:"$s1" --pcr sha256:"$s2" --trace "$d/trace.jsonl" \
-        >"$T/trace.out" 2>&1
+    # shellcheck disable=SC2086
+    "$TPMFAULT" replay "$list" $pcr_args --trace "$d/trace.jsonl" >"$T/trace.out" 2>&1
     trace_rc=$?
     # a boot_aggregate that is not the hash of the trace's PCRs 0-9 is a
     # mismatch of its own (pcr-read-fails: the kernel read no PCR)
