@@ -49,10 +49,17 @@ static void check_frames(const uint8_t *data, size_t size)
             FUZZ_CHECK(alg_by_bank(d.v[i].bank), "bank");
     }
     free(err);
+    err = NULL;
     rc = frame12_parse_pcr_read_rsp(data, size, &d, &tpm_rc, &err);
     FUZZ_CHECK_ERR(rc, err);
     FUZZ_CHECK(rc < 0 || (tpm_rc == 0 && d.count == 1), "1.2 PcrRead");
     free(err);
+    err = NULL;
+    uint8_t rsp[64];
+    uint32_t was[3];
+    size_t n = size < sizeof(rsp) ? size : sizeof(rsp);
+    memcpy(rsp, data, n);   /* the fuzz input as both request and answer */
+    (void)frame12_cap_durations(data, size, rsp, n, 1000000, was);
     enum tpm_family fam = size && data[0] == 0 ? TPM_FAMILY_12 : TPM_FAMILY_20;
     (void)tpm_cc_name(size >= 10 ? be32_at(data + 6) : 0, fam);
     (void)tpm_rc_name(size >= 4 ? be32_at(data) : 0, fam);
