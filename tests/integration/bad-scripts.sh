@@ -46,7 +46,7 @@ bad-direction|3|direction: 'sideways'
 rc-on-cancel|5|rc applies only to error, applied-then-error and timeout
 error-without-rc|4|this action needs rc =
 nth-outside-window|5|nth is before the from..to window
-pcr-on-quote|3|pcr matches PCR_Extend only
+pcr-on-quote|3|pcr matches PCR_Extend (TPM_ORD_Extend) only
 applied-no-on-response|5|applied = no, but with direction = response
 same-rule-name|5|fault name 'a' already used on line 1
 many-errors|2|unknown key 'filez' in [run]
