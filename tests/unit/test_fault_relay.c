@@ -703,7 +703,8 @@ static void test_tpm12_rule(void **state)
     assert_int_equal(session_wait_exit(e, TMO), 0);
     assert_int_equal(fake_frame(&e->fk, -1), 0x15);  /* TPM_PcrRead */
     has(session_trace(e), "\"event\":\"pcr_truth\",\"pcr\":10,"
-                          "\"after_ord\":2,\"banks\":{\"sha1\":\"bbbbbbbb");
+                          "\"after_ord\":2,");
+    has(session_trace(e), "\"banks\":{\"sha1\":\"bbbbbbbb");
 }
 
 /* --- direction = response ------------------------------------------------- */
