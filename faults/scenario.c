@@ -491,7 +491,7 @@ static int check_tpm12_banks(const struct parse_state *st, struct scenario *s,
     const size_t banks = (size_t)(kv_find(run_keys, "banks") - run_keys);
     const size_t dur = (size_t)(kv_find(run_keys, "tpm12_duration_ms") - run_keys);
     if (s->run.tpm != SCN_TPM_12 && st->seen[run][dur])
-        return err_set(err, "%s:%d: tpm12_duration_ms: only for tpm = 1.2 "
+        return err_add(err, "%s:%d: tpm12_duration_ms: only for tpm = 1.2 "
                        "(a TPM 2.0 driver's deadlines are fixed)", st->path,
                        st->seen[run][dur]);
     if (s->run.tpm != SCN_TPM_12)
