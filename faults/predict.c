@@ -4,14 +4,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tpm/frame.h"
 #include "util/err.h"
 
 #define PCR_IMA 10
-#define CC_PCR_EXTEND 0x182u
 
-static bool ima_only(const struct fault_rule *r)
+/* IMA's extend on the run's TPM: TPM2_PCR_Extend, or TPM_Extend on a 1.2. */
+static uint32_t ima_cc(const struct scenario *s)
 {
-    return r->pcr == PCR_IMA && (r->cc == FAULT_CC_ANY || r->cc == CC_PCR_EXTEND);
+    return s->run.tpm == SCN_TPM_12 ? TPM12_ORD_EXTEND : TPM2_CC_PCR_EXTEND;
+}
+
+static bool ima_only(const struct fault_rule *r, uint32_t cc)
+{
+    return r->pcr == PCR_IMA && (r->cc == FAULT_CC_ANY || r->cc == cc);
 }
 
 /* The engine of the rules the model can predict; map[i] is the script
@@ -23,7 +29,7 @@ static void model_engine(const struct scenario *s, bool seed_known,
     memset(e, 0, sizeof(*e));
     for (int i = 0; i < s->faults.n; i++) {
         const struct fault_rule *r = &s->faults.rules[i];
-        if (!ima_only(r))
+        if (!ima_only(r, ima_cc(s)))
             p->rule[i].kind = PREDICT_OTHER_FRAMES;
         else if (r->has_ppm && !seed_known)
             p->rule[i].kind = PREDICT_RANDOM;
@@ -44,10 +50,10 @@ static void note_hit(struct predict_rule *pr, unsigned k, unsigned frame)
 /* One measurement k, resent as the driver does; false once a close
  * ended the channel. */
 static bool send_measurement(struct fault_engine *e, const int *map,
-                             unsigned k, struct prediction *p)
+                             uint32_t cc, unsigned k, struct prediction *p)
 {
     for (unsigned frame = 1; frame <= PREDICT_DRIVER_TRIES; frame++) {
-        struct fault_frame f = { .cc = CC_PCR_EXTEND, .pcr = PCR_IMA,
+        struct fault_frame f = { .cc = cc, .pcr = PCR_IMA,
                                  .ordinal = ++p->frames, .id = k };
         struct fault_decision d;
         uint32_t rc = 0;
@@ -69,12 +75,12 @@ static bool send_measurement(struct fault_engine *e, const int *map,
     return true;
 }
 
-/* The model over e's rules (started), into p. */
-static void simulate(struct fault_engine *e, const int *map,
+/* The model over e's rules (started), into p; cc: IMA's extend. */
+static void simulate(struct fault_engine *e, const int *map, uint32_t cc,
                      struct prediction *p)
 {
     for (unsigned k = 1; k <= p->extends; k++)
-        if (!send_measurement(e, map, k, p))
+        if (!send_measurement(e, map, cc, k, p))
             break;
     for (int i = 0; i < e->n; i++) {
         const struct fault_rule_state *st = &e->state[i];
@@ -94,7 +100,7 @@ static unsigned first_alone(const struct scenario *s, int i, uint64_t seed)
     alone.extends = s->run.files + 1;
     e.rules[0] = s->faults.rules[i];
     fault_engine_start(&e, seed);
-    simulate(&e, map, &alone);
+    simulate(&e, map, ima_cc(s), &alone);
     return alone.rule[i].n_hits ? alone.rule[i].hit[0].k : 0;
 }
 
@@ -109,7 +115,7 @@ void scenario_predict(const struct scenario *s, bool seed_known,
         return;
     model_engine(s, seed_known, &e, map, p);
     fault_engine_start(&e, seed);
-    simulate(&e, map, p);
+    simulate(&e, map, ima_cc(s), p);
     for (int i = 0; i < e.n; i++) {
         struct predict_rule *pr = &p->rule[map[i]];
         pr->alone_k = pr->n_hits ? 0 : first_alone(s, map[i], seed);

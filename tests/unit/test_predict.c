@@ -118,6 +118,22 @@ static void test_other_frames_not_predicted(void **state)
     assert_string_equal(hits(&p, 2), "2:1");
 }
 
+/* On a TPM 1.2 IMA's extends are TPM_Extend: a rule on them is predicted
+ * as on PCR_Extend for 2.0 (intermittent-extend-tpm12), and PCR_Extend
+ * there would match no IMA frame. */
+static void test_tpm12_extends(void **state)
+{
+    (void)state;
+    static struct prediction p;
+    predict("[run]\nfiles = 5\ntpm = 1.2\n[fault]\ncommand = TPM_ORD_Extend\n"
+            "pcr = 10\nnth = 4\naction = error\nrc = TPM_FAIL\n" EXPECT, &p);
+    assert_int_equal(p.rule[0].kind, PREDICT_DONE);
+    assert_string_equal(hits(&p, 0), "4:1");
+    predict("[run]\nfiles = 5\ntpm = 1.2\n[fault]\ncommand = 0x182\n"
+            "pcr = 10\nnth = 4\naction = error\nrc = 9\n" EXPECT, &p);
+    assert_int_equal(p.rule[0].kind, PREDICT_OTHER_FRAMES);
+}
+
 static int count_lines(const char *s)
 {
     int n = 0;
@@ -212,6 +228,7 @@ int main(void)
         cmocka_unit_test(test_catalogue_predictions),
         cmocka_unit_test(test_random_needs_a_seed),
         cmocka_unit_test(test_other_frames_not_predicted),
+        cmocka_unit_test(test_tpm12_extends),
         cmocka_unit_test(test_warnings),
         cmocka_unit_test(test_near),
     };
