@@ -7,11 +7,12 @@ set -eu
 # trousers, tpm-tools, tpm-quote-tools: a TPM 1.2 guest's quote (tcsd,
 # tpm_takeownership, tpm_mkaik, tpm_loadkey, tpm_getquote in the initramfs).
 # clang + libclang-rt-14-dev (libFuzzer and the sanitizer runtimes of
-# Debian 12's clang 14): `make fuzz`.
+# Debian 12's clang 14): `make fuzz`.  chromium: report.html in a real
+# browser (tests/integration/report-html.sh).
 PACKAGES="build-essential pkg-config libssl-dev libcmocka-dev swtpm swtpm-tools
 swtpm-dev libtss2-dev qemu-system-x86 tpm2-tools libtss2-tcti-device0 libtss2-tcti-swtpm0
 busybox-static cpio ima-evm-utils dpkg-dev jq bc python3 time valgrind procps
-clang libclang-rt-14-dev trousers tpm-tools tpm-quote-tools"
+clang libclang-rt-14-dev trousers tpm-tools tpm-quote-tools chromium"
 
 missing=""
 for p in $PACKAGES; do

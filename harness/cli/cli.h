@@ -11,6 +11,7 @@ int cli_suite(int argc, char **argv, const char *root);
 int cli_replay(int argc, char **argv);
 int cli_matrix(int argc, char **argv, const char *root);
 int cli_check(int argc, char **argv);
+int cli_show(int argc, char **argv);
 
 /* One script as check sees it: every error, then its warnings, on stderr;
  * with explain, what each rule will hit, on stdout.  0, or -1 when it

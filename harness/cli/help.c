@@ -89,6 +89,22 @@ static const struct cli_doc docs[] = {
       "  -h, --help        this help\n\n"
       "Exit: 0 every scenario passed or was skipped on every kernel, 1 not,\n"
       "2 bad usage or unreadable reports.\n" },
+    { "show",
+      "tpmfault show [--all] [--json] REPORT_DIR\n",
+      "A run's timeline from its report directory (trace.jsonl,\n"
+      "binary_runtime_measurements, dmesg.txt): a row per guest TPM command with\n"
+      "its phase, the list entry an extend carries, the fault rule that fired,\n"
+      "whether swtpm applied it, what the guest saw and the latency; control\n"
+      "messages (cancels, the shutdown); then a row per list entry: in PCR 10\n"
+      "once, twice or never, and why.  Colour only on a terminal (not with\n"
+      "NO_COLOR).\n\n"
+      "  --all             every command and control message (default: IMA's\n"
+      "                    PCR 10 extends, the commands a rule fired on, cancels\n"
+      "                    and the shutdown)\n"
+      "  --json            the timeline model as JSON\n"
+      "  -h, --help        this help\n\n"
+      "Exit: 0, or 2 for bad usage or a directory that is no run's report or\n"
+      "holds a file that cannot be read (the file and line named).\n" },
     { "help",
       "tpmfault help [COMMAND]\n",
       "This text, or COMMAND's help (the same as tpmfault COMMAND --help).\n" },

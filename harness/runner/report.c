@@ -157,7 +157,7 @@ static void json_explanation(struct json *j, const struct facts *f)
     json_obj_begin(j, "explanation");
     json_bool(j, "found", f->have_explanation && x->found);
     json_str(j, "why_not", f->have_explanation && !x->found ? x->why : NULL);
-    if (x->first_divergent >= 0) {
+    if (f->have_explanation && x->first_divergent >= 0) {
         json_int(j, "first_divergent_entry", x->first_divergent);
         json_str(j, "first_divergent_file", x->first_file);
         json_str(j, "first_divergent_why", x->first_why);
@@ -204,19 +204,10 @@ static void json_facts(struct json *j, const struct facts *f)
     json_obj_end(j);
 }
 
-/* What the report's writers write from (atomic_write's context). */
-struct report_ctx {
-    const struct scenario *s;
-    const struct run_outcome *o;
-    const struct facts *f;
-    const struct checks *cs;
-    enum verdict v;
-    const char *reason;
-};
 
 static void write_json(FILE *out, const void *p)
 {
-    const struct report_ctx *c = p;
+    const struct run_report *c = p;
     const struct run_outcome *o = c->o;
     struct json j;
     json_init(&j, out, true);
@@ -267,15 +258,23 @@ static void junit_case_open(FILE *out, const char *scenario, const char *name)
     fputs("\">", out);
 }
 
+/* A failure's body also names where the list and PCR 10 part ways. */
 static void junit_failure(FILE *out, const struct exp_check *e,
-                          const struct run_outcome *o)
+                          const struct run_outcome *o, const struct facts *f)
 {
+    char diverge[1024] = "";
     fputs("\n    <failure message=\"expected ", out);
     xml_escape(out, e->expected, true);
     fputs(", saw ", out);
     xml_escape(out, e->seen, true);
     fputs("\">", out);
     xml_escape(out, e->detail, false);
+    if (f->have_explanation && explain_divergence_text(&f->expl, diverge,
+                                                       sizeof(diverge))[0] &&
+        !strstr(e->detail, diverge)) {     /* not-in-pcr's detail says it */
+        fputc('\n', out);
+        xml_escape(out, diverge, false);
+    }
     fprintf(out, "\nseed %llu\nReproduce with: ", (unsigned long long)o->seed);
     xml_escape(out, o->reproduce, false);
     fputs("</failure>\n  ", out);
@@ -284,7 +283,7 @@ static void junit_failure(FILE *out, const struct exp_check *e,
 /* One testcase per expectation; a broken or skipped run is one testcase. */
 static void write_junit(FILE *out, const void *p)
 {
-    const struct report_ctx *c = p;
+    const struct run_report *c = p;
     const struct checks *cs = c->cs;
     int failures = 0;
     for (int i = 0; i < cs->n; i++)
@@ -306,7 +305,7 @@ static void write_junit(FILE *out, const void *p)
     for (int i = 0; !whole && i < cs->n; i++) {
         junit_case_open(out, c->s->name, cs->c[i].name);
         if (cs->c[i].result != EXP_PASS)
-            junit_failure(out, &cs->c[i], c->o);
+            junit_failure(out, &cs->c[i], c->o, c->f);
         fputs("</testcase>\n", out);
     }
     fputs("</testsuite>\n", out);
@@ -314,7 +313,7 @@ static void write_junit(FILE *out, const void *p)
 
 static void write_tap(FILE *out, const void *p)
 {
-    const struct report_ctx *c = p;
+    const struct run_report *c = p;
     fputs("TAP version 13\n", out);
     if (c->v == VERDICT_SKIP) {
         fputs("1..0 # SKIP ", out);
@@ -346,7 +345,7 @@ static void write_tap(FILE *out, const void *p)
 
 static void write_nonce(FILE *out, const void *p)
 {
-    const struct report_ctx *c = p;
+    const struct run_report *c = p;
     fprintf(out, "%s\n", c->o->nonce_hex);
 }
 
@@ -361,7 +360,7 @@ int report_write(const char *dir, const struct scenario *s,
         { "nonce", write_nonce },
         { "report.json", write_json },   /* last: its phases time the others */
     };
-    const struct report_ctx c = { s, o, f, cs, v, reason };
+    const struct run_report c = { s, o, f, cs, v, reason };
     return atomic_write_files(dir, files, sizeof(files) / sizeof(files[0]),
                               &c, err);
 }

@@ -9,6 +9,7 @@
 #include "util/jsonread.h"
 #include "util/str.h"
 #include "util/textfile.h"
+#include "verify/explain.h"
 
 static int verdict_from_name(const char *s, enum verdict *v)
 {
@@ -66,6 +67,24 @@ static int read_failed(const struct jv *top, struct suite_result *r)
     return 0;
 }
 
+/* facts.explanation's first divergent entry, in the verdict's words. */
+static int read_divergence(const struct jv *top, struct suite_result *r)
+{
+    const struct jv *x = jv_get(jv_get(top, "facts"), "explanation");
+    const struct jv *found = jv_get(x, "found");
+    struct explanation e = { .found = found && found->type == JV_BOOL && found->b };
+    const char *file = jv_get_str(x, "first_divergent_file");
+    const char *why = jv_get_str(x, "first_divergent_why");
+    e.first_divergent = jv_get_int(x, "first_divergent_entry", 0, INT64_MAX, -1);
+    if (!e.found || e.first_divergent < 0 || !file || !why)
+        return 0;
+    snprintf(e.first_file, sizeof(e.first_file), "%s", file);
+    snprintf(e.first_why, sizeof(e.first_why), "%s", why);
+    char text[1024];
+    r->divergence = strdup(explain_divergence_text(&e, text, sizeof(text)));
+    return r->divergence ? 0 : -1;
+}
+
 int report_parse(const char *text, struct suite_result *r, char **err)
 {
     struct jv *top = jv_parse(text, err);
@@ -85,7 +104,7 @@ int report_parse(const char *text, struct suite_result *r, char **err)
     r->reason = reason ? strdup(reason) : NULL;
     r->reproduce = rep ? strdup(rep) : NULL;
     read_seed(top, r);
-    if (read_failed(top, r) < 0 || (reason && !r->reason) || (rep && !r->reproduce)) {
+    if (read_failed(top, r) < 0 || read_divergence(top, r) < 0 || (reason && !r->reason) || (rep && !r->reproduce)) {
         suite_result_free(r);
         err_set(err, "out of memory");
         goto out;

@@ -201,7 +201,7 @@ static int conclude(struct suite *s)
         rc = 1;
     }
     summary_print(stdout, s->res, s->started, &info);
-    printf("reports: %s/ (summary.json, junit.xml, summary.tap; NAME/ for each "
+    printf("reports: %s/ (summary.json, junit.xml, summary.tap, index.html; NAME/ for each "
            "scenario)\n", s->o->reports);
     return stop_count ? 128 + stop_signal : rc;
 }

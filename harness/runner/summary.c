@@ -78,6 +78,11 @@ static void write_details(FILE *out, const struct suite_result *r, bool people)
         fprintf(out, "%s%s: expected %s, saw %s%s%s\n", in, f->name,
                 f->expected, f->seen, f->detail[0] ? " — " : "", f->detail);
     }
+    bool said = false;           /* not-in-pcr's detail names it already */
+    for (size_t i = 0; r->divergence && i < r->n_failed; i++)
+        said |= strstr(r->failed[i].detail, r->divergence) != NULL;
+    if (r->divergence && !said)
+        fprintf(out, "%s%s\n", in, r->divergence);
     if (r->seed[0])
         fprintf(out, "%sseed %s\n", in, r->seed);
     if (r->reproduce)
@@ -330,6 +335,12 @@ static void write_tap(FILE *out, const void *p)
     summary_write_tap(out, c->r, c->n, c->info);
 }
 
+static void write_index(FILE *out, const void *p)
+{
+    const struct summary_ctx *c = p;
+    summary_write_index(out, c->r, c->n, c->info);
+}
+
 int summary_write_files(const char *dir, const struct suite_result *r,
                         size_t n, const struct suite_info *info, char **err)
 {
@@ -337,6 +348,7 @@ int summary_write_files(const char *dir, const struct suite_result *r,
         { "summary.json", write_json },
         { "junit.xml", write_junit },
         { "summary.tap", write_tap },
+        { "index.html", write_index },
     };
     const struct summary_ctx c = { r, n, info };
     return atomic_write_files(dir, files, sizeof(files) / sizeof(files[0]),
@@ -377,6 +389,8 @@ void suite_result_free(struct suite_result *r)
     free(r->reason);
     free(r->reproduce);
     free(r->log_tail);
+    free(r->divergence);
+    r->divergence = NULL;
     r->failed = NULL;
     r->n_failed = 0;
     r->reason = r->reproduce = r->log_tail = NULL;

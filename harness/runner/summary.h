@@ -33,6 +33,8 @@ struct suite_result {
     struct failed_exp *failed;
     size_t n_failed;
     char *log_tail;           /* broken: the end of its run.log; or NULL */
+    char *divergence;         /* "first divergent entry N (file): why" from
+                               * its report; malloc'd or NULL */
 };
 
 struct suite_totals {
@@ -69,7 +71,11 @@ void summary_write_junit(FILE *out, const struct suite_result *r, size_t n,
  * fail and broken. */
 void summary_write_tap(FILE *out, const struct suite_result *r, size_t n,
                        const struct suite_info *info);
-/* summary.json, junit.xml and summary.tap in dir, each written to a
+/* index.html: a page with one row per scenario, its verdict and a link to
+ * its report.html. */
+void summary_write_index(FILE *out, const struct suite_result *r, size_t n,
+                         const struct suite_info *info);
+/* summary.json, junit.xml, summary.tap and index.html in dir, each written to a
  * temporary file and renamed over the old one.  0, or -1 with *err. */
 int summary_write_files(const char *dir, const struct suite_result *r,
                         size_t n, const struct suite_info *info, char **err);

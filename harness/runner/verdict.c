@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "runner/report.h"
+#include "runner/report_html.h"
 #include "util/mono.h"
+#include "view/timeline_text.h"
 
 /* Broken and skip come from the run itself; otherwise the expectations
  * decide, and one that could not be evaluated makes the run broken: a
@@ -59,9 +61,9 @@ static void print_divergence(const struct facts *f)
         fprintf(stderr, "  no explanation: %s\n", x->why);
         return;
     }
-    if (x->first_divergent >= 0)
-        fprintf(stderr, "  first divergent entry %lld (%s): %s\n",
-                (long long)x->first_divergent, x->first_file, x->first_why);
+    char line[1024];
+    if (explain_divergence_text(x, line, sizeof(line))[0])
+        fprintf(stderr, "  %s\n", line);
 }
 
 static void print_summary(const struct scenario *s, const struct run_outcome *o,
@@ -103,9 +105,21 @@ enum verdict verdict_report(const struct scenario *s,
         /* a run without its report gives no honest verdict */
         fprintf(stderr, "tpmfault: report not written: %s\n", err);
         free(err);
+        err = NULL;
         v = VERDICT_BROKEN;
     }
+    /* the timeline from the files just written; what it could not read is
+     * named on the page */
+    struct timeline tl;
+    timeline_load(report_dir, &tl, NULL);
+    const struct run_report run = { s, o, &f, &cs, v, reason };
+    const struct html_report page = { &run, &tl };
+    if (report_html_write(report_dir, &page, &err) < 0)
+        fprintf(stderr, "report.html: %s\n", err);
+    free(err);
     print_summary(s, o, &f, &cs, v, reason);
+    timeline_print_compact(stderr, &tl);
+    timeline_free(&tl);
     facts_free(&f);
     return v;
 }

@@ -76,3 +76,22 @@ bool list_entry_matches(const struct list_entry *d, const struct trace_extend *e
     }
     return true;
 }
+
+size_t list_entries_map(const struct list_entries *le, const struct trace *t,
+                        unsigned banks, size_t *entry_of)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < t->n_ext; i++) {
+        const struct trace_extend *e = &t->ext[i];
+        if (!(j > 0 && list_entry_matches(&le->v[j - 1], e, banks))) {
+            while (j < le->n && !list_entry_matches(&le->v[j], e, banks))
+                j++;
+            if (j == le->n)
+                return i;
+            j++;
+        }
+        if (entry_of)
+            entry_of[i] = j - 1;
+    }
+    return t->n_ext;
+}

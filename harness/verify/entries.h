@@ -42,4 +42,12 @@ void list_entries_free(struct list_entries *le);
 bool list_entry_matches(const struct list_entry *d, const struct trace_extend *e,
                         unsigned banks);
 
+/* Each PCR 10 extend of t, in order, given to the entry it carries (the
+ * digests of banks): entry_of[i] is an index into le->v (entry_of may be
+ * NULL; else room for t->n_ext).  A driver's resend of the same
+ * measurement goes to the same entry.  Returns t->n_ext when every extend
+ * has its entry in order, else the index of the first that has none. */
+size_t list_entries_map(const struct list_entries *le, const struct trace *t,
+                        unsigned banks, size_t *entry_of);
+
 #endif

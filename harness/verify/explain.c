@@ -140,3 +140,27 @@ void explain_run(const struct list_entries *le, const struct trace *t,
     const struct explain_scope all = { .target = EXPLAIN_VS_TRUTH };
     explain_scoped(le, t, &all, x);
 }
+
+int explain_times(const struct list_entries *le, const struct trace *t,
+                  unsigned *times, char *why, size_t n)
+{
+    static const struct explain_scope all = { .target = EXPLAIN_VS_NOTHING };
+    struct explanation x;
+    memset(&x, 0, sizeof(x));
+    if (align(le, le->n, t, &all, times, &x) < 0) {
+        snprintf(why, n, "%s", x.why);
+        return -1;
+    }
+    return 0;
+}
+
+const char *explain_divergence_text(const struct explanation *x, char *buf,
+                                    size_t n)
+{
+    if (x->found && x->first_divergent >= 0)
+        snprintf(buf, n, "first divergent entry %lld (%s): %s",
+                 (long long)x->first_divergent, x->first_file, x->first_why);
+    else if (n)
+        buf[0] = '\0';
+    return buf;
+}

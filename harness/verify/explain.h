@@ -63,6 +63,17 @@ void explain_run(const struct list_entries *le, const struct trace *t,
 void explain_scoped(const struct list_entries *le, const struct trace *t,
                     const struct explain_scope *sc, struct explanation *x);
 
+/* How often swtpm applied each entry of le (times: le->n zeroed counters),
+ * by the alignment explain_run makes, over every extend.  0, or -1 with why
+ * (n bytes) when an applied extend matches no entry in order. */
+int explain_times(const struct list_entries *le, const struct trace *t,
+                  unsigned *times, char *why, size_t n);
+
+/* "first divergent entry 3 (/work/file3): <why>" when x found one, else
+ * "" (the console, the JUnit failure and the suite's summary say it so). */
+const char *explain_divergence_text(const struct explanation *x, char *buf,
+                                    size_t n);
+
 /* In words, why list entry le->v[i] (which swtpm applied `times` times)
  * diverges: the trace frames that carried it and what decided their fate;
  * for an entry none of whose extends reached the shim, the frame that kept

@@ -62,26 +62,15 @@ static int scan_entry(const struct ima_entry *e, void *ctx, char **err)
 static void match_trace(struct facts *f, const struct trace *t,
                         const struct list_entries *le)
 {
-    const unsigned sha1 = 1u << BANK_SHA1;
-    size_t j = 0;
-    for (size_t i = 0; i < t->n_ext; i++) {
-        const struct trace_extend *e = &t->ext[i];
-        if (j > 0 && list_entry_matches(&le->v[j - 1], e, sha1))
-            continue;
-        while (j < le->n && !list_entry_matches(&le->v[j], e, sha1))
-            j++;
-        if (j == le->n) {
-            f->trace_in_list = false;
-            snprintf(f->trace_in_list_detail, sizeof(f->trace_in_list_detail),
-                     "extend #%zu (frame %u) has no list entry in order", i + 1,
-                     t->ext[i].ord);
-            return;
-        }
-        j++;
-    }
-    f->trace_in_list = true;
-    snprintf(f->trace_in_list_detail, sizeof(f->trace_in_list_detail),
-             "%zu extends matched %zu list entries", t->n_ext, le->n);
+    size_t i = list_entries_map(le, t, 1u << BANK_SHA1, NULL);
+    f->trace_in_list = i == t->n_ext;
+    if (!f->trace_in_list)
+        snprintf(f->trace_in_list_detail, sizeof(f->trace_in_list_detail),
+                 "extend #%zu (frame %u) has no list entry in order", i + 1,
+                 t->ext[i].ord);
+    else
+        snprintf(f->trace_in_list_detail, sizeof(f->trace_in_list_detail),
+                 "%zu extends matched %zu list entries", t->n_ext, le->n);
 }
 
 static FILE *open_evidence(const char *dir, const char *name)

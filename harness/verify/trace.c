@@ -133,21 +133,109 @@ static void fault_response(struct trace *t, const struct jv *line)
     f->closed |= fate && strcmp(fate, "closed") == 0;
 }
 
+static struct trace_cmd *find_cmd(struct trace *t, unsigned ord)
+{
+    for (size_t i = t->n_cmds; i-- > 0;)
+        if (t->cmds[i].ord == ord)
+            return &t->cmds[i];
+    return NULL;
+}
+
+static int add_cmd(struct trace *t, const struct jv *line, const char *name,
+                   bool faulted, char **err)
+{
+    struct trace_cmd *g = vec_room(t->cmds, t->n_cmds, &t->cmds_cap,
+                                   sizeof(*g), 64);
+    if (!g)
+        return err_set(err, "out of memory");
+    t->cmds = g;
+    struct trace_cmd *c = &t->cmds[t->n_cmds++];
+    memset(c, 0, sizeof(*c));
+    c->ord = line_ord(line);
+    c->t = jv_get_num(line, "t", 0);
+    c->t_rsp = c->t_release = -1;
+    snprintf(c->name, sizeof(c->name), "%s", name ? name : "?");
+    c->pcr = (int)jv_get_int(line, "pcr", 0, INT_MAX, -1);
+    c->forwarded = line_forwarded(line);
+    const char *fate = jv_get_str(line, "fate");
+    c->held = fate && strcmp(fate, "held") == 0;
+    c->tpm_rc = c->guest_rc = TRACE_RC_NONE;
+    c->fault = faulted ? (int)t->n_faults - 1 : -1;
+    return 0;
+}
+
+static int add_ctrl(struct trace *t, const struct jv *line, char **err)
+{
+    struct trace_ctrl *g = vec_room(t->ctrls, t->n_ctrls, &t->ctrls_cap,
+                                    sizeof(*g), 16);
+    if (!g)
+        return err_set(err, "out of memory");
+    t->ctrls = g;
+    struct trace_ctrl *c = &t->ctrls[t->n_ctrls++];
+    const char *cmd = jv_get_str(line, "cmd");
+    c->t = jv_get_num(line, "t", 0);
+    snprintf(c->cmd, sizeof(c->cmd), "%s", cmd ? cmd : "?");
+    c->after_ord = t->n_cmds ? t->cmds[t->n_cmds - 1].ord : 0;
+    return 0;
+}
+
+/* A response: what the guest got and what swtpm answered, for the command
+ * (every one), its fault and the PCR 10 extend (when it is one). */
 static int add_response(struct trace *t, const struct jv *line, char **err)
 {
     fault_response(t, line);
-    struct trace_extend *e = find_extend(t, line_ord(line));
-    if (!e)
-        return 0;
     const char *rc = jv_get_str(line, "rc");          /* what the guest got */
     const char *tpm_rc = jv_get_str(line, "tpm_rc");  /* what swtpm answered */
     const char *fate = jv_get_str(line, "fate");
     bool relayed = fate && strcmp(fate, "relayed") == 0;
-    e->answered = true;
-    if (parse_rc("rc", rc, &e->guest_rc, err) < 0)
+    uint32_t guest, tpm;
+    if (parse_rc("rc", rc, &guest, err) < 0 ||
+        parse_rc(tpm_rc ? "tpm_rc" : "rc", tpm_rc ? tpm_rc : relayed ? rc : NULL,
+                 &tpm, err) < 0)
         return -1;
-    return parse_rc(tpm_rc ? "tpm_rc" : "rc", tpm_rc ? tpm_rc : relayed ? rc : NULL,
-                    &e->tpm_rc, err);
+    unsigned ord = line_ord(line);
+    struct trace_cmd *c = find_cmd(t, ord);
+    if (c) {
+        c->answered = true;
+        c->t_rsp = jv_get_num(line, "t", 0);
+        c->guest_rc = guest;
+        c->tpm_rc = tpm;
+    }
+    struct trace_extend *e = find_extend(t, ord);
+    if (e) {
+        e->answered = true;
+        e->guest_rc = guest;
+        e->tpm_rc = tpm;
+    }
+    return 0;
+}
+
+/* A held command ends: forwarded late, or answered by the shim. */
+static void take_release(struct trace *t, const struct jv *line)
+{
+    unsigned ord = line_ord(line);
+    struct trace_extend *e = find_extend(t, ord);
+    struct trace_fault *f = find_fault(t, ord);
+    struct trace_cmd *c = find_cmd(t, ord);
+    bool fwd = line_forwarded(line);
+    if (e)
+        e->forwarded = fwd;
+    if (f)
+        f->forwarded = fwd;
+    if (c) {
+        c->forwarded = fwd;
+        c->t_release = jv_get_num(line, "t", 0);
+    }
+}
+
+/* A control message: kept, and QEMU's cancels timed. */
+static int take_ctrl(struct trace *t, const struct jv *line, char **err)
+{
+    const char *cmd = jv_get_str(line, "cmd");
+    if (cmd && strcmp(cmd, "CMD_CANCEL_TPM_CMD") == 0 &&
+        t->n_cancels++ < TRACE_MAX_CANCELS)
+        t->cancel_t[t->n_cancels - 1] = jv_get_num(line, "t", 0);
+    return add_ctrl(t, line, err);
 }
 
 bool trace_name_is_extend(const char *name)
@@ -176,20 +264,9 @@ static int take_line(struct trace *t, const struct jv *line, char **err)
             t->have_truth = t->truth_mask != 0;
             t->truth_read_s = jv_get_num(line, "read_s", -1);
         } else if (strcmp(event, "release") == 0) {
-            /* a held command ends: forwarded late, or answered by the shim */
-            unsigned ord = line_ord(line);
-            struct trace_extend *e = find_extend(t, ord);
-            struct trace_fault *f = find_fault(t, ord);
-            bool fwd = line_forwarded(line);
-            if (e)
-                e->forwarded = fwd;
-            if (f)
-                f->forwarded = fwd;
+            take_release(t, line);
         } else if (strcmp(event, "ctrl") == 0) {
-            const char *cmd = jv_get_str(line, "cmd");
-            if (cmd && strcmp(cmd, "CMD_CANCEL_TPM_CMD") == 0 &&
-                t->n_cancels++ < TRACE_MAX_CANCELS)
-                t->cancel_t[t->n_cancels - 1] = jv_get_num(line, "t", 0);
+            return take_ctrl(t, line, err);
         } else if (strcmp(event, "error") == 0) {
             if (t->errors++ == 0)
                 snprintf(t->first_error, sizeof(t->first_error), "%s",
@@ -203,7 +280,9 @@ static int take_line(struct trace *t, const struct jv *line, char **err)
         return 0;
     if (strcmp(dir, "cmd") == 0) {
         t->frames++;
-        if (add_fault(t, line, err) < 0)
+        size_t faults = t->n_faults;
+        if (add_fault(t, line, err) < 0 ||
+            add_cmd(t, line, name, t->n_faults > faults, err) < 0)
             return -1;
         if (trace_name_is_extend(name) && jv_get_num(line, "pcr", -1) == 10)
             return add_extend(t, line, err);
@@ -258,6 +337,12 @@ void trace_free(struct trace *t)
     free(t->faults);
     t->faults = NULL;
     t->n_faults = t->faults_cap = 0;
+    free(t->cmds);
+    t->cmds = NULL;
+    t->n_cmds = t->cmds_cap = 0;
+    free(t->ctrls);
+    t->ctrls = NULL;
+    t->n_ctrls = t->ctrls_cap = 0;
 }
 
 size_t trace_applied_count(const struct trace *t)

@@ -42,11 +42,38 @@ struct trace_fault {
     bool closed;                  /* the data channel closed instead */
 };
 
+/* Every guest command on the data channel (ordinal order) with what became
+ * of it: the rows of a run's timeline (view/timeline.h). */
+struct trace_cmd {
+    unsigned ord;
+    double t;                     /* the command reached the shim */
+    double t_rsp;                 /* the guest's response left it; -1: none */
+    double t_release;             /* a held command was let go; -1: never held */
+    char name[32];                /* "PCR_Extend", "unknown", ... */
+    int pcr;                      /* PCR_Extend's PCR, else -1 */
+    bool forwarded;               /* reached swtpm */
+    bool answered;                /* a response line was seen */
+    bool held;                    /* a fault held it ("fate": "held") */
+    uint32_t tpm_rc, guest_rc;    /* as in trace_extend */
+    int fault;                    /* index in faults, or -1 */
+};
+
+/* A control-channel message (CMD_INIT, CMD_CANCEL_TPM_CMD, CMD_SHUTDOWN). */
+struct trace_ctrl {
+    double t;
+    char cmd[32];
+    unsigned after_ord;           /* the last data command before it, 0: none */
+};
+
 /* CMD_CANCEL_TPM_CMD messages QEMU sent (the guest's driver gave up on a
  * command): the first TRACE_MAX_CANCELS times are kept, all are counted. */
 #define TRACE_MAX_CANCELS 32
 
 struct trace {
+    struct trace_cmd *cmds;       /* every data-channel command */
+    size_t n_cmds, cmds_cap;
+    struct trace_ctrl *ctrls;     /* every control message */
+    size_t n_ctrls, ctrls_cap;
     struct trace_fault *faults;   /* in ordinal order */
     size_t n_faults;
     size_t faults_cap;

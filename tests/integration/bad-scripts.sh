@@ -131,7 +131,7 @@ done
 # Every subcommand answers --help: its synopsis and every option of its
 # getopt table described, exit 0.
 for cmd in run:run_cmd.c suite:suite_cmd.c replay:replay_args.c \
-           matrix:matrix_cmd.c check:check_cmd.c list: help:; do
+           matrix:matrix_cmd.c check:check_cmd.c list: show: help:; do
     name=${cmd%%:*} src=${cmd#*:}
     "$TPMFAULT" "$name" --help >"$T/help" 2>"$T/err"
     rc=$?

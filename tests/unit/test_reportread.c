@@ -56,6 +56,38 @@ static void test_fail_report(void **state)
     suite_result_free(&r);
 }
 
+/* The explanation's first divergent entry comes back in the verdict's
+ * words (the suite's JUnit failure and summary print it). */
+static void test_divergence(void **state)
+{
+    (void)state;
+    static const char report[] =
+        "{ \"verdict\": \"fail\", \"facts\": { \"explanation\": {"
+        " \"found\": true, \"first_divergent_entry\": 3,"
+        " \"first_divergent_file\": \"/work/file3\","
+        " \"first_divergent_why\": \"its extend, frame 39, was not applied\" } } }";
+    struct suite_result r;
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(report_parse(report, &r, NULL), 0);
+    assert_string_equal(r.divergence, "first divergent entry 3 (/work/file3): "
+                                      "its extend, frame 39, was not applied");
+    suite_result_free(&r);
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(report_parse(fail_report, &r, NULL), 0);
+    assert_null(r.divergence);                       /* none in that report */
+    suite_result_free(&r);
+    /* an explanation that was not found names no entry (older reports
+     * wrote entry 0 with an empty file there) */
+    static const char none[] =
+        "{ \"verdict\": \"pass\", \"facts\": { \"explanation\": {"
+        " \"found\": false, \"first_divergent_entry\": 0,"
+        " \"first_divergent_file\": \"\", \"first_divergent_why\": \"\" } } }";
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(report_parse(none, &r, NULL), 0);
+    assert_null(r.divergence);
+    suite_result_free(&r);
+}
+
 static void test_verdicts(void **state)
 {
     (void)state;
@@ -129,6 +161,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fail_report),
+        cmocka_unit_test(test_divergence),
         cmocka_unit_test(test_verdicts),
         cmocka_unit_test(test_untrusted_reports),
         cmocka_unit_test(test_read_file),

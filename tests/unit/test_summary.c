@@ -294,6 +294,46 @@ static void test_junit_names_escaped(void **state)
     free(x);
 }
 
+/* The failure body carries where the list and PCR 10 part ways. */
+static void test_junit_divergence(void **state)
+{
+    struct fixture *fx = *state;
+    fx->r[1].divergence = strdup("first divergent entry 3 (/work/<file>3): its "
+                                 "extend, frame 39, was not applied");
+    char *x = capture(summary_write_junit, fx->r, 4, &fx->info);
+    assert_non_null(strstr(x, "&quot;sha256&quot; equal\nfirst divergent entry 3 "
+                              "(/work/&lt;file&gt;3): its extend, frame 39, was "
+                              "not applied\nseed 18446744073709551615"));
+    free(x);
+    /* said once when an expectation's detail (not-in-pcr's) names it */
+    free(fx->r[1].failed[0].detail);
+    fx->r[1].failed[0].detail = strdup(fx->r[1].divergence);
+    x = capture(summary_write_junit, fx->r, 4, &fx->info);
+    assert_int_equal(count(x, "first divergent entry 3"), 1);
+    free(x);
+}
+
+/* --- index.html ------------------------------------------------------------ */
+
+static void test_index(void **state)
+{
+    struct fixture *fx = *state;
+    strcpy(fx->r[2].name, "a<b> #c");
+    free(fx->r[0].reason);
+    fx->r[0].reason = strdup("<script>alert(1)</script>");
+    char *x = capture(summary_write_index, fx->r, 4, &fx->info);
+    assert_non_null(strstr(x, "<!DOCTYPE html>"));
+    assert_int_equal(count(x, "<tr><td><a href="), 4);
+    assert_non_null(strstr(x, "<a href=\"baseline/report.html\">baseline</a>"));
+    assert_non_null(strstr(x, "<span class=\"verdict v-fail\">fail</span>"));
+    /* a name is escaped in the text and percent-encoded in the link */
+    assert_non_null(strstr(x, "<a href=\"a%3Cb%3E%20%23c/report.html\">a&lt;b&gt; #c</a>"));
+    assert_non_null(strstr(x, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert_null(strstr(x, "<script"));
+    assert_non_null(strstr(x, "1 passed, 1 failed, 1 broken, 1 skipped"));
+    free(x);
+}
+
 /* --- summary.tap ---------------------------------------------------------- */
 
 static void test_tap(void **state)
@@ -401,8 +441,9 @@ static void test_write_files(void **state)
     fputs("old old old old old old old old old old old old old old old\n", old);
     fclose(old);
     assert_int_equal(summary_write_files(dir, fx->r, 4, &fx->info, &err), 0);
-    static const char *const names[] = { "summary.json", "junit.xml", "summary.tap" };
-    for (int i = 0; i < 3; i++) {
+    static const char *const names[] = { "summary.json", "junit.xml", "summary.tap",
+                                         "index.html" };
+    for (int i = 0; i < 4; i++) {
         snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
         assert_true(file_exists(path));
     }
@@ -419,7 +460,7 @@ static void test_write_files(void **state)
     for (struct dirent *de; (de = readdir(d));)
         entries += strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
     closedir(d);
-    assert_int_equal(entries, 3);
+    assert_int_equal(entries, 4);
     assert_int_equal(summary_write_files("/nonexistent/dir", fx->r, 4, &fx->info, &err), -1);
     assert_non_null(err);
     free(err);
@@ -437,6 +478,8 @@ int main(void)
         cmocka_unit_test(test_xml_escape_controls),
         cmocka_unit_test_setup_teardown(test_junit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_junit_names_escaped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_junit_divergence, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tap_interrupted_and_hash, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json, setup, teardown),

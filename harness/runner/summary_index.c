@@ -1,0 +1,57 @@
+/* reports/index.html: one row per scenario of a suite with its verdict,
+ * its reason and a link to its report.html (self-contained, no script). */
+#include "runner/summary.h"
+
+#include "runner/report_html.h"
+
+/* A path segment in a link: unreserved bytes as they are, the rest %XX. */
+static void url_segment(FILE *out, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+            (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.' ||
+            *p == '~')
+            fputc(*p, out);
+        else
+            fprintf(out, "%%%02X", *p);
+    }
+}
+
+static void index_row(FILE *out, const struct suite_result *r)
+{
+    const char *v = verdict_name(r->verdict);
+    fputs("<tr><td><a href=\"", out);
+    url_segment(out, r->name);
+    fputs("/report.html\">", out);
+    xml_escape(out, r->name, false);
+    fprintf(out, "</a></td><td><span class=\"verdict v-%s\">%s</span></td><td>", v, v);
+    xml_escape(out, r->reason ? r->reason : "", false);
+    if (r->divergence) {
+        fputs("\n", out);
+        xml_escape(out, r->divergence, false);
+    }
+    fprintf(out, "</td><td>%.1f s</td><td><a href=\"", r->wall_s);
+    url_segment(out, r->name);
+    fputs("/run.log\">run.log</a></td></tr>\n", out);
+}
+
+void summary_write_index(FILE *out, const struct suite_result *r, size_t n,
+                         const struct suite_info *info)
+{
+    struct suite_totals t;
+    suite_count(r, n, &t);
+    fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<title>tpmfault suite: %zu passed, %zu failed, %zu broken, %zu skipped"
+            "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>tpmfault suite</h1>\n"
+            "<p>%zu scenarios: %zu passed, %zu failed, %zu broken, %zu skipped%s"
+            " · shard ", t.passed, t.failed, t.broken, t.skipped, report_html_css,
+            n, t.passed, t.failed, t.broken, t.skipped,
+            info->interrupted ? " · interrupted" : "");
+    xml_escape(out, info->shard ? info->shard : "1/1", false);
+    fprintf(out, " · %u jobs · wall %.1f s</p>\n<table class=\"index\">\n<thead><tr>"
+            "<th>scenario</th><th>verdict</th><th>reason</th><th>wall</th><th>log</th>"
+            "</tr></thead>\n<tbody>\n", info->jobs, info->wall_s);
+    for (size_t i = 0; i < n; i++)
+        index_row(out, &r[i]);
+    fputs("</tbody>\n</table>\n</body>\n</html>\n", out);
+}
