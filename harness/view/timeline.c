@@ -15,9 +15,11 @@ const char *const tl_fate_names[TL_FATES] = {
     "held", "applied twice", "never reached", "errored", "relayed",
 };
 
-const char *tl_rc_text(uint32_t rc, char *buf, size_t n)
+/* A response code by the name of the trace's TPM family. */
+const char *tl_rc_text(const struct timeline *tl, uint32_t rc, char *buf, size_t n)
 {
-    const char *name = rc == TRACE_RC_NONE ? NULL : tpm_rc_name(rc);
+    enum tpm_family f = tl->trace.tpm12 ? TPM_FAMILY_12 : TPM_FAMILY_20;
+    const char *name = rc == TRACE_RC_NONE ? NULL : tpm_rc_name(rc, f);
     if (rc == TRACE_RC_NONE)
         snprintf(buf, n, "-");
     else if (name)
@@ -29,7 +31,7 @@ const char *tl_rc_text(uint32_t rc, char *buf, size_t n)
 
 static bool is_ima_extend(const struct trace_cmd *c)
 {
-    return c->pcr == 10 && strcmp(c->name, "PCR_Extend") == 0;
+    return c->pcr == 10 && trace_name_is_extend(c->name);
 }
 
 static void init_entries(struct timeline *tl, const unsigned *times)
@@ -104,7 +106,7 @@ static void mark_phases(struct timeline *tl)
                 work = i;
             last_ext = i;
         } else if (last_ext == TL_NONE && r->c->pcr >= 0 && r->c->pcr <= 7 &&
-                   strcmp(r->c->name, "PCR_Extend") == 0) {
+                   trace_name_is_extend(r->c->name)) {
             fw_end = i;
         }
     }

@@ -91,6 +91,6 @@ void timeline_free(struct timeline *tl);
 int timeline_build(struct timeline *tl, char **err);
 
 /* "TPM_RC_FAILURE", "0x922", or "-" when nothing was answered. */
-const char *tl_rc_text(uint32_t rc, char *buf, size_t n);
+const char *tl_rc_text(const struct timeline *tl, uint32_t rc, char *buf, size_t n);
 
 #endif

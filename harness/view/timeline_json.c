@@ -3,7 +3,8 @@
 #include "util/json.h"
 #include "view/timeline_words.h"
 
-static void json_rc(struct json *j, const char *key, uint32_t rc)
+static void json_rc(struct json *j, const struct timeline *tl, const char *key,
+                    uint32_t rc)
 {
     char buf[48], hex[16];
     if (rc == TRACE_RC_NONE) {
@@ -13,7 +14,7 @@ static void json_rc(struct json *j, const char *key, uint32_t rc)
     snprintf(hex, sizeof(hex), "0x%x", rc);
     json_obj_begin(j, key);
     json_str(j, "code", hex);
-    json_str(j, "name", tl_rc_text(rc, buf, sizeof(buf)));
+    json_str(j, "name", tl_rc_text(tl, rc, buf, sizeof(buf)));
     json_obj_end(j);
 }
 
@@ -53,8 +54,8 @@ static void json_row(struct json *j, const struct timeline *tl,
     json_bool(j, "forwarded", c->forwarded);
     if (r->extend)
         json_bool(j, "applied", r->applied);
-    json_rc(j, "tpm_rc", c->forwarded ? c->tpm_rc : TRACE_RC_NONE);
-    json_rc(j, "guest_rc", c->answered ? c->guest_rc : TRACE_RC_NONE);
+    json_rc(j, tl, "tpm_rc", c->forwarded ? c->tpm_rc : TRACE_RC_NONE);
+    json_rc(j, tl, "guest_rc", c->answered ? c->guest_rc : TRACE_RC_NONE);
     json_time(j, "t_response", c->t_rsp);
     json_time(j, "t_released", c->t_release);
     json_str(j, "fate", tl_fate_names[r->fate]);

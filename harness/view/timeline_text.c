@@ -38,7 +38,7 @@ static void add_cmd_row(struct table *tab, const struct timeline *tl,
         table_set(row, C_FILE, "%s", tl->entries[r->entry].file);
     table_set(row, C_RULE, "%s", tl_rule_text(r, buf, sizeof(buf)));
     table_set(row, C_SWTPM, "%s", tl_swtpm_text(r));
-    table_set(row, C_GUEST, "%s", tl_rc_text(r->c->answered ? r->c->guest_rc :
+    table_set(row, C_GUEST, "%s", tl_rc_text(tl, r->c->answered ? r->c->guest_rc :
                                              TRACE_RC_NONE, buf, sizeof(buf)));
     table_set(row, C_LATENCY, "%s", tl_latency_text(r, buf, sizeof(buf)));
     if (r->cancels)
@@ -170,7 +170,7 @@ static void print_firing(FILE *out, const struct timeline *tl, size_t i, size_t 
         fprintf(out, " of entry %lld %s", (long long)tl->entries[r->entry].index,
                 tl->entries[r->entry].file);
     fprintf(out, "; the guest saw %s", last->c->answered ?
-            tl_rc_text(last->c->guest_rc, rc, sizeof(rc)) : "no response");
+            tl_rc_text(tl, last->c->guest_rc, rc, sizeof(rc)) : "no response");
     if (!r->extend)
         fprintf(out, "; %s\n", tl_swtpm_text(last));
     else if (j - i > 1 && applied)
