@@ -11,6 +11,7 @@
 
 #include "shim/io.h"
 #include "util/err.h"
+#include "util/sig.h"
 
 #define CONNECT_RETRY_MS 50
 
@@ -118,20 +119,16 @@ static void on_stop_signal(int sig)
 
 volatile sig_atomic_t *shim_signals_install(sigset_t *wait_mask)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    sig_install_stop(on_stop_signal);
+    /* Blocked but in wait_mask: they arrive only inside a ppoll. */
+    static const int stops[] = { SIGINT, SIGTERM, SIGHUP };
     sigset_t block;
     sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
+    for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+        sigaddset(&block, stops[i]);
     sigprocmask(SIG_BLOCK, &block, wait_mask);
-    sigdelset(wait_mask, SIGINT);
-    sigdelset(wait_mask, SIGTERM);
+    for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+        sigdelset(wait_mask, stops[i]);
     return &stop_signal;
 }
 
