@@ -73,15 +73,18 @@ static void what_faults_did(FILE *out, const struct html_report *h)
     }
 }
 
-static void legend(FILE *out)
+static void legend(FILE *out, const struct timeline *tl)
 {
     fputs("<p class=\"legend\">", out);
     for (int k = 0; k < TL_FATES; k++)
         fprintf(out, "<span><i class=\"%s\"></i>%s</span>", tl_fate_class[k],
                 tl_fate_names[k]);
-    fputs("<span><i class=\"cancel\"></i>CMD_CANCEL_TPM_CMD</span>"
-          "<span><i class=\"deadline\"></i>the driver's 750 ms deadline</span></p>\n",
-          out);
+    fputs("<span><i class=\"cancel\"></i>CMD_CANCEL_TPM_CMD</span>", out);
+    fputs(tl->trace.tpm12
+              ? "<span>TPM 1.2: the driver's deadline is the TPM's reported "
+                "duration (not drawn)</span></p>\n"
+              : "<span><i class=\"deadline\"></i>the driver's 750 ms deadline"
+                "</span></p>\n", out);
 }
 
 static void timeline_section(FILE *out, const struct timeline *tl)
@@ -91,7 +94,7 @@ static void timeline_section(FILE *out, const struct timeline *tl)
         fputs("<p>The trace holds no TPM command (no TPM device, or no trace).</p>\n", out);
         return;
     }
-    legend(out);
+    legend(out, tl);
     fputs("<div class=\"scroll\"><p class=\"caption\">Every command the guest sent, "
           "on the shim's clock (hover a mark for its row)</p>\n", out);
     timeline_svg_run(out, tl);
