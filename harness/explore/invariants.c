@@ -1,0 +1,145 @@
+#include "explore/invariants.h"
+
+#include <string.h>
+
+static enum inv_result holds_if(bool ok)
+{
+    return ok ? INV_HOLDS : INV_VIOLATED;
+}
+
+/* Every measured file has its list entry, in order. */
+enum inv_result inv_list_complete(const struct run_facts *rf)
+{
+    return holds_if(rf->list_complete);
+}
+
+static bool diverges(const struct run_facts *rf, int64_t k)
+{
+    return rf_has(&rf->not_in_pcr, k) || rf_has(&rf->applied_twice, k);
+}
+
+static bool all_logged(const struct run_facts *rf, const struct rf_idxset *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (!rf_has(&rf->error_entries, s->v[i]))
+            return false;
+    return true;
+}
+
+/* Every entry missing from PCR 10 or applied twice has a kernel error
+ * logged for its measurement: the guest knows what went wrong. */
+enum inv_result inv_no_silent_divergence(const struct run_facts *rf)
+{
+    if (!rf->explained)
+        return INV_UNKNOWN;
+    return holds_if(all_logged(rf, &rf->not_in_pcr) &&
+                    all_logged(rf, &rf->applied_twice));
+}
+
+/* Every kernel error belongs to an entry that really is missing or
+ * doubled; an error of no known entry is an alarm only when nothing
+ * diverged at all. */
+enum inv_result inv_no_false_alarm(const struct run_facts *rf)
+{
+    if (!rf->explained)
+        return INV_UNKNOWN;
+    for (size_t i = 0; i < rf->error_entries.n; i++)
+        if (!diverges(rf, rf->error_entries.v[i]))
+            return INV_VIOLATED;
+    bool any = rf->not_in_pcr.n + rf->applied_twice.n > 0;
+    return holds_if(rf->errors_unplaced == 0 || any);
+}
+
+/* An exact verifier (the whole list must replay to the quote) rejects
+ * every run whose PCR differs from the list: a quote never equals the
+ * replay while the TPM's PCR 10 does not. */
+enum inv_result inv_exact_verifier_rejects(const struct run_facts *rf)
+{
+    bool judged = false;
+    for (size_t b = 0; b < rf->n_banks; b++) {
+        const struct rf_bank *k = &rf->bank[b];
+        if (!k->replay[0] || !k->tpm[0] || !k->quote[0])
+            continue;
+        judged = true;
+        if (strcmp(k->replay, k->tpm) != 0 && strcmp(k->replay, k->quote) == 0)
+            return INV_VIOLATED;
+    }
+    return judged ? INV_HOLDS : INV_UNKNOWN;
+}
+
+/* The entries not in PCR 10 are the list's last ones and none was
+ * applied twice: the PCR is the replay of a strict prefix. */
+static bool tail_missing(const struct run_facts *rf)
+{
+    return rf->not_in_pcr.n > 0 && rf->applied_twice.n == 0 && rf_only_tail(rf);
+}
+
+static bool quote_is_tpm(const struct run_facts *rf)
+{
+    for (size_t b = 0; b < rf->n_banks; b++)
+        if (!rf->bank[b].quote[0] || strcmp(rf->bank[b].quote, rf->bank[b].tpm) != 0)
+            return false;
+    return rf->n_banks > 0;
+}
+
+/* Violated when evmctl-style prefix matching (what evmctl and Keylime do)
+ * accepts the list: a valid quote of the TPM's PCR 10, and that PCR is a
+ * strict prefix's replay, so the tail never reached the TPM. */
+enum inv_result inv_prefix_verifier_fooled(const struct run_facts *rf)
+{
+    if (!rf->explained)
+        return INV_UNKNOWN;
+    bool fooled = rf->quote_valid && quote_is_tpm(rf) && tail_missing(rf);
+    return holds_if(!fooled);
+}
+
+/* IMA's TPM-bypass mode only when the guest really has no TPM. */
+enum inv_result inv_bypass_only_without_tpm(const struct run_facts *rf)
+{
+    return holds_if(!rf->bypass || !rf->tpm_present);
+}
+
+/* boot_aggregate is the hash of the PCRs the firmware really extended, or
+ * says it could not read them (all zeros). */
+enum inv_result inv_boot_aggregate_honest(const struct run_facts *rf)
+{
+    if (rf->boot_aggregate_zero)
+        return INV_HOLDS;
+    if (!rf->boot_aggregate_truth[0] || !rf->boot_aggregate[0])
+        return INV_UNKNOWN;
+    return holds_if(strcmp(rf->boot_aggregate, rf->boot_aggregate_truth) == 0);
+}
+
+/* The guest agent finished and powered off. */
+enum inv_result inv_guest_survives(const struct run_facts *rf)
+{
+    return holds_if(rf->guest_alive);
+}
+
+/* With a TPM and no fault on anything but PCR_Extend (the TPM itself
+ * works: only measurements were disturbed), the guest gets a valid quote. */
+enum inv_result inv_quote_when_tpm_works(const struct run_facts *rf)
+{
+    if (!rf->tpm_present || rf->faults_off_extend > 0)
+        return INV_HOLDS;
+    return holds_if(rf->quote_present && rf->quote_valid);
+}
+
+const struct invariant invariants[] = {
+    { "list-complete", inv_list_complete },
+    { "no-silent-divergence", inv_no_silent_divergence },
+    { "no-false-alarm", inv_no_false_alarm },
+    { "exact-verifier-rejects", inv_exact_verifier_rejects },
+    { "prefix-verifier-fooled", inv_prefix_verifier_fooled },
+    { "bypass-only-without-tpm", inv_bypass_only_without_tpm },
+    { "boot-aggregate-honest", inv_boot_aggregate_honest },
+    { "guest-survives", inv_guest_survives },
+    { "quote-when-tpm-works", inv_quote_when_tpm_works },
+};
+const size_t n_invariants = sizeof(invariants) / sizeof(invariants[0]);
+
+const char *inv_result_name(enum inv_result r)
+{
+    static const char *const names[] = { "holds", "violated", "unknown" };
+    return names[r];
+}
