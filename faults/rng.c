@@ -51,13 +51,18 @@ uint64_t rng_next(struct rng *r)
     return result;
 }
 
-uint32_t rng_ppm(struct rng *r)
+uint64_t rng_below(struct rng *r, uint64_t n)
 {
-    /* Reject the top sliver so every value in [0, 1e6) is equally likely. */
-    const uint64_t limit = UINT64_MAX - UINT64_MAX % 1000000u;
+    /* Reject the top sliver so every value in [0, n) is equally likely. */
+    const uint64_t limit = UINT64_MAX - UINT64_MAX % n;
     uint64_t v;
     do
         v = rng_next(r);
     while (v >= limit);
-    return (uint32_t)(v % 1000000u);
+    return v % n;
+}
+
+uint32_t rng_ppm(struct rng *r)
+{
+    return (uint32_t)rng_below(r, 1000000u);
 }

@@ -17,6 +17,8 @@ uint64_t rng_hash_name(const char *name);
 uint64_t rng_hash_bytes(const void *p, size_t n);
 void rng_seed(struct rng *r, uint64_t seed, uint64_t stream);
 uint64_t rng_next(struct rng *r);
+/* Uniform in [0, n), n > 0, without modulo bias. */
+uint64_t rng_below(struct rng *r, uint64_t n);
 /* Uniform in [0, 1000000): a draw in parts per million, without modulo bias. */
 uint32_t rng_ppm(struct rng *r);
 

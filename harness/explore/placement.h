@@ -1,0 +1,46 @@
+/* Placements: where and how the explorer puts faults into the base run
+ * (files = 5, no faults).  Placement i of a search is a pure function of
+ * (seed, i), so a search replays, and resumes, exactly. */
+#ifndef TPMFAULT_PLACEMENT_H
+#define TPMFAULT_PLACEMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PL_MAX_FAULTS 2
+#define PL_BASE_FILES 5
+
+struct fault_place {
+    const char *command;        /* a TPM 2.0 command name */
+    int pcr;                    /* PCR_Extend's PCR; -1: any */
+    unsigned nth;               /* the k-th matching frame (pcr 10: k = 1 is boot_aggregate) */
+    const char *action;
+    bool response;              /* direction = response */
+    const char *rc;             /* NULL: none */
+    unsigned delay_ms;          /* 0: none */
+    int applied;                /* timeout: -1 unset, 0 no, 1 yes */
+    bool ignore_cancel;         /* timeout: on_cancel = ignore */
+};
+
+struct placement {
+    uint64_t run_seed;          /* the script's [run] seed */
+    unsigned files;
+    size_t n;
+    struct fault_place f[PL_MAX_FAULTS];
+};
+
+/* Placement number index of the search seeded with seed. */
+void placement_make(uint64_t seed, uint64_t index, struct placement *p);
+
+/* The scenario script of p: [scenario] with a description, [run], one
+ * [fault] per fault, and one expectation (guest-alive = yes: a script
+ * must assert something; the explorer judges the facts, not the verdict).
+ * Malloc'd; NULL when out of memory. */
+char *placement_script(const struct placement *p, const char *description);
+
+/* One line, malloc'd (NULL when out of memory):
+ * "files=5 | PCR_Extend pcr=10 k=3 command error TPM_RC_RETRY". */
+char *placement_describe(const struct placement *p);
+
+#endif
