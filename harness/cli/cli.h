@@ -2,6 +2,7 @@
 #define TPMFAULT_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Each subcommand takes its own argv (argv[0] is the subcommand's name)
@@ -12,6 +13,11 @@ int cli_replay(int argc, char **argv);
 int cli_matrix(int argc, char **argv, const char *root);
 int cli_check(int argc, char **argv);
 int cli_show(int argc, char **argv);
+int cli_explore(int argc, char **argv, const char *root);
+
+/* The running tpmfault program (for the children of suite and explore):
+ * /proc/self/exe, else ROOT/bin/tpmfault. */
+void cli_self_exe(const char *root, char *buf, size_t size);
 
 /* One script as check sees it: every error, then its warnings, on stderr;
  * with explain, what each rule will hit, on stdout.  0, or -1 when it

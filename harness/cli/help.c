@@ -45,6 +45,36 @@ static const struct cli_doc docs[] = {
       "Exit: 0 every scenario passed or was skipped, 1 any failed or was broken,\n"
       "2 bad usage (or, with --dry-run, a script in error), 128+N interrupted by\n"
       "signal N.\n" },
+    { "explore",
+      "tpmfault explore [--seed S] [--budget N | --time T] [-j N] [--reports DIR]\n"
+      "                        [--kernel K] [--fail-on CLASS,...] [--resume DIR]\n",
+      "Search the fault space: generate placements of one or two faults (which IMA\n"
+      "extend, firmware or agent command; direction, action, rc, delays around the\n"
+      "driver's deadlines) on files = 5, run each as a `tpmfault run`, check the\n"
+      "invariants on its facts and classify it: the divergence's shape (none,\n"
+      "missing, missing-tail, doubled, missing-doubled, unexplained) then each\n"
+      "invariant violated (list-complete, no-silent-divergence, no-false-alarm,\n"
+      "exact-verifier-rejects, prefix-verifier-fooled, bypass-only-without-tpm,\n"
+      "boot-aggregate-honest, guest-survives, quote-when-tpm-works), '.'-separated;\n"
+      "'ok' when none; 'broken' when the run left no report.  One line per run;\n"
+      "DIR/explore/summary.json (every run: placement, seed, class, invariants,\n"
+      "wall time), rewritten after every batch; scripts in DIR/explore/placements/,\n"
+      "reports in DIR/explore/runs/.\n\n"
+      "  --seed S          the search's seed: the same seed, the same placements\n"
+      "                    (default: random, printed)\n"
+      "  --budget N        N runs (default: 20 unless --time is given)\n"
+      "  --time T          stop starting runs after T (90s, 30m, 2h)\n"
+      "  -j, --jobs N      at most N runs at once (default: 1)\n"
+      "  --reports DIR     reports directory (default: reports/)\n"
+      "  --kernel K        passed to every run (6.1, 6.12 or a bzImage path)\n"
+      "  --fail-on C,...   exit 1 when a run's class is C, or has the shape or\n"
+      "                    invariant C\n"
+      "  --resume DIR      continue the search in DIR (its summary.json: seed,\n"
+      "                    runs done); --budget then counts the further runs\n"
+      "  -h, --help        this help\n\n"
+      "Exit: 0 the search completed (violations found or not), 1 a class of\n"
+      "--fail-on was found (or the search's files could not be written), 2 bad\n"
+      "usage, 128+N interrupted by signal N.\n" },
     { "check",
       "tpmfault check [--explain] [--seed N] SCENARIO.scn...\n",
       "Parse each script without running it; print `PATH: ok (N expectations)`\n"

@@ -6,6 +6,7 @@
  *   tpmfault list [DIR]                     the catalogue with descriptions
  *   tpmfault matrix [--out DIR] DIR...      scenario x kernel table from suite reports
  *   tpmfault show [--all] [--json] REPORT_DIR   a run's timeline
+ *   tpmfault explore [options]              search the fault space, classify the runs
  *   tpmfault help [COMMAND], COMMAND --help, --version   (cli/help.c)
  * Exit codes: run: 0 pass, 1 fail, 77 skip, 99 broken; suite: 0 all passed
  * or skipped, 1 any failed or broken, 128+N interrupted by signal N;
@@ -126,6 +127,8 @@ int main(int argc, char **argv)
         return cli_show(argc - 1, argv + 1);
     if (strcmp(cmd, "check") == 0)
         return cli_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "explore") == 0)
+        return cli_explore(argc - 1, argv + 1, root);
     if (strcmp(cmd, "list") == 0)
         return cmd_list(argc - 1, argv + 1, root);
     fprintf(stderr, "tpmfault: unknown command '%s'\n", cmd);

@@ -111,10 +111,7 @@ static int parse_args(int argc, char **argv, const char *root,
             fprintf(stderr, "usage: %s", cli_synopsis("suite"));
             return -1;
         }
-    ssize_t n = readlink("/proc/self/exe", a->exe, sizeof(a->exe) - 1);
-    a->exe[n > 0 ? n : 0] = '\0';
-    if (n <= 0)
-        str_fmt(a->exe, sizeof(a->exe), "%s/bin/tpmfault", root);
+    cli_self_exe(root, a->exe, sizeof(a->exe));
     a->o.exe = a->exe;
     a->o.reports = a->reports;
     return 0;

@@ -122,7 +122,8 @@ char *placement_script(const struct placement *p, const char *description)
     if (!o)
         return NULL;
     fprintf(o, "[scenario]\ndescription = %s\n\n[run]\nfiles = %u\nseed = %llu\n"
-            "deadline = 90\n", description, p->files, (unsigned long long)p->run_seed);
+            "deadline = %u\n", description, p->files, (unsigned long long)p->run_seed,
+            PL_DEADLINE_S);
     for (size_t i = 0; i < p->n; i++)
         put_fault(o, i, &p->f[i]);
     fprintf(o, "\n[expect]\nguest-alive = yes\n");

@@ -10,6 +10,7 @@
 
 #define PL_MAX_FAULTS 2
 #define PL_BASE_FILES 5
+#define PL_DEADLINE_S 30        /* a placement script's [run] deadline: a clean run takes ~5 s */
 
 struct fault_place {
     const char *command;        /* a TPM 2.0 command name */

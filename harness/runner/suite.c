@@ -72,6 +72,10 @@ static void clean_orphans(const struct suite *s)
 static void print_end(const struct suite *s, size_t i)
 {
     const struct suite_result *r = &s->res[i];
+    if (s->o->on_end)
+        s->o->on_end(r, i, s->o->ctx);
+    if (s->o->quiet)
+        return;
     printf("[%zu/%zu] %s: %s (%.1f s)", i + 1, s->n, r->name,
            verdict_name(r->verdict), r->wall_s);
     if (r->verdict != VERDICT_PASS && r->reason)
@@ -115,8 +119,10 @@ static void start_next(struct suite *s, struct suite_child *c)
     c->index = i;
     c->t0 = now_s();
     c->deadline = c->t0 + c->e->deadline_s + SUITE_EXTRA_S;
-    printf("[%zu/%zu] %s: started\n", i + 1, s->n, c->e->name);
-    fflush(stdout);
+    if (!s->o->quiet) {
+        printf("[%zu/%zu] %s: started\n", i + 1, s->n, c->e->name);
+        fflush(stdout);
+    }
     if (child_start(c, s->o, &err) < 0)
         start_failed(s, c, err);
 }
@@ -195,6 +201,8 @@ static int conclude(struct suite *s)
     };
     char *err = NULL;
     int rc = suite_exit_code(s->res, s->started);
+    if (s->o->quiet)
+        return stop_count ? 128 + stop_signal : rc;
     if (summary_write_files(s->o->reports, s->res, s->started, &info, &err) < 0) {
         fprintf(stderr, "tpmfault suite: %s\n", err);
         free(err);

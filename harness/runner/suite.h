@@ -4,7 +4,10 @@
 #ifndef TPMFAULT_SUITE_H
 #define TPMFAULT_SUITE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+struct suite_result;
 
 /* The suite's own deadline for a child: the script's deadline plus this
  * (tpmfault run enforces the script's; the suite catches a run that hangs
@@ -28,10 +31,16 @@ struct suite_opts {
     const char *seed;         /* --seed for every run, or NULL */
     const char *shard;        /* "K/N" for the summary, or NULL */
     unsigned jobs;            /* runs at once, 1..SUITE_JOBS_MAX */
+    /* tpmfault explore: called with each run's result as it ends; with
+     * quiet, no progress lines, summary or summary files (the caller
+     * reports) */
+    void (*on_end)(const struct suite_result *r, size_t index, void *ctx);
+    void *ctx;
+    bool quiet;
 };
 
 /* Run the entries (already selected and sorted), print progress and the
- * summary on stdout, write the summary files.  Returns the exit code: 0
+ * summary on stdout, write the summary files (not when o->quiet).  Returns the exit code: 0
  * all passed or skipped, 1 any failed or broken, 128 + signal when
  * interrupted. */
 int suite_run(const struct suite_entry *e, size_t n, const struct suite_opts *o);
