@@ -7,6 +7,7 @@
 #   make asan                  unit tests under AddressSanitizer + UBSan
 #   make check-kernel-config CONFIG=path/.config   the guest kernel requirements
 #   make matrix [KERNEL=path]  the catalogue on 6.1, 6.12 (and KERNEL): reports/matrix.md
+#   make explore BUDGET=n      search the fault space (SEED=s JOBS=n KERNEL=k): reports/explore/
 #   make unit                  the cmocka unit tests only
 #   make integration           the integration tests only (tests/integration)
 #   make setup                 packages, kernel (KERNEL=), initramfs, TPM state template
@@ -53,7 +54,7 @@ ITEST_BIN := $(ITEST_SRC:tests/integration/%.c=$(BUILD)/itests/%)
 PROGRAMS := bin/tpmfault bin/tpmfault-shim
 
 PHONY_EXTRA := itests bench load bench-list
-.PHONY: all unit $(PHONY_EXTRA) test asan integration scenario scenarios setup deps kernel initramfs \
+.PHONY: all unit $(PHONY_EXTRA) test asan integration scenario scenarios explore setup deps kernel initramfs \
         tpm-template check-kernel-config matrix clean help FORCE
 all: $(PROGRAMS)
 
@@ -138,6 +139,11 @@ setup: deps all kernel initramfs tpm-template
 scenario: setup
 	exec bin/tpmfault run $(KERNEL_ARG) $(if $(SEED),--seed $(SEED)) \
 	    $(if $(REPORTS),--reports "$(REPORTS)") scenarios/$(NAME).scn
+
+explore: setup
+	exec bin/tpmfault explore $(KERNEL_ARG) $(if $(SEED),--seed $(SEED)) \
+	    $(if $(JOBS),--jobs $(JOBS)) $(if $(BUDGET),--budget $(BUDGET)) \
+	    $(if $(REPORTS),--reports "$(REPORTS)")
 
 scenarios: setup
 	exec bin/tpmfault suite $(KERNEL_ARG) $(if $(SEED),--seed $(SEED)) \

@@ -1,0 +1,39 @@
+#!/bin/sh
+# tpmfault explore: a short search (seed 2: a 1990 ms delay on file 4, an
+# applied-then-error on a second Startup, a cancel of boot_aggregate's
+# extend), two runs then one more with --resume, against the same seed's
+# first two runs from scratch: the same placements, the same classes;
+# summary.json holds every run with its invariants; --fail-on exits 1 on a
+# class it found and 0 on one it did not; bad usage exits 2.
+. "$(dirname "$0")/lib.sh"
+need qemu-system-x86_64; need swtpm; need jq
+X="$ROOT/bin/tpmfault"
+
+"$X" explore --seed 2 --budget 2 --reports "$T/a" >"$T/a.out" 2>&1
+check "a search of 2 runs exits 0" [ $? -eq 0 ]
+sed 's/^/    | /' "$T/a.out"
+"$X" explore --resume "$T/a/explore" --budget 1 --fail-on none >"$T/r.out" 2>&1
+rc=$?
+sed 's/^/    | /' "$T/r.out"
+S="$T/a/explore/summary.json"
+check "--resume continues to 3 runs" [ "$(jq '.runs | length' "$S")" -eq 3 ]
+check "the resumed run is placement 2" [ "$(jq -r '.runs[2].name' "$S")" = p00002 ]
+check "--fail-on none: 1 when a run's shape is none" \
+    [ "$rc" -eq "$(jq '[.runs[].class | select(startswith("none."))] | if length > 0 then 1 else 0 end' "$S")" ]
+check "every run has its nine invariants" \
+    [ "$(jq '[.runs[].invariants | length] | unique' -c "$S")" = "[9]" ]
+check "one progress line per run" [ "$(grep -c ' -> ' "$T/a.out" "$T/r.out" | awk -F: '{s += $2} END {print s}')" -eq 3 ]
+
+"$X" explore --seed 2 --budget 2 --reports "$T/b" --fail-on guest-survives >"$T/b.out" 2>&1
+check "--fail-on guest-survives: 0 when no run lost its guest" [ $? -eq 0 ]
+A=$(jq -c '[.runs[:2][] | [.placement, .seed, .class]]' "$S")
+B=$(jq -c '[.runs[] | [.placement, .seed, .class]]' "$T/b/explore/summary.json")
+say "a: $A"
+check "the same seed: the same placements and classes" [ "$A" = "$B" ]
+
+"$X" explore --budget 0 >"$T/u.out" 2>&1
+check "--budget 0 is bad usage (2)" [ $? -eq 2 ]
+"$X" explore --fail-on list-completed >"$T/u.out" 2>&1
+check "an unknown --fail-on class is bad usage (2)" [ $? -eq 2 ]
+check "... named" grep -q "'list-completed'" "$T/u.out"
+finish
