@@ -17,12 +17,14 @@
 
 #define EXIT_USAGE 2
 #define DEFAULT_BUDGET 20
+#define DEFAULT_SHRINK_RUNS 6
 
 struct explore_args {
     struct explore_opts o;
     bool seed_set;
     char out[PATH_MAX];
     char exe[PATH_MAX];
+    char found[PATH_MAX];
     const char *reports;
     const char *resume;
 };
@@ -89,6 +91,12 @@ static int parse_one(struct explore_args *a, int c, const char *arg)
     case 'r': a->reports = arg; return 0;
     case 'k': a->o.kernel = arg; return 0;
     case 'R': a->resume = arg; return 0;
+    case 'F': a->o.found = arg; return 0;
+    case 'S':
+        if (num_parse(arg, 1000, &v) < 0)
+            return usage_error("--shrink-runs: '%s' is not a number in 0..1000", arg);
+        a->o.shrink_runs = (unsigned)v;
+        return 0;
     case 'f':
         if (explore_fail_on_check(arg, &err) < 0) {
             usage_error("%s", err);
@@ -112,6 +120,8 @@ static int parse_args(int argc, char **argv, struct explore_args *a)
         { "kernel", required_argument, NULL, 'k' },
         { "fail-on", required_argument, NULL, 'f' },
         { "resume", required_argument, NULL, 'R' },
+        { "found", required_argument, NULL, 'F' },
+        { "shrink-runs", required_argument, NULL, 'S' },
         { NULL, 0, NULL, 0 },
     };
     int c;
@@ -144,6 +154,10 @@ static int settle(struct explore_args *a, const char *root)
     if (!a->o.budget && a->o.time_s == 0)
         a->o.budget = DEFAULT_BUDGET;
     a->o.out = a->out;
+    if (!a->o.found) {
+        str_fmt(a->found, sizeof(a->found), "%s/scenarios/found", root);
+        a->o.found = a->found;
+    }
     a->o.resume = a->resume != NULL;
     cli_self_exe(root, a->exe, sizeof(a->exe));
     a->o.exe = a->exe;
@@ -152,7 +166,7 @@ static int settle(struct explore_args *a, const char *root)
 
 int cli_explore(int argc, char **argv, const char *root)
 {
-    struct explore_args a = { .o = { .jobs = 1 } };
+    struct explore_args a = { .o = { .jobs = 1, .shrink_runs = DEFAULT_SHRINK_RUNS } };
     if (parse_args(argc, argv, &a) < 0 || settle(&a, root) < 0) {
         fprintf(stderr, "usage: %s", cli_synopsis("explore"));
         return EXIT_USAGE;

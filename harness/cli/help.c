@@ -47,7 +47,8 @@ static const struct cli_doc docs[] = {
       "signal N.\n" },
     { "explore",
       "tpmfault explore [--seed S] [--budget N | --time T] [-j N] [--reports DIR]\n"
-      "                        [--kernel K] [--fail-on CLASS,...] [--resume DIR]\n",
+      "                        [--kernel K] [--fail-on CLASS,...] [--resume DIR]\n"
+      "                        [--found DIR] [--shrink-runs N]\n",
       "Search the fault space: generate placements of one or two faults (which IMA\n"
       "extend, firmware or agent command; direction, action, rc, delays around the\n"
       "driver's deadlines) on files = 5, run each as a `tpmfault run`, check the\n"
@@ -59,7 +60,10 @@ static const struct cli_doc docs[] = {
       "'ok' when none; 'broken' when the run left no report.  One line per run;\n"
       "DIR/explore/summary.json (every run: placement, seed, class, invariants,\n"
       "wall time), rewritten after every batch; scripts in DIR/explore/placements/,\n"
-      "reports in DIR/explore/runs/.\n\n"
+      "reports in DIR/explore/runs/.  Then the first run of each class that\n"
+      "violates something is shrunk (one fault fewer, a fault a frame earlier, a\n"
+      "shorter delay, a file fewer, kept while the class stays) and written as\n"
+      "FOUND/SLUG-N.scn with [expect] from the shrunk run, which is run once more.\n\n"
       "  --seed S          the search's seed: the same seed, the same placements\n"
       "                    (default: random, printed)\n"
       "  --budget N        N runs (default: 20 unless --time is given)\n"
@@ -71,6 +75,9 @@ static const struct cli_doc docs[] = {
       "                    invariant C\n"
       "  --resume DIR      continue the search in DIR (its summary.json: seed,\n"
       "                    runs done); --budget then counts the further runs\n"
+      "  --found DIR       where shrunk scripts go (default: scenarios/found/)\n"
+      "  --shrink-runs N   runs to shrink each class with (default: 6; 0: no\n"
+      "                    shrinking)\n"
       "  -h, --help        this help\n\n"
       "Exit: 0 the search completed (violations found or not), 1 a class of\n"
       "--fail-on was found (or the search's files could not be written), 2 bad\n"

@@ -116,11 +116,12 @@ enum inv_result inv_guest_survives(const struct run_facts *rf)
     return holds_if(rf->guest_alive);
 }
 
-/* With a TPM and no fault on anything but PCR_Extend (the TPM itself
- * works: only measurements were disturbed), the guest gets a valid quote. */
+/* With a TPM and no fault on anything but PCR_Extend, none that ends the
+ * TPM's service (the TPM itself works: only measurements were disturbed),
+ * the guest gets a valid quote. */
 enum inv_result inv_quote_when_tpm_works(const struct run_facts *rf)
 {
-    if (!rf->tpm_present || rf->faults_off_extend > 0)
+    if (!rf->tpm_present || rf->faults_tpm_broken > 0)
         return INV_HOLDS;
     return holds_if(rf->quote_present && rf->quote_valid);
 }

@@ -114,7 +114,8 @@ static char *closed(FILE *o, char **text)
     return *text;
 }
 
-char *placement_script(const struct placement *p, const char *description)
+char *placement_script(const struct placement *p, const char *description,
+                       const char *expect)
 {
     char *text = NULL;
     size_t len;
@@ -126,7 +127,7 @@ char *placement_script(const struct placement *p, const char *description)
             PL_DEADLINE_S);
     for (size_t i = 0; i < p->n; i++)
         put_fault(o, i, &p->f[i]);
-    fprintf(o, "\n[expect]\nguest-alive = yes\n");
+    fprintf(o, "\n[expect]\n%s", expect ? expect : "guest-alive = yes\n");
     return closed(o, &text);
 }
 
@@ -157,4 +158,51 @@ char *placement_describe(const struct placement *p)
     for (size_t i = 0; i < p->n; i++)
         describe_fault(o, &p->f[i]);
     return closed(o, &text);
+}
+
+/* The IMA extend a fault needs the workload to reach: files >= k - 1. */
+static unsigned files_needed(const struct placement *p)
+{
+    unsigned need = 1;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->f[i].pcr == 10 && p->f[i].nth > need + 1)
+            need = p->f[i].nth - 1;
+    return need;
+}
+
+/* The next shorter delay of the table, or 0 when d is the shortest. */
+static unsigned shorter(unsigned d)
+{
+    unsigned best = 0;
+    for (size_t i = 0; i < COUNT(delays); i++)
+        if (delays[i] < d && delays[i] > best)
+            best = delays[i];
+    return best;
+}
+
+size_t placement_smaller(const struct placement *p, struct placement *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; p->n > 1 && i < p->n && n < max; i++) {
+        out[n] = *p;
+        out[n].n = p->n - 1;
+        out[n].f[0] = p->f[1 - i];
+        n++;
+    }
+    for (size_t i = 0; i < p->n && n < max; i++) {
+        if (p->f[i].nth > 1) {
+            out[n] = *p;
+            out[n++].f[i].nth--;
+        }
+        unsigned d = shorter(p->f[i].delay_ms);
+        if (p->f[i].delay_ms && d && n < max) {
+            out[n] = *p;
+            out[n++].f[i].delay_ms = d;
+        }
+    }
+    if (p->files > files_needed(p) && n < max) {
+        out[n] = *p;
+        out[n++].files = p->files - 1;
+    }
+    return n;
 }

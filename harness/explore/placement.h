@@ -35,10 +35,17 @@ struct placement {
 void placement_make(uint64_t seed, uint64_t index, struct placement *p);
 
 /* The scenario script of p: [scenario] with a description, [run], one
- * [fault] per fault, and one expectation (guest-alive = yes: a script
- * must assert something; the explorer judges the facts, not the verdict).
- * Malloc'd; NULL when out of memory. */
-char *placement_script(const struct placement *p, const char *description);
+ * [fault] per fault, and [expect] with the lines of expect (NULL: one,
+ * guest-alive = yes: a script must assert something; the explorer judges
+ * the facts, not the verdict).  Malloc'd; NULL when out of memory. */
+char *placement_script(const struct placement *p, const char *description,
+                       const char *expect);
+
+/* The placements one step smaller than p, for shrinking, most reducing
+ * first: without one of its faults, a fault one frame earlier, a delay
+ * the next shorter one of the table, one file fewer (never fewer than an
+ * IMA fault's k needs).  How many were written to out (at most max). */
+size_t placement_smaller(const struct placement *p, struct placement *out, size_t max);
 
 /* One line, malloc'd (NULL when out of memory):
  * "files=5 | PCR_Extend pcr=10 k=3 command error TPM_RC_RETRY". */

@@ -97,9 +97,13 @@ static int faults(const struct jv *facts, struct run_facts *rf, char **err)
     if (!a || a->type != JV_ARR)
         return err_set(err, "report.json: facts.faults_injected: missing or not an array");
     for (const struct jv *e = a->child; e; e = e->next) {
-        const char *cmd = jv_get_str(e, "command");
+        static const char *const ending[] = { "close", "failure-mode", "drop-response" };
+        const char *cmd = jv_get_str(e, "command"), *action = jv_get_str(e, "action");
+        bool ends = false;
+        for (size_t i = 0; action && i < sizeof(ending) / sizeof(ending[0]); i++)
+            ends = ends || strcmp(action, ending[i]) == 0;
         rf->faults_fired++;
-        rf->faults_off_extend += !cmd || strcmp(cmd, "PCR_Extend") != 0;
+        rf->faults_tpm_broken += ends || !cmd || strcmp(cmd, "PCR_Extend") != 0;
     }
     return 0;
 }

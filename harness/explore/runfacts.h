@@ -43,7 +43,7 @@ struct run_facts {
     bool quote_present, quote_valid;
     bool guest_alive;
     unsigned faults_fired;              /* firings of any rule */
-    unsigned faults_off_extend;         /* of those, on a command other than PCR_Extend */
+    unsigned faults_tpm_broken;         /* of those, on a command other than PCR_Extend */
     size_t n_banks;
     struct rf_bank bank[RF_MAX_BANKS];
 };

@@ -7,10 +7,11 @@
 #include <time.h>
 
 #include "explore/class.h"
+#include "explore/judge.h"
 #include "explore/placement.h"
 #include "explore/record.h"
+#include "explore/shrink.h"
 #include "explore/runfacts.h"
-#include "explore/truth.h"
 #include "runner/fsutil.h"
 #include "runner/suite.h"
 #include "runner/summary.h"
@@ -40,33 +41,16 @@ static double now_s(void)
 /* The run's facts, judged: its invariants and class, or why not. */
 static void judge(struct search *s, struct explore_run *r)
 {
-    char dir[PATH_MAX], path[PATH_MAX];
-    char *err = NULL, *text = NULL;
+    char dir[PATH_MAX];
+    char *why = NULL;
     struct run_facts rf;
-    /* a run that was skipped or broke judged nothing */
-    bool judged = !strcmp(r->verdict, "pass") || !strcmp(r->verdict, "fail");
+    str_fmt(dir, sizeof(dir), "%s/runs/%s", s->o->out, r->name);
+    bool judged = explore_judge(dir, r->verdict, &rf, r->cls, sizeof(r->cls), &why) == 0;
+    for (size_t i = 0; i < n_invariants; i++)
+        r->inv[i] = judged ? invariants[i].check(&rf) : INV_UNKNOWN;
     if (!judged)
-        err_set(&err, "the run's verdict is %s (see its run.log)", r->verdict);
-    if (!judged || str_fmt(dir, sizeof(dir), "%s/runs/%s", s->o->out, r->name) < 0 ||
-        str_fmt(path, sizeof(path), "%s/report.json", dir) < 0 ||
-        !(text = text_file_read(path, &err)) || runfacts_parse(text, &rf, &err) < 0) {
-        str_fmt(r->cls, sizeof(r->cls), "%s", !strcmp(r->verdict, "skip") ? "skip" : "broken");
-        str_fmt(r->problem, sizeof(r->problem), "%s", err ? err : "path too long");
-        for (size_t i = 0; i < n_invariants; i++)
-            r->inv[i] = INV_UNKNOWN;
-    } else {
-        char *why = NULL;
-        if (rf.boot_aggregate[0] &&
-            boot_aggregate_truth(dir, rf.boot_aggregate, rf.boot_aggregate_truth,
-                                 sizeof(rf.boot_aggregate_truth), &why) < 0)
-            rf.boot_aggregate_truth[0] = '\0';
-        free(why);
-        class_name(&rf, r->cls, sizeof(r->cls));
-        for (size_t i = 0; i < n_invariants; i++)
-            r->inv[i] = invariants[i].check(&rf);
-    }
-    free(err);
-    free(text);
+        str_fmt(r->problem, sizeof(r->problem), "%s", why ? why : "no report");
+    free(why);
 }
 
 static void on_end(const struct suite_result *res, size_t index, void *ctx)
@@ -84,17 +68,11 @@ static void on_end(const struct suite_result *res, size_t index, void *ctx)
     fflush(stdout);
 }
 
-static void put_text(FILE *out, const void *text)
-{
-    fputs(text, out);
-}
-
 /* Write placement index's script; fill its log slot and suite entry. */
 static int prepare(struct search *s, uint64_t index, struct suite_entry *e,
                    char *path, size_t path_size, char **err)
 {
-    char dir_of_placements[PATH_MAX];
-    str_fmt(dir_of_placements, sizeof(dir_of_placements), "%s/placements", s->o->out);
+    char dir[PATH_MAX], desc[128];
     struct placement p;
     struct explore_run *r = explore_log_add(&s->log);
     if (!r)
@@ -105,24 +83,16 @@ static int prepare(struct search *s, uint64_t index, struct suite_entry *e,
     str_fmt(r->name, sizeof(r->name), "p%05llu", (unsigned long long)index);
     str_fmt(r->cls, sizeof(r->cls), "broken");
     r->placement = placement_describe(&p);
-    char desc[128];
     str_fmt(desc, sizeof(desc), "explore seed %llu placement %llu",
             (unsigned long long)s->log.seed, (unsigned long long)index);
-    char *script = placement_script(&p, desc);
-    int rc = -1;
-    if (!r->placement || !script)
-        err_set(err, "out of memory");
-    else if (str_fmt(path, path_size, "%s/placements/%s.scn", s->o->out, r->name) < 0)
-        err_set(err, "%s: path too long", s->o->out);
-    else
-        rc = atomic_write(dir_of_placements, strrchr(path, '/') + 1, put_text,
-                          script, err);
-    free(script);
     memset(e, 0, sizeof(*e));
     str_fmt(e->name, sizeof(e->name), "%s", r->name);
     e->path = path;
     e->deadline_s = PL_DEADLINE_S;
-    return rc;
+    if (!r->placement)
+        return err_set(err, "out of memory");
+    str_fmt(dir, sizeof(dir), "%s/placements", s->o->out);
+    return explore_write_script(dir, r->name, &p, desc, path, path_size, err);
 }
 
 /* The next batch's runs: at most BATCH_PER_JOB per job, none past the
@@ -204,6 +174,48 @@ static void print_classes(const struct search *s)
     }
 }
 
+/* A class worth a script: something violated, and the run judged. */
+static bool shrinkable(const char *cls)
+{
+    return strchr(cls, '.') && strcmp(strchr(cls, '.'), ".ok") != 0;
+}
+
+/* The first run of each class shrunk and written to o->found. */
+static int shrink_classes(struct search *s)
+{
+    for (size_t i = 0; i < s->log.n && s->o->shrink_runs; i++) {
+        const struct explore_run *r = &s->log.runs[i];
+        bool first = true;
+        for (size_t j = 0; j < i && first; j++)
+            first = strcmp(s->log.runs[j].cls, r->cls) != 0;
+        if (!first || !shrinkable(r->cls))
+            continue;
+        char dir[PATH_MAX], cls[256], origin[160], path[PATH_MAX], verdict[16];
+        char *err = NULL;
+        struct run_facts rf;
+        struct placement p;
+        str_fmt(dir, sizeof(dir), "%s/runs/%s", s->o->out, r->name);
+        if (explore_judge(dir, r->verdict, &rf, cls, sizeof(cls), &err) < 0) {
+            free(err);
+            continue;
+        }
+        placement_make(s->log.seed, r->index, &p);
+        str_fmt(origin, sizeof(origin), "tpmfault explore --seed %llu: placement %llu (%s)",
+                (unsigned long long)s->log.seed, (unsigned long long)r->index, r->name);
+        int rc = explore_shrink(s->o, &p, r->cls, &rf, origin, path, sizeof(path),
+                                verdict, sizeof(verdict), &err);
+        if (rc != 0) {
+            if (rc < 0)
+                fprintf(stderr, "tpmfault explore: shrinking %s: %s\n", r->cls, err);
+            free(err);
+            return rc;
+        }
+        printf("shrunk %s -> %s (as it stands: %s)\n", r->cls, path, verdict);
+        fflush(stdout);
+    }
+    return 0;
+}
+
 static int found_fail_on(const struct search *s)
 {
     for (size_t i = 0; s->o->fail_on && i < s->log.n; i++)
@@ -256,7 +268,11 @@ int explore_search(const struct explore_opts *o)
     print_classes(&s);
     printf("summary: %s/summary.json\n", o->out);
     if (rc == 0)
+        rc = shrink_classes(&s);
+    if (rc == 0)
         rc = found_fail_on(&s);
+    else if (rc < 128)
+        rc = 1;
     explore_log_free(&s.log);
     return rc;
 }

@@ -12,6 +12,8 @@ struct explore_opts {
     const char *out;            /* the search's directory (reports/explore) */
     const char *kernel;         /* --kernel for every run, or NULL */
     const char *fail_on;        /* "CLASS,..." or NULL */
+    const char *found;          /* where shrunk scripts go (scenarios/found) */
+    unsigned shrink_runs;       /* runs per class to shrink with; 0: none */
     uint64_t seed;
     uint64_t budget;            /* runs (more runs with resume); 0: --time only */
     double time_s;              /* 0: --budget only */

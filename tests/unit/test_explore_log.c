@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "explore/found.h"
 #include "explore/record.h"
 #include "explore/search.h"
 
@@ -88,11 +89,47 @@ static void test_fail_on(void **state)
     assert_false(explore_fail_on_match("list-complete", "none.ok"));
 }
 
+/* [expect] from a run's facts: the last entry lost, logged; sha1 and
+ * sha256 both differ from the TPM and the quote. */
+static void test_found_expect(void **state)
+{
+    (void)state;
+    struct run_facts rf;
+    memset(&rf, 0, sizeof(rf));
+    rf.tpm_present = rf.list_complete = rf.explained = true;
+    rf.quote_present = rf.quote_valid = rf.guest_alive = true;
+    rf.list_entries = 6;
+    rf.not_in_pcr.v[rf.not_in_pcr.n++] = 5;
+    rf.error_entries.v[rf.error_entries.n++] = 5;
+    rf.n_banks = 2;
+    strcpy(rf.bank[0].replay, "aa");
+    strcpy(rf.bank[0].tpm, "bb");
+    strcpy(rf.bank[0].quote, "bb");
+    strcpy(rf.bank[1].replay, "cc");
+    strcpy(rf.bank[1].tpm, "dd");
+    strcpy(rf.bank[1].quote, "dd");
+    char *e = found_expect(&rf);
+    assert_string_equal(e, "list-complete = yes\nreplay-vs-tpm = differ\n"
+                        "replay-vs-quote = differ\nquote = valid\nbypass = off\n"
+                        "guest-alive = yes\nexplained = yes\nnot-in-pcr = 5\n"
+                        "kernel-errors-for = 5\n");
+    free(e);
+    strcpy(rf.bank[1].tpm, "cc");        /* mixed: no replay-vs-tpm */
+    rf.quote_valid = false;              /* invalid: no quote expectations */
+    rf.explained = false;
+    rf.errors_unplaced = 1;              /* an error of no entry: no -for */
+    e = found_expect(&rf);
+    assert_string_equal(e, "list-complete = yes\nbypass = off\nguest-alive = yes\n"
+                        "explained = no\n");
+    free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_fail_on),
+        cmocka_unit_test(test_found_expect),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

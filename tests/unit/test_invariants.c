@@ -161,7 +161,7 @@ static void test_guest_and_quote(void **state)
     rf.quote_present = false;
     assert_int_equal(inv_guest_survives(&rf), INV_VIOLATED);
     assert_int_equal(inv_quote_when_tpm_works(&rf), INV_VIOLATED);
-    rf.faults_off_extend = 1;       /* the Quote itself was faulted */
+    rf.faults_tpm_broken = 1;       /* the Quote itself was faulted */
     assert_int_equal(inv_quote_when_tpm_works(&rf), INV_HOLDS);
 }
 
@@ -211,7 +211,8 @@ static const char report[] =
     "\"kernel_errors\":[{\"entry\":3,\"file\":\"/work/file3\",\"result\":257},"
     "{\"entry\":null,\"file\":null,\"result\":-62}],"
     "\"guest_alive\":true,\"faults_injected\":[{\"rule\":\"third-file\","
-    "\"command\":\"PCR_Extend\"},{\"rule\":\"q\",\"command\":\"Quote\"}],"
+    "\"command\":\"PCR_Extend\",\"action\":\"error\"},{\"rule\":\"q\",\"command\":\"Quote\"},"
+    "{\"rule\":\"c\",\"command\":\"PCR_Extend\",\"action\":\"close\"}],"
     "\"entries_not_in_pcr\":[3],\"entries_applied_twice\":[],"
     "\"explanation\":{\"found\":true},"
     "\"banks\":{\"sha1\":{\"replay\":\"" H1 "\",\"quote_pcr10\":\"" H2 "\","
@@ -229,8 +230,8 @@ static void test_parse(void **state)
     assert_int_equal(rf.not_in_pcr.v[0], 3);
     assert_int_equal(rf.error_entries.n, 1);
     assert_int_equal(rf.errors_unplaced, 1);
-    assert_int_equal(rf.faults_fired, 2);
-    assert_int_equal(rf.faults_off_extend, 1);
+    assert_int_equal(rf.faults_fired, 3);
+    assert_int_equal(rf.faults_tpm_broken, 2);   /* the Quote's, the close */
     assert_int_equal(rf.n_banks, 2);
     assert_string_equal(rf.bank[0].tpm, H2);
     assert_string_equal(rf.bank[1].replay, "");

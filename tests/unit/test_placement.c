@@ -19,7 +19,7 @@ static char *script_of(uint64_t seed, uint64_t i)
 {
     struct placement p;
     placement_make(seed, i, &p);
-    char *s = placement_script(&p, "explore test");
+    char *s = placement_script(&p, "explore test", NULL);
     assert_non_null(s);
     return s;
 }
@@ -104,6 +104,45 @@ static void test_describe(void **state)
     free(d);
 }
 
+static void test_smaller(void **state)
+{
+    (void)state;
+    struct placement p = { .run_seed = 1, .files = 5, .n = 2 }, out[8];
+    p.f[0] = (struct fault_place){ .command = "PCR_Extend", .pcr = 10, .nth = 3,
+                                   .action = "delay", .delay_ms = 2100, .applied = -1 };
+    p.f[1] = (struct fault_place){ .command = "Quote", .pcr = -1, .nth = 1,
+                                   .action = "cancel", .applied = -1 };
+    size_t n = placement_smaller(&p, out, 8);
+    /* without Quote's, without the delay, k = 2, 1990 ms, files = 4 */
+    assert_int_equal(n, 5);
+    assert_int_equal(out[0].n, 1);
+    assert_string_equal(out[0].f[0].command, "Quote");
+    assert_string_equal(out[1].f[0].command, "PCR_Extend");
+    assert_int_equal(out[2].f[0].nth, 2);
+    assert_int_equal(out[3].f[0].delay_ms, 1990);
+    assert_int_equal(out[4].files, 4);
+    p.n = 1;
+    p.files = 2;                /* k = 3 needs file 2 */
+    p.f[0].nth = 1;
+    p.f[0].delay_ms = 500;      /* the shortest */
+    p.f[0].nth = 3;
+    n = placement_smaller(&p, out, 8);
+    assert_int_equal(n, 1);     /* only k = 2 */
+    assert_int_equal(out[0].f[0].nth, 2);
+    for (uint64_t i = 0; i < 200; i++) {   /* every smaller one parses */
+        placement_make(3, i, &p);
+        n = placement_smaller(&p, out, 8);
+        for (size_t j = 0; j < n; j++) {
+            char *text = placement_script(&out[j], "smaller", NULL);
+            struct scenario s;
+            char *err = NULL;
+            if (scenario_parse(text, "s.scn", &s, &err) != 0)
+                fail_msg("%s\n%s", err, text);
+            free(text);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -111,6 +150,7 @@ int main(void)
         cmocka_unit_test(test_every_script_parses),
         cmocka_unit_test(test_space_is_covered),
         cmocka_unit_test(test_describe),
+        cmocka_unit_test(test_smaller),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
