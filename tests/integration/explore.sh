@@ -9,10 +9,10 @@
 need qemu-system-x86_64; need swtpm; need jq
 X="$ROOT/bin/tpmfault"
 
-"$X" explore --seed 2 --budget 2 --reports "$T/a" >"$T/a.out" 2>&1
+"$X" explore --seed 2 --budget 2 --shrink-runs 0 --reports "$T/a" >"$T/a.out" 2>&1
 check "a search of 2 runs exits 0" [ $? -eq 0 ]
 sed 's/^/    | /' "$T/a.out"
-"$X" explore --resume "$T/a/explore" --budget 1 --fail-on none >"$T/r.out" 2>&1
+"$X" explore --resume "$T/a/explore" --budget 1 --shrink-runs 0 --fail-on none >"$T/r.out" 2>&1
 rc=$?
 sed 's/^/    | /' "$T/r.out"
 S="$T/a/explore/summary.json"
@@ -24,7 +24,7 @@ check "every run has its nine invariants" \
     [ "$(jq '[.runs[].invariants | length] | unique' -c "$S")" = "[9]" ]
 check "one progress line per run" [ "$(grep -c ' -> ' "$T/a.out" "$T/r.out" | awk -F: '{s += $2} END {print s}')" -eq 3 ]
 
-"$X" explore --seed 2 --budget 2 --reports "$T/b" --fail-on guest-survives >"$T/b.out" 2>&1
+"$X" explore --seed 2 --budget 2 --shrink-runs 0 --reports "$T/b" --fail-on guest-survives >"$T/b.out" 2>&1
 check "--fail-on guest-survives: 0 when no run lost its guest" [ $? -eq 0 ]
 A=$(jq -c '[.runs[:2][] | [.placement, .seed, .class]]' "$S")
 B=$(jq -c '[.runs[] | [.placement, .seed, .class]]' "$T/b/explore/summary.json")
