@@ -36,6 +36,18 @@ void explore_log_free(struct explore_log *log)
     log->n = log->cap = 0;
 }
 
+size_t explore_class_count(const struct explore_log *log, size_t i, bool *first)
+{
+    size_t count = 0;
+    *first = true;
+    for (size_t j = 0; j < log->n; j++) {
+        bool same = strcmp(log->runs[j].cls, log->runs[i].cls) == 0;
+        count += same;
+        *first = *first && !(same && j < i);
+    }
+    return count;
+}
+
 static void write_run(struct json *j, const struct explore_run *r)
 {
     char report[64];

@@ -3,6 +3,7 @@
 #ifndef TPMFAULT_EXPLORE_RECORD_H
 #define TPMFAULT_EXPLORE_RECORD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,6 +34,8 @@ struct explore_log {
 /* A fresh slot at the end of log (zeroed), or NULL when out of memory. */
 struct explore_run *explore_log_add(struct explore_log *log);
 void explore_log_free(struct explore_log *log);
+/* How many runs have run i's class; *first: i is the first of them. */
+size_t explore_class_count(const struct explore_log *log, size_t i, bool *first);
 
 /* dir/summary.json from log, atomically.  0, or -1 with *err. */
 int explore_log_write(const char *dir, const struct explore_log *log, char **err);

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "explore/class.h"
+#include "explore/index.h"
 #include "explore/judge.h"
 #include "explore/placement.h"
 #include "explore/record.h"
@@ -161,16 +162,11 @@ static void print_classes(const struct search *s)
     printf("%zu runs in %.0f s (%.1f runs/min); classes:\n", s->log.n,
            s->log.wall_s, s->log.wall_s > 0 ? 60.0 * s->log.n / s->log.wall_s : 0);
     for (size_t i = 0; i < s->log.n; i++) {
-        const struct explore_run *r = &s->log.runs[i];
-        size_t count = 0, first = i;
-        for (size_t j = 0; j < s->log.n; j++) {
-            if (strcmp(s->log.runs[j].cls, r->cls) != 0)
-                continue;
-            first = j < first ? j : first;
-            count++;
-        }
-        if (first == i)
-            printf("  %-60s %4zu  first %s\n", r->cls, count, r->name);
+        bool first;
+        size_t count = explore_class_count(&s->log, i, &first);
+        if (first)
+            printf("  %-60s %4zu  first %s\n", s->log.runs[i].cls, count,
+                   s->log.runs[i].name);
     }
 }
 
@@ -180,20 +176,21 @@ static bool shrinkable(const char *cls)
     return strchr(cls, '.') && strcmp(strchr(cls, '.'), ".ok") != 0;
 }
 
-/* The first run of each class shrunk and written to o->found. */
-static int shrink_classes(struct search *s)
+/* The first run of each class shrunk and written to o->found; sh[] gets
+ * one entry per script written. */
+static int shrink_classes(struct search *s, struct shrunk *sh, size_t max, size_t *n_sh)
 {
-    for (size_t i = 0; i < s->log.n && s->o->shrink_runs; i++) {
+    for (size_t i = 0; i < s->log.n && s->o->shrink_runs && *n_sh < max; i++) {
         const struct explore_run *r = &s->log.runs[i];
-        bool first = true;
-        for (size_t j = 0; j < i && first; j++)
-            first = strcmp(s->log.runs[j].cls, r->cls) != 0;
+        bool first;
+        explore_class_count(&s->log, i, &first);
         if (!first || !shrinkable(r->cls))
             continue;
-        char dir[PATH_MAX], cls[256], origin[160], path[PATH_MAX], verdict[16];
+        char dir[PATH_MAX], cls[256], origin[160];
         char *err = NULL;
         struct run_facts rf;
         struct placement p;
+        struct shrunk *out = &sh[*n_sh];
         str_fmt(dir, sizeof(dir), "%s/runs/%s", s->o->out, r->name);
         if (explore_judge(dir, r->verdict, &rf, cls, sizeof(cls), &err) < 0) {
             free(err);
@@ -202,18 +199,37 @@ static int shrink_classes(struct search *s)
         placement_make(s->log.seed, r->index, &p);
         str_fmt(origin, sizeof(origin), "tpmfault explore --seed %llu: placement %llu (%s)",
                 (unsigned long long)s->log.seed, (unsigned long long)r->index, r->name);
-        int rc = explore_shrink(s->o, &p, r->cls, &rf, origin, path, sizeof(path),
-                                verdict, sizeof(verdict), &err);
+        int rc = explore_shrink(s->o, &p, r->cls, &rf, origin, out->path, sizeof(out->path),
+                                out->verdict, sizeof(out->verdict), &err);
         if (rc != 0) {
             if (rc < 0)
                 fprintf(stderr, "tpmfault explore: shrinking %s: %s\n", r->cls, err);
             free(err);
             return rc;
         }
-        printf("shrunk %s -> %s (as it stands: %s)\n", r->cls, path, verdict);
+        str_fmt(out->cls, sizeof(out->cls), "%s", r->cls);
+        ++*n_sh;
+        printf("shrunk %s -> %s (as it stands: %s)\n", r->cls, out->path, out->verdict);
         fflush(stdout);
     }
     return 0;
+}
+
+/* Shrink, then index.html. */
+static int conclude(struct search *s)
+{
+    static struct shrunk sh[64];
+    size_t n_sh = 0;
+    char *err = NULL;
+    int rc = shrink_classes(s, sh, sizeof(sh) / sizeof(sh[0]), &n_sh);
+    if (rc < 128 && explore_index_write(s->o->out, &s->log, sh, n_sh, &err) < 0) {
+        fprintf(stderr, "tpmfault explore: %s\n", err);
+        free(err);
+        rc = rc ? rc : -1;
+    }
+    if (rc < 128)
+        printf("index: %s/index.html\n", s->o->out);
+    return rc;
 }
 
 static int found_fail_on(const struct search *s)
@@ -268,7 +284,7 @@ int explore_search(const struct explore_opts *o)
     print_classes(&s);
     printf("summary: %s/summary.json\n", o->out);
     if (rc == 0)
-        rc = shrink_classes(&s);
+        rc = conclude(&s);
     if (rc == 0)
         rc = found_fail_on(&s);
     else if (rc < 128)

@@ -4,8 +4,7 @@
 
 #include "runner/report_html.h"
 
-/* A path segment in a link: unreserved bytes as they are, the rest %XX. */
-static void url_segment(FILE *out, const char *s)
+void html_url_segment(FILE *out, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
@@ -21,7 +20,7 @@ static void index_row(FILE *out, const struct suite_result *r)
 {
     const char *v = verdict_name(r->verdict);
     fputs("<tr><td><a href=\"", out);
-    url_segment(out, r->name);
+    html_url_segment(out, r->name);
     fputs("/report.html\">", out);
     xml_escape(out, r->name, false);
     fprintf(out, "</a></td><td><span class=\"verdict v-%s\">%s</span></td><td>", v, v);
@@ -31,7 +30,7 @@ static void index_row(FILE *out, const struct suite_result *r)
         xml_escape(out, r->divergence, false);
     }
     fprintf(out, "</td><td>%.1f s</td><td><a href=\"", r->wall_s);
-    url_segment(out, r->name);
+    html_url_segment(out, r->name);
     fputs("/run.log\">run.log</a></td></tr>\n", out);
 }
 

@@ -4,7 +4,8 @@
 # extend), two runs then one more with --resume, against the same seed's
 # first two runs from scratch: the same placements, the same classes;
 # summary.json holds every run with its invariants; --fail-on exits 1 on a
-# class it found and 0 on one it did not; bad usage exits 2.
+# class it found and 0 on one it did not; index.html has a row per class;
+# bad usage exits 2.
 . "$(dirname "$0")/lib.sh"
 need qemu-system-x86_64; need swtpm; need jq
 X="$ROOT/bin/tpmfault"
@@ -22,6 +23,8 @@ check "--fail-on none: 1 when a run's shape is none" \
     [ "$rc" -eq "$(jq '[.runs[].class | select(startswith("none."))] | if length > 0 then 1 else 0 end' "$S")" ]
 check "every run has its nine invariants" \
     [ "$(jq '[.runs[].invariants | length] | unique' -c "$S")" = "[9]" ]
+check "index.html: one row per class" \
+    [ "$(grep -c '^<tr><td>' "$T/a/explore/index.html")" -eq "$(jq '[.runs[].class] | unique | length' "$S")" ]
 check "one progress line per run" [ "$(grep -c ' -> ' "$T/a.out" "$T/r.out" | awk -F: '{s += $2} END {print s}')" -eq 3 ]
 
 "$X" explore --seed 2 --budget 2 --shrink-runs 0 --reports "$T/b" --fail-on guest-survives >"$T/b.out" 2>&1
