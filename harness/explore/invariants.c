@@ -100,14 +100,15 @@ enum inv_result inv_bypass_only_without_tpm(const struct run_facts *rf)
 }
 
 /* boot_aggregate is the hash of the PCRs the firmware really extended, or
- * says it could not read them (all zeros). */
+ * says it had no TPM (all zeros).  The hash of all-zero PCRs is not: here
+ * the firmware (SeaBIOS) always extends PCRs 0-7, so it means IMA read
+ * none of them. */
 enum inv_result inv_boot_aggregate_honest(const struct run_facts *rf)
 {
-    if (rf->boot_aggregate_zero)
-        return INV_HOLDS;
-    if (!rf->boot_aggregate_truth[0] || !rf->boot_aggregate[0])
+    const char *is = rf->boot_aggregate_is;
+    if (!is[0])
         return INV_UNKNOWN;
-    return holds_if(strcmp(rf->boot_aggregate, rf->boot_aggregate_truth) == 0);
+    return holds_if(strcmp(is, "firmware") == 0 || strcmp(is, "zero") == 0);
 }
 
 /* The guest agent finished and powered off. */

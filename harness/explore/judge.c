@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "explore/class.h"
-#include "explore/truth.h"
 #include "util/atomicfile.h"
 #include "util/err.h"
 #include "util/str.h"
@@ -55,12 +54,6 @@ int explore_judge(const char *dir, const char *verdict, struct run_facts *rf,
         str_fmt(cls, size, "%s", !strcmp(verdict, "skip") ? "skip" : "broken");
         return -1;
     }
-    char *no_truth = NULL;
-    if (rf->boot_aggregate[0] &&
-        boot_aggregate_truth(dir, rf->boot_aggregate, rf->boot_aggregate_truth,
-                             sizeof(rf->boot_aggregate_truth), &no_truth) < 0)
-        rf->boot_aggregate_truth[0] = '\0';
-    free(no_truth);
     class_name(rf, cls, size);
     return 0;
 }

@@ -15,7 +15,7 @@ int explore_write_script(const char *dir, const char *name, const struct placeme
                          const char *desc, char *path, size_t size, char **err);
 
 /* The run whose report is in dir and whose verdict the suite saw: its facts
- * (boot_aggregate's truth from the trace) and class.  -1 when it judged
+ * and class.  -1 when it judged
  * nothing (skipped, broken, no readable report): cls is then "skip" or
  * "broken" and *why says why. */
 int explore_judge(const char *dir, const char *verdict, struct run_facts *rf,

@@ -126,15 +126,6 @@ static int banks(const struct jv *facts, struct run_facts *rf, char **err)
     return 0;
 }
 
-static bool all_zero_digest(const char *s)
-{
-    const char *hex = strchr(s, ':');
-    hex = hex ? hex + 1 : s;
-    if (!*hex)
-        return false;
-    return strspn(hex, "0") == strlen(hex);
-}
-
 static int from_facts(const struct jv *f, struct run_facts *rf, char **err)
 {
     bool twice_known;
@@ -151,11 +142,11 @@ static int from_facts(const struct jv *f, struct run_facts *rf, char **err)
         return err_set(err, "report.json: facts.explanation.found: missing");
     if (idx_list(f, "entries_not_in_pcr", &rf->not_in_pcr, &rf->explained, err) ||
         idx_list(f, "entries_applied_twice", &rf->applied_twice, &twice_known, err) ||
-        opt_str(f, "boot_aggregate", rf->boot_aggregate, sizeof(rf->boot_aggregate), err) ||
+        opt_str(f, "boot_aggregate_is", rf->boot_aggregate_is,
+                sizeof(rf->boot_aggregate_is), err) ||
         kernel_errors(f, rf, err) || faults(f, rf, err) || banks(f, rf, err))
         return -1;
     rf->explained = rf->explained && twice_known;
-    rf->boot_aggregate_zero = all_zero_digest(rf->boot_aggregate);
     return 0;
 }
 

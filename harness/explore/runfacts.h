@@ -35,11 +35,10 @@ struct run_facts {
     struct rf_idxset error_entries;     /* kernel errors placed on an entry */
     unsigned errors_unplaced;           /* kernel errors of no known entry */
     bool bypass;
-    char boot_aggregate[RF_HEX + 16];   /* "sha256:hex" as the list says */
-    bool boot_aggregate_zero;
-    /* the aggregate of the PCRs the firmware really extended (same
-     * "alg:hex" form); "" when the trace did not give them */
-    char boot_aggregate_truth[RF_HEX + 16];
+    /* report's boot_aggregate_is: what the list's boot_aggregate is
+     * against the firmware's extends in the trace (firmware, zero,
+     * zero-pcrs, other); "" when the report could not judge it */
+    char boot_aggregate_is[16];
     bool quote_present, quote_valid;
     bool guest_alive;
     unsigned faults_fired;              /* firings of any rule */

@@ -30,8 +30,7 @@ static struct run_facts clean(void)
     rf.tpm_present = rf.list_complete = rf.explained = true;
     rf.quote_present = rf.quote_valid = rf.guest_alive = true;
     rf.list_entries = 6;
-    strcpy(rf.boot_aggregate, "sha256:abcd");
-    strcpy(rf.boot_aggregate_truth, "sha256:abcd");
+    strcpy(rf.boot_aggregate_is, "firmware");
     rf.n_banks = 1;
     strcpy(rf.bank[0].name, "sha1");
     strcpy(rf.bank[0].replay, H1);
@@ -144,12 +143,13 @@ static void test_boot_aggregate(void **state)
 {
     (void)state;
     struct run_facts rf = clean();
-    strcpy(rf.boot_aggregate_truth, "sha256:abce");
+    strcpy(rf.boot_aggregate_is, "other");
     assert_int_equal(inv_boot_aggregate_honest(&rf), INV_VIOLATED);
-    rf.boot_aggregate_zero = true;
+    strcpy(rf.boot_aggregate_is, "zero-pcrs");  /* IMA read no PCR */
+    assert_int_equal(inv_boot_aggregate_honest(&rf), INV_VIOLATED);
+    strcpy(rf.boot_aggregate_is, "zero");       /* TPM-bypass says so */
     assert_int_equal(inv_boot_aggregate_honest(&rf), INV_HOLDS);
-    rf.boot_aggregate_zero = false;
-    rf.boot_aggregate_truth[0] = '\0';
+    rf.boot_aggregate_is[0] = '\0';
     assert_int_equal(inv_boot_aggregate_honest(&rf), INV_UNKNOWN);
 }
 
@@ -207,6 +207,7 @@ static const char report[] =
     "{\"scenario\":\"intermittent-extend\",\"facts\":{\"extends_seen\":6,"
     "\"list_entries\":6,\"list_complete\":true,\"bypass\":false,"
     "\"boot_aggregate\":\"sha256:6f8ff0bb6a5a8f76a8b01a60571b954695cf7ac31f2666b7756d357bf21cb3d4\","
+    "\"boot_aggregate_is\":\"firmware\","
     "\"quote_present\":true,\"quote_valid\":true,"
     "\"kernel_errors\":[{\"entry\":3,\"file\":\"/work/file3\",\"result\":257},"
     "{\"entry\":null,\"file\":null,\"result\":-62}],"
@@ -235,7 +236,8 @@ static void test_parse(void **state)
     assert_int_equal(rf.n_banks, 2);
     assert_string_equal(rf.bank[0].tpm, H2);
     assert_string_equal(rf.bank[1].replay, "");
-    assert_false(rf.boot_aggregate_zero);
+    assert_string_equal(rf.boot_aggregate_is, "firmware");
+    assert_int_equal(inv_boot_aggregate_honest(&rf), INV_HOLDS);
     assert_int_equal(inv_no_silent_divergence(&rf), INV_HOLDS);
     assert_int_equal(inv_exact_verifier_rejects(&rf), INV_HOLDS);
 }
