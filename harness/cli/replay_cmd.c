@@ -180,18 +180,14 @@ static void print_values(const struct replay_cli *c, const struct trace_exact *x
 
 /* 0 exact, 1 not, -1 bad input. */
 static int check_trace(const struct replay_cli *c, const struct replay_src *src,
-                       const struct replay_opts *o, const struct trace_scan *ts,
-                       char **err)
+                       const struct replay_opts *o, const struct trace *t,
+                       const struct trace_scan *ts, char **err)
 {
-    struct trace t;
     struct trace_exact x;
     char text[768];
-    if (trace_load(c->trace, &t, err) < 0)
-        return -1;
-    int rc = replay_trace_exact(src, o, &t, ts,
+    int rc = replay_trace_exact(src, o, t, ts,
                                 (const uint8_t (*)[ALG_MAX_DIGEST])c->target,
                                 c->targets, &x, err);
-    trace_free(&t);
     if (rc < 0)
         return -1;
     trace_exact_describe(&x, text, sizeof text);
@@ -227,18 +223,23 @@ static int replay_and_check(const struct replay_cli *c, FILE *f)
     if (replay_compare_pcr(&src, &o, (const uint8_t (*)[ALG_MAX_DIGEST])c->target,
                            &cmp, &res, &err) < 0)
         return bad_input(c->list, err);
-    if (c->trace && trace_scan_file(c->trace, &ts, &err) < 0)
+    struct trace t = { 0 };       /* read once, for the boot PCRs and --trace */
+    if (c->trace && trace_load(c->trace, &t, &err) < 0)
         return bad_input(NULL, err);
+    trace_scan(&t, &ts);
     print_counts(c, &res, &n);
     int bad = check_digests(c, &res, &n) | check_targets(c, &cmp, &res);
     int rc = check_boot(c, &n, &ts, &err);
+    const char *what = NULL;
+    if (rc >= 0) {
+        bad |= rc;
+        o.on_step = NULL;
+        rc = c->trace ? check_trace(c, &src, &o, &t, &ts, &err) : 0;
+        what = c->trace;
+    }
+    trace_free(&t);
     if (rc < 0)
-        return bad_input(NULL, err);
-    bad |= rc;
-    o.on_step = NULL;
-    rc = c->trace ? check_trace(c, &src, &o, &ts, &err) : 0;
-    if (rc < 0)
-        return bad_input(c->trace, err);
+        return bad_input(what, err);
     bad |= rc;
     printf("%-15s %s\n", "result", bad ? "mismatch" :
            c->targets || c->trace || c->boot_pcrs ? "match" : "replayed");

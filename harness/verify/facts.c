@@ -229,7 +229,7 @@ void facts_collect(const char *dir, const struct scenario *s,
         collect_trace(dir, f, t);
         facts_quote(dir, o->nonce_hex, f);
     }
-    facts_boot_aggregate(dir, f);
+    facts_boot_aggregate(f);
     if (have_entries && f->have_trace)
         match_trace(f, t, &le);
     if (have_entries && t->have_truth) {

@@ -23,10 +23,9 @@ static const struct alg_info *aggregate_alg(const char *ba)
     return alg_by_name(name);
 }
 
-void facts_boot_aggregate(const char *dir, struct facts *f)
+void facts_boot_aggregate(struct facts *f)
 {
     struct trace_scan ts;
-    char path[4352], *err = NULL;
     memset(&ts, 0, sizeof(ts));
     f->boot_aggregate_kind = BA_UNKNOWN;
     if (!f->boot_aggregate[0])
@@ -39,10 +38,8 @@ void facts_boot_aggregate(const char *dir, struct facts *f)
         return;
     }
     /* no trace (no TPM device): the firmware PCRs stay unknown */
-    snprintf(path, sizeof(path), "%s/trace.jsonl", dir);
-    if (f->have_trace && trace_scan_file(path, &ts, &err) < 0)
-        memset(&ts, 0, sizeof(ts));
-    free(err);
+    if (f->have_trace)
+        trace_scan(&f->trace, &ts);
     f->boot_aggregate_kind = boot_aggregate_judge(
         &ts.boot, a->bank, f->boot_aggregate_digest, f->boot_aggregate_len,
         f->boot_aggregate_why, sizeof(f->boot_aggregate_why));

@@ -32,6 +32,10 @@ struct trace_scan {
     bool have_quote;
     unsigned quote_ord;          /* the last Quote swtpm answered with success */
 };
+/* From trace_load's commands: the firmware's folds and the quote. */
+void trace_scan(const struct trace *t, struct trace_scan *s);
+/* trace_load, then trace_scan: -1 with *err naming the file and line when
+ * the trace cannot be read. */
 int trace_scan_file(const char *path, struct trace_scan *s, char **err);
 
 struct trace_exact {

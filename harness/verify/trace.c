@@ -161,6 +161,8 @@ static int add_cmd(struct trace *t, const struct jv *line, const char *name,
     c->held = fate && strcmp(fate, "held") == 0;
     c->tpm_rc = c->guest_rc = TRACE_RC_NONE;
     c->fault = faulted ? (int)t->n_faults - 1 : -1;
+    if (trace_name_is_extend(c->name))
+        c->bank_mask = read_bank_object(jv_get(line, "digests"), c->digest);
     return 0;
 }
 

@@ -1,6 +1,8 @@
-/* Reading the shim's trace (trace.jsonl), the ground truth of a run: which
- * PCR 10 extends the guest sent, which of them swtpm executed, and the PCR
- * values swtpm held before it shut down. */
+/* Reading the shim's trace (trace.jsonl, format: docs/trace.md), the ground
+ * truth of a run: which PCR 10 extends the guest sent, which of them swtpm
+ * executed, and the PCR values swtpm held before it shut down.  The one
+ * reader of the trace: the runner, replay --trace, show and the matrix all
+ * read it through trace_load. */
 #ifndef TPMFAULT_TRACE_H
 #define TPMFAULT_TRACE_H
 
@@ -56,6 +58,8 @@ struct trace_cmd {
     bool held;                    /* a fault held it ("fate": "held") */
     uint32_t tpm_rc, guest_rc;    /* as in trace_extend */
     int fault;                    /* index in faults, or -1 */
+    unsigned bank_mask;           /* an extend's banks (any PCR), else 0 */
+    uint8_t digest[BANK_COUNT][ALG_MAX_DIGEST];
 };
 
 /* A control-channel message (CMD_INIT, CMD_CANCEL_TPM_CMD, CMD_SHUTDOWN). */
