@@ -9,6 +9,7 @@
 #include "util/jsonread.h"
 #include "util/str.h"
 #include "util/textfile.h"
+#include "verify/trace.h"
 
 const struct matrix_fact_spec matrix_facts[MF_COUNT] = {
     [MF_EXTENDS_SEEN] = { "extends_seen",
@@ -103,23 +104,21 @@ static void rd_errors(const struct jv *f, const char *d, char *b, size_t n)
         str_fmt(b, n, "none");
 }
 
-/* The shim writes one trace line per control message. */
+/* QEMU's CMD_CANCEL_TPM_CMD messages, from the trace's one reader. */
 static void rd_cancels(const struct jv *f, const char *dir, char *b, size_t n)
 {
     (void)f;
-    char path[4096], line[4096];
+    char path[4096], *err = NULL;
+    struct trace t;
     if (str_fmt(path, sizeof(path), "%s/trace.jsonl", dir) < 0)
         return;
-    FILE *in = fopen(path, "r");
-    if (!in) {
+    if (trace_load(path, &t, &err) < 0) {
         str_fmt(b, n, "no trace");
+        free(err);
         return;
     }
-    unsigned cancels = 0;
-    while (fgets(line, sizeof(line), in))
-        cancels += strstr(line, "\"cmd\":\"CMD_CANCEL_TPM_CMD\"") != NULL;
-    fclose(in);
-    str_fmt(b, n, "%u", cancels);
+    str_fmt(b, n, "%zu", t.n_cancels);
+    trace_free(&t);
 }
 
 static void rd_bypass(const struct jv *f, const char *d, char *b, size_t n)
