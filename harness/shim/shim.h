@@ -79,7 +79,7 @@ struct ctrl_relay {
 struct shim {
     struct shim_config cfg;
     struct evloop *loop;
-    struct trace trace;
+    struct trace_writer trace;
     int listen_fd;
     long long start_timer, retry_timer;
     struct ctrl_relay ctrl;

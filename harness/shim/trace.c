@@ -14,7 +14,7 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int trace_open(struct trace *tr, const char *path, char **err)
+int trace_open(struct trace_writer *tr, const char *path, char **err)
 {
     tr->f = fopen(path, "we");
     if (!tr->f)
@@ -24,14 +24,14 @@ int trace_open(struct trace *tr, const char *path, char **err)
     return 0;
 }
 
-void trace_close(struct trace *tr)
+void trace_close(struct trace_writer *tr)
 {
     if (tr->f)
         fclose(tr->f);
     tr->f = NULL;
 }
 
-struct json *trace_begin(struct trace *tr, uint64_t ord)
+struct json *trace_begin(struct trace_writer *tr, uint64_t ord)
 {
     json_init(&tr->j, tr->f, false);
     json_obj_begin(&tr->j, NULL);
@@ -41,14 +41,14 @@ struct json *trace_begin(struct trace *tr, uint64_t ord)
     return &tr->j;
 }
 
-void trace_end(struct trace *tr)
+void trace_end(struct trace_writer *tr)
 {
     json_obj_end(&tr->j);
     fputc('\n', tr->f);
     fflush(tr->f);
 }
 
-void trace_error(struct trace *tr, const char *fmt, ...)
+void trace_error(struct trace_writer *tr, const char *fmt, ...)
 {
     char *msg = NULL;
     va_list ap;

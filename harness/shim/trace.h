@@ -1,4 +1,5 @@
-/* The shim's trace: one JSON object per line, flushed per line, so a
+/* The shim's trace writer (the reader is verify/trace.h; the format is
+ * docs/trace.md): one JSON object per line, flushed per line, so a
  * crash or a kill loses at most the line being written.  Lines start
  * with "ord" (data frames only) and "t" (monotonic seconds since the
  * shim started). */
@@ -11,22 +12,22 @@
 #include "tpm/frame.h"
 #include "util/json.h"
 
-struct trace {
+struct trace_writer {
     FILE *f;
     struct json j;
     double t0;   /* CLOCK_MONOTONIC seconds at open */
 };
 
-int trace_open(struct trace *tr, const char *path, char **err);
-void trace_close(struct trace *tr);
+int trace_open(struct trace_writer *tr, const char *path, char **err);
+void trace_close(struct trace_writer *tr);
 
 /* Begin a line: '{', then "ord" when ord > 0, then "t".  Add fields with
  * the json_* calls on the returned writer, then trace_end(). */
-struct json *trace_begin(struct trace *tr, uint64_t ord);
-void trace_end(struct trace *tr);
+struct json *trace_begin(struct trace_writer *tr, uint64_t ord);
+void trace_end(struct trace_writer *tr);
 
 /* {"t":..,"event":"error","what":"..."} */
-void trace_error(struct trace *tr, const char *fmt, ...)
+void trace_error(struct trace_writer *tr, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* key: {"sha1":"<hex>","sha256":..} with one member per digest. */
