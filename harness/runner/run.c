@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "runner/ending.h"
@@ -19,11 +18,11 @@
 #include "runner/testhooks.h"
 #include "runner/verdict.h"
 #include "util/err.h"
-#include "verify/facts.h"
 #include "util/hex.h"
 #include "util/mono.h"
 #include "util/str.h"
 #include "util/sig.h"
+#include "verify/facts.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -42,16 +41,11 @@ const char *verdict_name(enum verdict v)
     }
 }
 
-double run_now(void)
-{
-    return mono_now();
-}
-
 void run_progress(struct run_ctx *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "[%s %6.1fs] ", c->s->name, run_now() - c->t0);
+    fprintf(stderr, "[%s %6.1fs] ", c->s->name, mono_now() - c->t0);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
@@ -77,7 +71,7 @@ void run_path(const struct run_ctx *c, const char *name, char *buf,
 
 static bool past_deadline(const struct run_ctx *c)
 {
-    return run_now() >= c->deadline;
+    return mono_now() >= c->deadline;
 }
 
 /* A SIGINT, SIGTERM or SIGHUP arrived: the run is broken, interrupted. */
@@ -118,7 +112,7 @@ static void note_kernel_start(struct run_ctx *c, const char *args)
     struct ev_mark m;
     if (!evidence_parse_mark(args, &m))
         return;
-    double start = run_now() - m.uptime;
+    double start = mono_now() - m.uptime;
     if (!c->out.clock.kernel_start || start < c->out.clock.kernel_start)
         c->out.clock.kernel_start = start;
 }
@@ -183,14 +177,14 @@ static bool daemon_died(struct run_ctx *c)
  * died, no shutdown ever reaches swtpm). */
 static void settle(struct run_ctx *c)
 {
-    double until = run_now() + 5.0;
+    double until = mono_now() + 5.0;
     bool shim_gone = false;
-    while (group_any_running(&c->g) && run_now() < until && !past_deadline(c) &&
+    while (group_any_running(&c->g) && mono_now() < until && !past_deadline(c) &&
            !run_interrupted(c)) {
         if (!shim_gone && !group_running(&c->g, c->shim)) {
             shim_gone = true;
-            if (until > run_now() + 1.0)
-                until = run_now() + 1.0;
+            if (until > mono_now() + 1.0)
+                until = mono_now() + 1.0;
         }
         usleep(20000);
     }
@@ -209,7 +203,7 @@ static void wait_guest(struct run_ctx *c)
     }
     char buf[64], log[PATH_MAX], reason[sizeof(c->out.broken)];
     const struct proc *q = &c->g.procs[c->qemu];
-    c->out.clock.qemu_exit = run_now();
+    c->out.clock.qemu_exit = mono_now();
     scan_phases(c);                /* the marks that came since the last look */
     str_fmt(c->out.qemu_status, sizeof(c->out.qemu_status), "%s",
              proc_describe(q, buf, sizeof(buf)));
@@ -219,7 +213,7 @@ static void wait_guest(struct run_ctx *c)
         run_set_broken(c, "%s", reason);
     settle(c);
     if (c->swtpm >= 0)
-        c->out.clock.daemons_done = run_now();
+        c->out.clock.daemons_done = mono_now();
     if (ending_daemons(&c->g, c->qemu, "after QEMU ended", reason, sizeof(reason)))
         run_set_broken(c, "%s", reason);
 }
@@ -296,7 +290,7 @@ static void run_processes(struct run_ctx *c)
     }
     if (c->s->run.tpm != SCN_TPM_ABSENT && run_start_tpm(c) < 0)
         goto end;
-    c->out.clock.qemu_start = run_now();
+    c->out.clock.qemu_start = mono_now();
     if (run_start_qemu(c) < 0)
         goto end;
     run_progress(c, "guest started (kernel %s)", c->out.kernel_label);
@@ -311,7 +305,7 @@ end:
         tree_remove(c->rundir);
     else
         run_progress(c, "runtime directory kept: %s", c->rundir);
-    c->out.clock.collected = run_now();
+    c->out.clock.collected = mono_now();
 }
 
 enum verdict run_scenario(const struct scenario *s, const struct run_opts *o)
@@ -319,7 +313,7 @@ enum verdict run_scenario(const struct scenario *s, const struct run_opts *o)
     struct run_ctx c = { .s = s, .o = o, .swtpm = -1, .shim = -1, .qemu = -1 };
     c.kernel = o->kernel ? o->kernel : s->run.kernel[0] ? s->run.kernel : "6.1";
     c.deadline_s = o->deadline_s ? o->deadline_s : s->run.deadline_s;
-    c.t0 = run_now();
+    c.t0 = mono_now();
     c.out.clock.start = c.t0;
     c.out.clock.truth_read_s = -1;
     c.deadline = c.t0 + c.deadline_s;
@@ -345,12 +339,12 @@ enum verdict run_scenario(const struct scenario *s, const struct run_opts *o)
     run_progress(&c, "seed %llu", (unsigned long long)c.out.seed);
     if (!c.out.broken[0] && run_check_requirements(&c) == 0)
         run_processes(&c);
-    c.out.wall_s = run_now() - c.t0;
+    c.out.wall_s = mono_now() - c.t0;
     enum verdict v = verdict_report(s, &c.out, c.report_dir);
     run_progress(&c, "verdict %s (report in %s)", verdict_name(v), c.report_dir);
     struct phases ph;
     char largest[160];
-    phases_compute(&c.out.clock, &c.out.ev, run_now(), &ph);
+    phases_compute(&c.out.clock, &c.out.ev, mono_now(), &ph);
     phases_largest(&ph, 3, largest, sizeof(largest));
     run_progress(&c, "largest phases: %s", largest);
     return v;

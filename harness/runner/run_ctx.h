@@ -43,8 +43,6 @@ struct run_ctx {
     double deadline;
 };
 
-/* Monotonic seconds. */
-double run_now(void);
 /* "[name  12.3s] ..." on stderr. */
 void run_progress(struct run_ctx *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

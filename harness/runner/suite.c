@@ -13,6 +13,7 @@
 #include "runner/proc.h"
 #include "runner/suite_child.h"
 #include "runner/summary.h"
+#include "util/mono.h"
 #include "util/str.h"
 #include "util/sig.h"
 
@@ -34,13 +35,6 @@ struct suite {
     bool stopping;                /* a signal came: start nothing more */
     double t0;
 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static struct suite_child *free_slot(struct suite *s)
 {
@@ -86,7 +80,7 @@ static void print_end(const struct suite *s, size_t i)
 
 static void finish(struct suite *s, struct suite_child *c)
 {
-    child_finish(c, s->o, now_s(), &s->res[c->index]);
+    child_finish(c, s->o, mono_now(), &s->res[c->index]);
     const struct proc *p = &c->g.procs[0];
     bool killed = c->stopped[0] || p->running || WIFSIGNALED(p->status);
     c->e = NULL;
@@ -117,7 +111,7 @@ static void start_next(struct suite *s, struct suite_child *c)
     memset(c, 0, sizeof(*c));
     c->e = &s->e[i];
     c->index = i;
-    c->t0 = now_s();
+    c->t0 = mono_now();
     c->deadline = c->t0 + c->e->deadline_s + SUITE_EXTRA_S;
     if (!s->o->quiet) {
         printf("[%zu/%zu] %s: started\n", i + 1, s->n, c->e->name);
@@ -132,7 +126,7 @@ static void start_next(struct suite *s, struct suite_child *c)
 static void tick(struct suite *s, struct suite_child *c)
 {
     char why[128];
-    double now = now_s();
+    double now = mono_now();
     group_reap(&c->g);
     if (!group_running(&c->g, 0) ||
         (c->phase == CHILD_KILL_SENT && now >= c->phase_end)) {
@@ -159,9 +153,9 @@ static void on_stop(struct suite *s)
         if (!c->e)
             continue;
         if (!s->stopping && c->phase == CHILD_RUNNING)
-            child_signal(c, sig, now_s(), why);
+            child_signal(c, sig, mono_now(), why);
         else if (stop_count > 1 && c->phase != CHILD_KILL_SENT)
-            child_signal(c, SIGKILL, now_s(), why);
+            child_signal(c, SIGKILL, mono_now(), why);
     }
     if (!s->stopping)
         printf("tpmfault suite: %s; waiting for %zu runs to end "
@@ -195,7 +189,7 @@ static int conclude(struct suite *s)
     struct suite_info info = {
         .shard = s->o->shard,
         .jobs = s->o->jobs,
-        .wall_s = now_s() - s->t0,
+        .wall_s = mono_now() - s->t0,
         .interrupted = stop_count > 0,
         .not_run = s->n - s->started,
     };
@@ -216,7 +210,7 @@ static int conclude(struct suite *s)
 
 int suite_run(const struct suite_entry *e, size_t n, const struct suite_opts *o)
 {
-    struct suite s = { .e = e, .n = n, .o = o, .t0 = now_s() };
+    struct suite s = { .e = e, .n = n, .o = o, .t0 = mono_now() };
     char *err = NULL;
     char running[4096];
     if (mkdir_p(o->reports, &err) < 0) {

@@ -17,23 +17,16 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "runner/fsutil.h"
 #include "runner/orphans.h"
 #include "runner/proc.h"
 #include "runner/suite.h"
+#include "util/mono.h"
 #include "util/textfile.h"
 
 static char dir[128];
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void path_in(char *out, size_t size, const char *name)
 {
@@ -141,9 +134,9 @@ static void test_terminate_escalates(void **state)
              "trap '' TERM; echo $$ > '%s'; while :; do sleep 0.05; done", ready);
     int stubborn = spawn_sh(&g, "stubborn", script);
     wait_for_number(ready);
-    double t0 = now_s();
+    double t0 = mono_now();
     group_terminate(&g, 300);
-    double took = now_s() - t0;
+    double took = mono_now() - t0;
     assert_true(took >= 0.29 && took < 3.0);
     assert_string_equal(proc_describe(&g.procs[stubborn], buf, sizeof buf),
                         "killed by signal 9 (SIGKILL)");
@@ -151,9 +144,9 @@ static void test_terminate_escalates(void **state)
     struct group h = { 0 };
     int obedient = spawn_sh(&h, "obedient", "exec sleep 30");
     usleep(50000);
-    t0 = now_s();
+    t0 = mono_now();
     group_terminate(&h, 5000);
-    took = now_s() - t0;
+    took = mono_now() - t0;
     assert_true(took < 2.0);
     assert_string_equal(proc_describe(&h.procs[obedient], buf, sizeof buf),
                         "killed by signal 15 (SIGTERM)");
