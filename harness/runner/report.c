@@ -204,7 +204,6 @@ static void json_facts(struct json *j, const struct facts *f)
     json_obj_end(j);
 }
 
-
 static void write_json(FILE *out, const void *p)
 {
     const struct run_report *c = p;
@@ -311,6 +310,25 @@ static void write_junit(FILE *out, const void *p)
     fputs("</testsuite>\n", out);
 }
 
+/* "1..N" and one line per expectation (a failure's detail as a comment). */
+static void tap_checks(FILE *out, const struct checks *cs)
+{
+    fprintf(out, "1..%d", cs->n);
+    for (int i = 0; i < cs->n; i++) {
+        const struct exp_check *e = &cs->c[i];
+        fprintf(out, "\n%s %d - ", e->result == EXP_PASS ? "ok" : "not ok", i + 1);
+        tap_text(out, e->name);
+        fputs(": expected ", out);
+        tap_text(out, e->expected);
+        fputs(", saw ", out);
+        tap_text(out, e->seen);
+        if (e->result != EXP_PASS && e->detail[0]) {
+            fputs("\n# ", out);
+            tap_text(out, e->detail);
+        }
+    }
+}
+
 static void write_tap(FILE *out, const void *p)
 {
     const struct run_report *c = p;
@@ -324,21 +342,7 @@ static void write_tap(FILE *out, const void *p)
         fputs(" run # broken: ", out);
         tap_text(out, c->reason);
     } else {
-        fprintf(out, "1..%d", c->cs->n);
-    }
-    for (int i = 0; c->v != VERDICT_SKIP && c->v != VERDICT_BROKEN &&
-                    i < c->cs->n; i++) {
-        const struct exp_check *e = &c->cs->c[i];
-        fprintf(out, "\n%s %d - ", e->result == EXP_PASS ? "ok" : "not ok", i + 1);
-        tap_text(out, e->name);
-        fputs(": expected ", out);
-        tap_text(out, e->expected);
-        fputs(", saw ", out);
-        tap_text(out, e->seen);
-        if (e->result != EXP_PASS && e->detail[0]) {
-            fputs("\n# ", out);
-            tap_text(out, e->detail);
-        }
+        tap_checks(out, c->cs);
     }
     fputc('\n', out);
 }
