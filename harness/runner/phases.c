@@ -27,12 +27,18 @@ const char *phase_key(enum phase_id id)
     return id < PHASE_COUNT ? keys[id] : "?";
 }
 
+static void put(struct phases *p, enum phase_id id, double s)
+{
+    p->s[id] = s;
+    p->have[id] = true;
+}
+
+/* Host clock points: 0 is a point the run never reached. */
 static void set(struct phases *p, enum phase_id id, double from, double to)
 {
     if (from <= 0 || to <= 0 || to < from)
         return;
-    p->s[id] = to - from;
-    p->have[id] = true;
+    put(p, id, to - from);
 }
 
 /* Guest phases: from one mark's uptime to the next's.  The agent's own
@@ -47,16 +53,12 @@ static void guest_phases(const struct evidence *ev, struct phases *p)
         { PHASE_TRANSFER, PHASE_MARK_QUOTE, PHASE_MARK_SENT },
     };
     double agent = evidence_mark(ev, PHASE_MARK_AGENT);
-    if (agent >= 0) {
-        p->s[PHASE_KERNEL_TO_AGENT] = agent;
-        p->have[PHASE_KERNEL_TO_AGENT] = true;
-    }
+    if (agent >= 0)
+        put(p, PHASE_KERNEL_TO_AGENT, agent);
     for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
         double from = evidence_mark(ev, g[i].from), to = evidence_mark(ev, g[i].to);
-        if (from >= 0 && to >= from) {
-            p->s[g[i].id] = to - from;
-            p->have[g[i].id] = true;
-        }
+        if (from >= 0 && to >= from)
+            put(p, g[i].id, to - from);
     }
 }
 
@@ -68,10 +70,8 @@ static void shutdown_phases(const struct phase_clock *c,
 {
     double sent = evidence_mark(ev, PHASE_MARK_SENT);
     double truth = c->truth_read_s >= 0 ? c->truth_read_s : 0;
-    if (c->truth_read_s >= 0) {
-        p->s[PHASE_TRUTH] = c->truth_read_s;
-        p->have[PHASE_TRUTH] = true;
-    }
+    if (c->truth_read_s >= 0)
+        put(p, PHASE_TRUTH, c->truth_read_s);
     if (sent >= 0 && c->kernel_start > 0)
         set(p, PHASE_POWEROFF, c->kernel_start + sent, c->qemu_exit - truth);
 }
