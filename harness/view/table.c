@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runner/summary.h"
+#include "util/escape.h"
 #include "util/vec.h"
 
 void table_init(struct table *t, size_t ncols, const char *const *headers)

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runner/summary.h"
+#include "util/escape.h"
 #include "view/timeline_words.h"
 
 const char *const tl_fate_class[TL_FATES] = {
