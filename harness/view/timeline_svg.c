@@ -52,8 +52,8 @@ static void row_title(FILE *out, const struct timeline *tl, const struct tl_row 
         n += snprintf(buf + n, sizeof(buf) - (size_t)n, ", fault %s",
                       tl_rule_text(r, rule, sizeof(rule)));
     snprintf(buf + n, sizeof(buf) - (size_t)n, "; swtpm: %s; the guest saw %s; %s; %s",
-             tl_swtpm_text(r), tl_rc_text(tl, c->answered ? c->guest_rc : TRACE_RC_NONE,
-             rc, sizeof(rc)), tl_latency_text(r, lat, sizeof(lat)),
+             tl_swtpm_text(r), tl_guest_text(tl, r, rc, sizeof(rc)),
+             tl_latency_text(r, lat, sizeof(lat)),
              tl_fate_names[r->fate]);
     fputs("<title>", out);
     xml_escape(out, buf, false);
@@ -212,8 +212,7 @@ static void ext_column(FILE *out, const struct timeline *tl,
     fputs("</circle>\n", out);
     snprintf(buf, sizeof(buf), "%.3f s", r->c->t);
     text(out, cx, 54, "ext-time", "middle", buf);
-    text(out, cx, 67, "ext-rc", "middle", tl_rc_text(tl, r->c->answered ?
-         r->c->guest_rc : TRACE_RC_NONE, rc, sizeof(rc)));
+    text(out, cx, 67, "ext-rc", "middle", tl_guest_text(tl, r, rc, sizeof(rc)));
     text(out, cx, 80, "ext-lat", "middle", tl_latency_text(r, buf, sizeof(buf)));
     if (r->fault)
         text(out, cx, 93, "ext-rule", "middle", tl_rule_text(r, buf, sizeof(buf)));

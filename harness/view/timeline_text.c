@@ -38,8 +38,7 @@ static void add_cmd_row(struct table *tab, const struct timeline *tl,
         table_set(row, C_FILE, "%s", tl->entries[r->entry].file);
     table_set(row, C_RULE, "%s", tl_rule_text(r, buf, sizeof(buf)));
     table_set(row, C_SWTPM, "%s", tl_swtpm_text(r));
-    table_set(row, C_GUEST, "%s", tl_rc_text(tl, r->c->answered ? r->c->guest_rc :
-                                             TRACE_RC_NONE, buf, sizeof(buf)));
+    table_set(row, C_GUEST, "%s", tl_guest_text(tl, r, buf, sizeof(buf)));
     table_set(row, C_LATENCY, "%s", tl_latency_text(r, buf, sizeof(buf)));
     if (r->cancels)
         table_set(row, C_NOTES, "%s, %u cancel%s", tl_fate_names[r->fate],

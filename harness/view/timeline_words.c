@@ -12,6 +12,12 @@ const char *tl_swtpm_text(const struct tl_row *r)
     return r->c->forwarded ? "reached" : "kept from swtpm";
 }
 
+const char *tl_guest_text(const struct timeline *tl, const struct tl_row *r,
+                          char *buf, size_t n)
+{
+    return tl_rc_text(tl, r->c->answered ? r->c->guest_rc : TRACE_RC_NONE, buf, n);
+}
+
 const char *tl_rule_text(const struct tl_row *r, char *buf, size_t n)
 {
     if (!r->fault)

@@ -8,6 +8,10 @@
 
 /* "applied", "not applied", "reached", "kept from swtpm". */
 const char *tl_swtpm_text(const struct tl_row *r);
+/* The response code the guest saw, by name: "TPM_RC_RETRY", "-" when it
+ * had no answer. */
+const char *tl_guest_text(const struct timeline *tl, const struct tl_row *r,
+                          char *buf, size_t n);
 /* "third-file (error)", "" when no rule fired. */
 const char *tl_rule_text(const struct tl_row *r, char *buf, size_t n);
 /* "0.0 ms", "754.9 ms, held 754.8 ms", "no answer". */
