@@ -193,9 +193,8 @@ static size_t count_extends(const struct timeline *tl)
     return n;
 }
 
-static double ext_col(const struct timeline *tl, size_t columns)
+static double ext_col(size_t columns)
 {
-    (void)tl;
     double w = (RUN_W - EXT_X0 - 20) / (double)(columns ? columns : 1);
     return w < EXT_COL_MIN ? EXT_COL_MIN : w > EXT_COL_MAX ? EXT_COL_MAX : w;
 }
@@ -236,8 +235,7 @@ static void entry_box(FILE *out, const struct timeline *tl,
     fputs("</title>\n", out);
     snprintf(label, sizeof(label), "entry %lld", (long long)e->index);
     text(out, x + w / 2, 119, "entry-label", "middle", label);
-    snprintf(label, sizeof(label), "%s", e->file);
-    text(out, x + w / 2, 132, "entry-file", "middle", label);
+    text(out, x + w / 2, 132, "entry-file", "middle", e->file);
     snprintf(label, sizeof(label), "in PCR 10: %s", tl->unaligned[0] ? "?" :
              tl_times_text(e->in_pcr, times, sizeof(times)));
     text(out, x + w / 2, 158, "entry-pcr", "middle", label);
@@ -252,7 +250,7 @@ void timeline_svg_extends(FILE *out, const struct timeline *tl)
     for (size_t i = 0; i < tl->n_entries; i++)
         unreached += tl->entries[i].frames == 0;
     size_t cols = count_extends(tl) + unreached;
-    double cw = ext_col(tl, cols);
+    double cw = ext_col(cols);
     double width = EXT_X0 + cw * (double)cols + 20;
     fprintf(out, "<svg class=\"extends\" xmlns=\"http://www.w3.org/2000/svg\" "
             "width=\"%.0f\" height=\"180\" viewBox=\"0 0 %.0f 180\" role=\"img\" "
