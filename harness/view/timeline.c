@@ -29,6 +29,16 @@ const char *tl_rc_text(const struct timeline *tl, uint32_t rc, char *buf, size_t
     return buf;
 }
 
+bool tl_ctrl_is_cancel(const struct trace_ctrl *c)
+{
+    return strcmp(c->cmd, "CMD_CANCEL_TPM_CMD") == 0;
+}
+
+bool tl_ctrl_is_shutdown(const struct trace_ctrl *c)
+{
+    return strcmp(c->cmd, "CMD_SHUTDOWN") == 0;
+}
+
 static bool is_ima_extend(const struct trace_cmd *c)
 {
     return c->pcr == 10 && trace_name_is_extend(c->name);
@@ -128,9 +138,9 @@ static void mark_ctrls(struct timeline *tl)
     for (size_t i = 0; i < tl->trace.n_ctrls; i++) {
         const struct trace_ctrl *c = &tl->trace.ctrls[i];
         tl->t_end = c->t > tl->t_end ? c->t : tl->t_end;
-        if (strcmp(c->cmd, "CMD_SHUTDOWN") == 0)
+        if (tl_ctrl_is_shutdown(c))
             tl->shutdowns++;
-        if (strcmp(c->cmd, "CMD_CANCEL_TPM_CMD") != 0)
+        if (!tl_ctrl_is_cancel(c))
             continue;
         tl->cancels++;
         for (size_t r = tl->n_rows; r-- > 0;)

@@ -90,6 +90,11 @@ void timeline_free(struct timeline *tl);
  * what timeline_load does after reading, for tests that build the parts. */
 int timeline_build(struct timeline *tl, char **err);
 
+/* The control messages the timeline shows: QEMU's CMD_CANCEL_TPM_CMD (the
+ * driver gave up on a command) and CMD_SHUTDOWN. */
+bool tl_ctrl_is_cancel(const struct trace_ctrl *c);
+bool tl_ctrl_is_shutdown(const struct trace_ctrl *c);
+
 /* "TPM_RC_FAILURE", "0x922", or "-" when nothing was answered. */
 const char *tl_rc_text(const struct timeline *tl, uint32_t rc, char *buf, size_t n);
 

@@ -130,8 +130,8 @@ static void ctrl_ticks(FILE *out, const struct timeline *tl)
 {
     for (size_t i = 0; i < tl->trace.n_ctrls; i++) {
         const struct trace_ctrl *c = &tl->trace.ctrls[i];
-        bool cancel = strcmp(c->cmd, "CMD_CANCEL_TPM_CMD") == 0;
-        if (!cancel && strcmp(c->cmd, "CMD_SHUTDOWN") != 0)
+        bool cancel = tl_ctrl_is_cancel(c);
+        if (!cancel && !tl_ctrl_is_shutdown(c))
             continue;
         double x = x_of(tl, c->t);
         fprintf(out, "<line class=\"%s\" x1=\"%.1f\" y1=\"86\" x2=\"%.1f\" "

@@ -61,8 +61,7 @@ static void add_ctrl_row(struct table *tab, const struct trace_ctrl *c)
 
 static bool ctrl_shown(const struct trace_ctrl *c, bool all)
 {
-    return all || strcmp(c->cmd, "CMD_CANCEL_TPM_CMD") == 0 ||
-           strcmp(c->cmd, "CMD_SHUTDOWN") == 0;
+    return all || tl_ctrl_is_cancel(c) || tl_ctrl_is_shutdown(c);
 }
 
 void timeline_command_table(const struct timeline *tl, bool all,
