@@ -80,11 +80,12 @@ static void legend(FILE *out, const struct timeline *tl)
         fprintf(out, "<span><i class=\"%s\"></i>%s</span>", tl_fate_class[k],
                 tl_fate_names[k]);
     fputs("<span><i class=\"cancel\"></i>CMD_CANCEL_TPM_CMD</span>", out);
-    fputs(tl->trace.tpm12
-              ? "<span>TPM 1.2: the driver's deadline is the TPM's reported "
-                "duration (not drawn)</span></p>\n"
-              : "<span><i class=\"deadline\"></i>the driver's 750 ms deadline"
-                "</span></p>\n", out);
+    if (tl->trace.tpm12)
+        fputs("<span>TPM 1.2: the driver's deadline is the TPM's reported "
+              "duration (not drawn)</span></p>\n", out);
+    else
+        fprintf(out, "<span><i class=\"deadline\"></i>the driver's %.0f ms "
+                "deadline</span></p>\n", TL_DRIVER_DEADLINE_S * 1e3);
 }
 
 static void timeline_section(FILE *out, const struct timeline *tl)

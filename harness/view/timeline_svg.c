@@ -105,7 +105,9 @@ static void frame_marks(FILE *out, const struct timeline *tl)
  * takes it from the TPM's reported durations, which the trace lacks). */
 static void holds(FILE *out, const struct timeline *tl)
 {
-    char label[64];
+    char label[64], deadline[32];
+    snprintf(deadline, sizeof(deadline), "%.0f ms deadline",
+             TL_DRIVER_DEADLINE_S * 1e3);
     for (size_t i = 0; i < tl->n_rows; i++) {
         const struct trace_cmd *c = tl->rows[i].c;
         if (!c->held)
@@ -122,7 +124,7 @@ static void holds(FILE *out, const struct timeline *tl)
             continue;
         fprintf(out, "<line class=\"deadline\" x1=\"%.1f\" y1=\"28\" x2=\"%.1f\" "
                 "y2=\"106\"/>\n", dl, dl);
-        text(out, dl + 3, 126, "deadline-label", "start", "750 ms deadline");
+        text(out, dl + 3, 126, "deadline-label", "start", deadline);
     }
 }
 
