@@ -1,5 +1,6 @@
 #include "view/timeline_svg.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,28 +36,38 @@ static void text(FILE *out, double x, double y, const char *cls,
     fputs("</text>\n", out);
 }
 
+/* printf, XML-escaped: one piece of a title (escaping piece by piece
+ * writes what escaping the whole would). */
+static void esc_printf(FILE *out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void esc_printf(FILE *out, const char *fmt, ...)
+{
+    char buf[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    xml_escape(out, buf, false);
+}
+
 /* A mark's tooltip: everything the row says. */
 static void row_title(FILE *out, const struct timeline *tl, const struct tl_row *r)
 {
-    char rule[96], rc[48], lat[64], buf[600];
+    char rule[96], rc[48], lat[64];
     const struct trace_cmd *c = r->c;
-    int n = snprintf(buf, sizeof(buf), "frame %u at %.3f s: %s", c->ord, c->t,
-                     c->name);
-    if (c->pcr >= 0)
-        n += snprintf(buf + n, sizeof(buf) - (size_t)n, " PCR %d", c->pcr);
-    if (r->entry != TL_NONE)
-        n += snprintf(buf + n, sizeof(buf) - (size_t)n, ", entry %lld %s%s",
-                      (long long)tl->entries[r->entry].index,
-                      tl->entries[r->entry].file, r->send > 1 ? " (resend)" : "");
-    if (r->fault)
-        n += snprintf(buf + n, sizeof(buf) - (size_t)n, ", fault %s",
-                      tl_rule_text(r, rule, sizeof(rule)));
-    snprintf(buf + n, sizeof(buf) - (size_t)n, "; swtpm: %s; the guest saw %s; %s; %s",
-             tl_swtpm_text(r), tl_guest_text(tl, r, rc, sizeof(rc)),
-             tl_latency_text(r, lat, sizeof(lat)),
-             tl_fate_names[r->fate]);
     fputs("<title>", out);
-    xml_escape(out, buf, false);
+    esc_printf(out, "frame %u at %.3f s: %s", c->ord, c->t, c->name);
+    if (c->pcr >= 0)
+        esc_printf(out, " PCR %d", c->pcr);
+    if (r->entry != TL_NONE)
+        esc_printf(out, ", entry %lld %s%s", (long long)tl->entries[r->entry].index,
+                   tl->entries[r->entry].file, r->send > 1 ? " (resend)" : "");
+    if (r->fault)
+        esc_printf(out, ", fault %s", tl_rule_text(r, rule, sizeof(rule)));
+    esc_printf(out, "; swtpm: %s; the guest saw %s; %s; %s", tl_swtpm_text(r),
+               tl_guest_text(tl, r, rc, sizeof(rc)),
+               tl_latency_text(r, lat, sizeof(lat)), tl_fate_names[r->fate]);
     fputs("</title>", out);
 }
 
