@@ -38,14 +38,14 @@ void summary_write_index(FILE *out, const struct suite_result *r, size_t n,
                          const struct suite_info *info)
 {
     struct suite_totals t;
+    char totals[128];   /* in the title and under the heading */
     suite_count(r, n, &t);
+    snprintf(totals, sizeof(totals), "%zu passed, %zu failed, %zu broken, "
+             "%zu skipped", t.passed, t.failed, t.broken, t.skipped);
     fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<title>tpmfault suite: %zu passed, %zu failed, %zu broken, %zu skipped"
-            "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>tpmfault suite</h1>\n"
-            "<p>%zu scenarios: %zu passed, %zu failed, %zu broken, %zu skipped%s"
-            " · shard ", t.passed, t.failed, t.broken, t.skipped, report_html_css,
-            n, t.passed, t.failed, t.broken, t.skipped,
-            info->interrupted ? " · interrupted" : "");
+            "<title>tpmfault suite: %s</title>\n<style>\n%s</style>\n</head>\n<body>\n"
+            "<h1>tpmfault suite</h1>\n<p>%zu scenarios: %s%s · shard ", totals,
+            report_html_css, n, totals, info->interrupted ? " · interrupted" : "");
     xml_escape(out, info->shard ? info->shard : "1/1", false);
     fprintf(out, " · %u jobs · wall %.1f s</p>\n<table class=\"index\">\n<thead><tr>"
             "<th>scenario</th><th>verdict</th><th>reason</th><th>wall</th><th>log</th>"
