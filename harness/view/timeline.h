@@ -65,7 +65,6 @@ struct timeline {
     struct dmesg_facts dm;
     struct explanation x;         /* valid when have_explanation */
     bool have_explanation;
-    unsigned banks;               /* banks compared: those IMA extended */
     struct tl_row *rows;          /* one per trace command */
     size_t n_rows;
     struct tl_entry *entries;     /* one per PCR 10 list entry */

@@ -76,9 +76,9 @@ static void read_list(struct timeline *tl, const char *dir)
     char path[4096], *err = NULL;
     if (path_in(tl, dir, "binary_runtime_measurements", path, sizeof(path)) <= 0)
         return;
-    tl->banks = extended_banks(&tl->trace);
-    unsigned padded = tl->dm.hash_unavailable & tl->banks;
-    if (list_entries_load(path, tl->banks, padded, &tl->le, &err) < 0) {
+    unsigned banks = extended_banks(&tl->trace);
+    unsigned padded = tl->dm.hash_unavailable & banks;
+    if (list_entries_load(path, banks, padded, &tl->le, &err) < 0) {
         note_problem(tl, err);
         free(err);
         return;
