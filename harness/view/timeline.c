@@ -151,7 +151,8 @@ static void mark_ctrls(struct timeline *tl)
     }
 }
 
-/* The kernel's error lines go to the entry being measured (dmesg.h). */
+/* The kernel's error lines go to the entry being measured (dmesg.h); a
+ * line while no entry was being measured is not shown. */
 static void mark_kernel_lines(struct timeline *tl)
 {
     for (unsigned i = 0; i < tl->dm.n_err; i++) {
@@ -160,9 +161,7 @@ static void mark_kernel_lines(struct timeline *tl)
         for (size_t j = 0; k->entry >= 0 && j < tl->n_entries; j++)
             if (tl->entries[j].index == k->entry)
                 e = &tl->entries[j];
-        if (!e)
-            tl->unattributed_kernel++;
-        else if (e->n_kernel < TL_MAX_KERNEL_LINES)
+        if (e && e->n_kernel < TL_MAX_KERNEL_LINES)
             e->kernel_result[e->n_kernel++] = k->result;
     }
 }

@@ -70,7 +70,6 @@ struct timeline {
     struct tl_entry *entries;     /* one per PCR 10 list entry */
     size_t n_entries;
     unsigned cancels, shutdowns;  /* control messages */
-    long unattributed_kernel;     /* kernel error lines after the workload */
     double t_end;                 /* the last time in the trace */
     char unaligned[256];          /* the applied extends do not follow the
                                    * list (why), so no entry's count is known */
