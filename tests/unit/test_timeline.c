@@ -228,6 +228,14 @@ static char *capture_print(const struct timeline *tl, bool all, bool compact)
     return text;
 }
 
+static size_t count_lines(const char *text)
+{
+    size_t n = 0;
+    for (const char *p = text; *p; p++)
+        n += *p == '\n';
+    return n;
+}
+
 /* The line of text holding needle. */
 static const char *line_with(const char *text, const char *needle)
 {
@@ -258,17 +266,12 @@ static void test_text(void **state)
         assert_true(strstr(line_with(t, file), "PCR_Extend") != NULL);
     }
     assert_null(strstr(t, "\033["));               /* no colour asked */
-    size_t lines = 0;
-    for (const char *p = t; *p; p++)
-        lines += *p == '\n';
+    size_t lines = count_lines(t);
     free(t);
     t = capture_print(tl, true, false);
     assert_non_null(strstr(t, "ReadClock"));
     assert_non_null(strstr(t, "CMD_INIT"));
-    size_t all_lines = 0;
-    for (const char *p = t; *p; p++)
-        all_lines += *p == '\n';
-    assert_true(all_lines >= lines + tl->n_rows - tl->trace.n_ext);
+    assert_true(count_lines(t) >= lines + tl->n_rows - tl->trace.n_ext);
     free(t);
     t = capture_print(tl, false, true);
     assert_string_equal(t, "  fault third-file (error) fired on frame 39: PCR_Extend "
