@@ -63,9 +63,9 @@ static void json_row(struct json *j, const struct timeline *tl,
     json_obj_end(j);
 }
 
-static void json_entry(struct json *j, const struct timeline *tl,
-                       const struct tl_entry *e)
+static void json_entry(struct json *j, const struct timeline *tl, size_t i)
 {
+    const struct tl_entry *e = &tl->entries[i];
     json_obj_begin(j, NULL);
     json_int(j, "entry", e->index);
     json_str(j, "file", e->file);
@@ -76,8 +76,7 @@ static void json_entry(struct json *j, const struct timeline *tl,
     json_uint(j, "frames", e->frames);
     json_arr_begin(j, "frame_ords");
     for (size_t r = e->first_row; r != TL_NONE && r <= e->last_row; r++)
-        if (tl->rows[r].entry != TL_NONE &&
-            &tl->entries[tl->rows[r].entry] == e)
+        if (tl->rows[r].entry == i)
             json_uint(j, NULL, tl->rows[r].c->ord);
     json_arr_end(j);
     json_arr_begin(j, "kernel_results");
@@ -113,7 +112,7 @@ void timeline_write_json(FILE *out, const struct timeline *tl)
     json_arr_end(&j);
     json_arr_begin(&j, "entries");
     for (size_t i = 0; i < tl->n_entries; i++)
-        json_entry(&j, tl, &tl->entries[i]);
+        json_entry(&j, tl, i);
     json_arr_end(&j);
     json_obj_end(&j);
     fputc('\n', out);
