@@ -121,10 +121,7 @@ static void check_entries(struct checks *cs, const char *name, const char *want,
     int64_t sorted[EXPLAIN_MAX_LIST];
     memcpy(sorted, v, n * sizeof(sorted[0]));
     idxlist_format(sorted, n, c->seen, sizeof(c->seen));
-    if (x->first_divergent >= 0)
-        str_fmt(c->detail, sizeof(c->detail), "first divergent entry %lld "
-                "(%s): %s", (long long)x->first_divergent, x->first_file,
-                x->first_why);   /* a truncated detail is still useful */
+    explain_divergence_text(x, c->detail, sizeof(c->detail));
     judge(c, strcmp(want, c->seen) == 0);
 }
 
