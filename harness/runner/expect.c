@@ -158,6 +158,24 @@ static void check_boot_aggregate(struct checks *cs, int want,
     judge(c, want == f->boot_aggregate_kind);
 }
 
+/* How many IMA TPM error lines dmesg holds; unknown when a line's number
+ * could not be read. */
+static void check_kernel_errors(struct checks *cs, const struct scn_expect *e,
+                                const struct facts *f)
+{
+    if (!e->kernel_errors_set)
+        return;
+    char want[16];
+    snprintf(want, sizeof(want), "%u", e->kernel_errors);
+    struct exp_check *c = add(cs, "kernel-errors", want);
+    if (f->dmesg.problem[0])
+        return unknown(c, f->dmesg.problem);
+    snprintf(c->seen, sizeof(c->seen), "%u", f->dmesg.tpm_errors);
+    snprintf(c->detail, sizeof(c->detail), "'ima: Error Communicating to "
+             "TPM chip' lines in dmesg.txt");
+    judge(c, f->dmesg.tpm_errors == e->kernel_errors);
+}
+
 /* One error line with a result in words: "/work/file3: result 257". */
 static void error_words(const struct kernel_error *k, char *buf, size_t n)
 {
@@ -294,17 +312,7 @@ void expectations_check(const struct scenario *s, const struct facts *f,
                "the agent never reported done", NULL);
     check_boot_aggregate(out, e->boot_aggregate, f);
     check_explanation(out, e, f);
-    if (e->kernel_errors_set) {
-        char want[16];
-        snprintf(want, sizeof(want), "%u", e->kernel_errors);
-        struct exp_check *c = add(out, "kernel-errors", want);
-        snprintf(c->seen, sizeof(c->seen), "%u", f->dmesg.tpm_errors);
-        snprintf(c->detail, sizeof(c->detail), "'ima: Error Communicating to "
-                 "TPM chip' lines in dmesg.txt");
-        judge(c, f->dmesg.tpm_errors == e->kernel_errors);
-        if (f->dmesg.problem[0])
-            unknown(c, f->dmesg.problem);
-    }
+    check_kernel_errors(out, e, f);
     check_kernel_errors_for(out, e->kernel_errors_for, f);
     check_banks(out, e, f);
     name_overrides(s, f->kernel_series, out);

@@ -168,6 +168,23 @@ static void test_boot_aggregate_and_applied_twice(void **state)
     free(err);
 }
 
+/* A dmesg line whose number could not be read: its count is not to be
+ * trusted, so kernel-errors is unknown, naming the line, not judged. */
+static void test_kernel_errors_unknown_on_problem(void **state)
+{
+    (void)state;
+    struct checks cs;
+    struct facts *f = facts_of("6.1.0-28-amd64", SCN_LISTS_ABSENT);
+    f->dmesg.tpm_errors = 1;                  /* would pass on 6.1 */
+    snprintf(f->dmesg.problem, sizeof(f->dmesg.problem),
+             "dmesg.txt: a number that is none or does not fit in 'x'");
+    const struct exp_check *c = check_one(script, f, "kernel-errors", &cs);
+    assert_int_equal(c->result, EXP_UNKNOWN);
+    assert_string_equal(c->seen, "unknown");
+    assert_string_equal(c->detail, f->dmesg.problem);
+    free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -176,6 +193,7 @@ int main(void)
         cmocka_unit_test(test_other_kernel),
         cmocka_unit_test(test_bank_lists_unknown),
         cmocka_unit_test(test_boot_aggregate_and_applied_twice),
+        cmocka_unit_test(test_kernel_errors_unknown_on_problem),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
