@@ -31,12 +31,12 @@ static void count(const struct trace *t, const struct trace_scan *s,
 static size_t covered(const struct list_entries *le, const struct trace *t,
                       const struct trace_scan *s)
 {
-    const struct trace_extend *last = NULL;
-    for (size_t i = 0; i < t->n_ext && s->have_quote; i++)
-        if (t->ext[i].ord < s->quote_ord)
-            last = &t->ext[i];
     if (!s->have_quote)
         return le->n;
+    const struct trace_extend *last = NULL;
+    for (size_t i = 0; i < t->n_ext; i++)
+        if (t->ext[i].ord < s->quote_ord)
+            last = &t->ext[i];
     for (size_t j = 0; last && j < le->n; j++)
         if (list_entry_matches(&le->v[j], last, le->banks))
             return j + 1;
