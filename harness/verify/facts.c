@@ -35,6 +35,8 @@ static void note_boot_aggregate(struct facts *f, const struct ima_entry *e)
         f->boot_aggregate_zero &= e->file_digest[i] == 0;
     memcpy(f->boot_aggregate_digest, e->file_digest, n);
     f->boot_aggregate_len = n;
+    /* an entry of no known template names no algorithm: sha1, as "ima" */
+    f->boot_aggregate_alg = alg_by_name(e->file_alg[0] ? e->file_alg : "sha1");
 }
 
 static int scan_entry(const struct ima_entry *e, void *ctx, char **err)

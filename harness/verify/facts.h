@@ -59,6 +59,7 @@ struct facts {
     bool boot_aggregate_zero;
     uint8_t boot_aggregate_digest[ALG_MAX_DIGEST];
     size_t boot_aggregate_len;
+    const struct alg_info *boot_aggregate_alg;  /* its bank; NULL: unknown */
     /* what it is (boot_aggregate_judge, against the firmware's extends in
      * the trace): enum boot_aggregate_kind, BA_UNKNOWN without an entry 0 */
     int boot_aggregate_kind;

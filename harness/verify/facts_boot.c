@@ -9,20 +9,6 @@
 #include "verify/boot_aggregate.h"
 #include "verify/replay_trace.h"
 
-/* The bank of "sha256:hex"; the old "ima" template's digest is sha1. */
-static const struct alg_info *aggregate_alg(const char *ba)
-{
-    char name[16];
-    size_t n = strcspn(ba, ":");
-    if (n == 0)
-        return alg_by_name("sha1");
-    if (n >= sizeof(name) || ba[n] != ':')
-        return NULL;
-    memcpy(name, ba, n);
-    name[n] = '\0';
-    return alg_by_name(name);
-}
-
 void facts_boot_aggregate(struct facts *f)
 {
     struct trace_scan ts;
@@ -30,7 +16,7 @@ void facts_boot_aggregate(struct facts *f)
     f->boot_aggregate_kind = BA_UNKNOWN;
     if (!f->boot_aggregate[0])
         return;
-    const struct alg_info *a = aggregate_alg(f->boot_aggregate);
+    const struct alg_info *a = f->boot_aggregate_alg;
     if (!a) {
         f->boot_aggregate_kind = BA_OTHER;
         snprintf(f->boot_aggregate_why, sizeof(f->boot_aggregate_why),
