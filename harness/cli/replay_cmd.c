@@ -233,7 +233,6 @@ static int replay_and_check(const struct replay_cli *c, FILE *f)
     const char *what = NULL;
     if (rc >= 0) {
         bad |= rc;
-        o.on_step = NULL;
         rc = c->trace ? check_trace(c, &src, &o, &t, &ts, &err) : 0;
         what = c->trace;
     }
