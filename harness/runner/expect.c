@@ -146,7 +146,8 @@ static void check_boot_aggregate(struct checks *cs, int want,
 {
     if (!want)
         return;
-    struct exp_check *c = add(cs, "boot-aggregate", boot_aggregate_names[want - 1]);
+    struct exp_check *c = add(cs, "boot-aggregate",
+                              boot_aggregate_kind_name(want));
     const char *seen = boot_aggregate_kind_name(f->boot_aggregate_kind);
     if (!seen) {
         unknown(c, f->have_list ? "entry 0 is not boot_aggregate" : f->list_problem);
