@@ -88,20 +88,20 @@ static void window_of(const struct list_entries *le, size_t i,
     }
 }
 
-static unsigned cancels_between(const struct trace *t, double from, double to)
+/* QEMU's cancels the trace kept between from and to; *first (when not
+ * NULL and there is one) gets the earliest. */
+static unsigned cancels_between(const struct trace *t, double from, double to,
+                                double *first)
 {
     unsigned n = 0;
-    for (size_t k = 0; k < t->n_cancels && k < TRACE_MAX_CANCELS; k++)
-        n += t->cancel_t[k] > from && t->cancel_t[k] < to;
+    for (size_t k = 0; k < t->n_cancels && k < TRACE_MAX_CANCELS; k++) {
+        if (t->cancel_t[k] <= from || t->cancel_t[k] >= to)
+            continue;
+        if (first && n == 0)
+            *first = t->cancel_t[k];
+        n++;
+    }
     return n;
-}
-
-static double first_cancel_after(const struct trace *t, double from)
-{
-    for (size_t k = 0; k < t->n_cancels && k < TRACE_MAX_CANCELS; k++)
-        if (t->cancel_t[k] > from)
-            return t->cancel_t[k];
-    return -1;
 }
 
 /* A frame a fault kept from the guest: the channel closed on it, it was
@@ -110,7 +110,7 @@ static bool kept_busy(const struct trace *t, const struct trace_fault *f)
 {
     if (f->closed || !f->answered)
         return true;
-    return cancels_between(t, f->t, f->t_answered) > 0;
+    return cancels_between(t, f->t, f->t_answered, NULL) > 0;
 }
 
 /* The last frame in the window a fault kept busy, or NULL. */
@@ -150,7 +150,8 @@ static void never_sent_words(const struct list_entries *le, size_t i,
         return;
     }
     double end = f->answered ? f->t_answered : 1e300;
-    unsigned cancels = cancels_between(t, f->t, end);
+    double first = -1;
+    unsigned cancels = cancels_between(t, f->t, end, &first);
     char held[96], qemu[112] = "";
     if (f->answered)
         snprintf(held, sizeof(held), "from %.2f s until %.2f s", f->t, end);
@@ -158,8 +159,7 @@ static void never_sent_words(const struct list_entries *le, size_t i,
         snprintf(held, sizeof(held), "from %.2f s, never answered", f->t);
     if (cancels)
         snprintf(qemu, sizeof(qemu), "; QEMU sent %u CMD_CANCEL_TPM_CMD "
-                 "meanwhile, the first at %.2f s", cancels,
-                 first_cancel_after(t, f->t));
+                 "meanwhile, the first at %.2f s", cancels, first);
     snprintf(buf, n, "no extend of it reached the shim: the guest's TPM "
              "device was still busy with frame %u (held by fault %s (%s%s) "
              "%s%s); the kernel gave up sending", f->ord, f->rule, f->action,
