@@ -4,9 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "explore/class.h"
 #include "explore/index.h"
 #include "explore/judge.h"
 #include "explore/placement.h"
@@ -16,10 +14,9 @@
 #include "runner/fsutil.h"
 #include "runner/suite.h"
 #include "runner/summary.h"
-#include "util/atomicfile.h"
 #include "util/err.h"
+#include "util/mono.h"
 #include "util/str.h"
-#include "util/textfile.h"
 
 /* Placements per suite call: summary.json is rewritten between batches. */
 #define BATCH_PER_JOB 4
@@ -31,13 +28,6 @@ struct search {
     size_t target;              /* runs the search will have when done */
     double t0, resumed_s;
 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* The run's facts, judged: its invariants and class, or why not. */
 static void judge(struct search *s, struct explore_run *r)
@@ -101,7 +91,7 @@ static int prepare(struct search *s, uint64_t index, struct suite_entry *e,
 static size_t batch_size(const struct search *s)
 {
     size_t n = (size_t)s->o->jobs * BATCH_PER_JOB;
-    if (s->o->time_s > 0 && now_s() - s->t0 >= s->o->time_s)
+    if (s->o->time_s > 0 && mono_now() - s->t0 >= s->o->time_s)
         return 0;
     if (s->o->budget > 0)
         n = s->target - s->log.n < n ? s->target - s->log.n : n;
@@ -110,7 +100,7 @@ static size_t batch_size(const struct search *s)
 
 static int save(struct search *s, char **err)
 {
-    s->log.wall_s = s->resumed_s + (now_s() - s->t0);
+    s->log.wall_s = s->resumed_s + (mono_now() - s->t0);
     return explore_log_write(s->o->out, &s->log, err);
 }
 
@@ -262,7 +252,7 @@ static int start(struct search *s, char **err)
 
 int explore_search(const struct explore_opts *o)
 {
-    struct search s = { .o = o, .t0 = now_s() };
+    struct search s = { .o = o, .t0 = mono_now() };
     char *err = NULL;
     int rc = start(&s, &err);
     size_t n;
