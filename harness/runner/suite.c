@@ -184,7 +184,9 @@ static void loop(struct suite *s)
     }
 }
 
-static int conclude(struct suite *s)
+/* The summary files and the summary on stdout: rc, or 1 when the files
+ * could not be written. */
+static int summarise(struct suite *s, int rc)
 {
     struct suite_info info = {
         .shard = s->o->shard,
@@ -194,9 +196,6 @@ static int conclude(struct suite *s)
         .not_run = s->n - s->started,
     };
     char *err = NULL;
-    int rc = suite_exit_code(s->res, s->started);
-    if (s->o->quiet)
-        return stop_count ? 128 + stop_signal : rc;
     if (summary_write_files(s->o->reports, s->res, s->started, &info, &err) < 0) {
         fprintf(stderr, "tpmfault suite: %s\n", err);
         free(err);
@@ -205,6 +204,14 @@ static int conclude(struct suite *s)
     summary_print(stdout, s->res, s->started, &info);
     printf("reports: %s/ (summary.json, junit.xml, summary.tap, index.html; NAME/ for each "
            "scenario)\n", s->o->reports);
+    return rc;
+}
+
+static int conclude(struct suite *s)
+{
+    int rc = suite_exit_code(s->res, s->started);
+    if (!s->o->quiet)
+        rc = summarise(s, rc);
     return stop_count ? 128 + stop_signal : rc;
 }
 
