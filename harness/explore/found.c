@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "explore/memtext.h"
 #include "runner/fsutil.h"
 #include "util/err.h"
 #include "util/idxlist.h"
@@ -59,12 +60,7 @@ char *found_expect(const struct run_facts *rf)
         put_list(o, "not-in-pcr", &rf->not_in_pcr);
     if (rf->errors_unplaced == 0)
         put_list(o, "kernel-errors-for", &rf->error_entries);
-    bool bad = ferror(o) != 0;
-    if (fclose(o) != 0 || bad) {
-        free(text);
-        return NULL;
-    }
-    return text;
+    return memtext_close(o, &text);
 }
 
 /* A class short enough for a scenario name: the shape, then each

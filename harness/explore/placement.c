@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "explore/memtext.h"
 #include "faults/rng.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -102,18 +103,6 @@ static void put_fault(FILE *o, size_t i, const struct fault_place *f)
         fprintf(o, "on_cancel = ignore\n");
 }
 
-/* What an open_memstream wrote (*text is set by the fclose), or NULL
- * when it failed. */
-static char *closed(FILE *o, char **text)
-{
-    bool bad = ferror(o) != 0;
-    if (fclose(o) != 0 || bad) {
-        free(*text);
-        return NULL;
-    }
-    return *text;
-}
-
 char *placement_script(const struct placement *p, const char *description,
                        const char *expect)
 {
@@ -128,7 +117,7 @@ char *placement_script(const struct placement *p, const char *description,
     for (size_t i = 0; i < p->n; i++)
         put_fault(o, i, &p->f[i]);
     fprintf(o, "\n[expect]\n%s", expect ? expect : "guest-alive = yes\n");
-    return closed(o, &text);
+    return memtext_close(o, &text);
 }
 
 static void describe_fault(FILE *o, const struct fault_place *f)
@@ -157,7 +146,7 @@ char *placement_describe(const struct placement *p)
     fprintf(o, "files=%u", p->files);
     for (size_t i = 0; i < p->n; i++)
         describe_fault(o, &p->f[i]);
-    return closed(o, &text);
+    return memtext_close(o, &text);
 }
 
 /* The IMA extend a fault needs the workload to reach: files >= k - 1. */
