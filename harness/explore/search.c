@@ -263,6 +263,8 @@ int explore_search(const struct explore_opts *o)
             rc = -1;
         if (rc >= 128)
             break;
+        if (rc >= 0 && s.log.n == s.batch_first)    /* else the same batch forever */
+            rc = err_set(&err, "no run of the batch ended (the suite said why above)");
         rc = rc < 0 ? -1 : 0;
     }
     if (rc < 0) {
