@@ -6,8 +6,10 @@
 
 void cli_self_exe(const char *root, char *buf, size_t size)
 {
-    ssize_t n = readlink("/proc/self/exe", buf, size - 1);
-    buf[n > 0 ? n : 0] = '\0';
-    if (n <= 0)
+    ssize_t n = readlink("/proc/self/exe", buf, size);
+    /* n == size: the path did not fit (readlink does not say so otherwise) */
+    if (n > 0 && (size_t)n < size)
+        buf[n] = '\0';
+    else
         str_fmt(buf, size, "%s/bin/tpmfault", root);
 }
