@@ -163,7 +163,8 @@ static void print_classes(const struct search *s)
 /* A class worth a script: something violated, and the run judged. */
 static bool shrinkable(const char *cls)
 {
-    return strchr(cls, '.') && strcmp(strchr(cls, '.'), ".ok") != 0;
+    const char *invs = strchr(cls, '.');
+    return invs && strcmp(invs, ".ok") != 0;
 }
 
 /* The first run of each class shrunk and written to o->found; sh[] gets
