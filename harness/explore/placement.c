@@ -27,47 +27,42 @@ static const char *const others[] = {
     "GetRandom",
 };
 
-static uint64_t pick(struct rng *r, uint64_t n)
-{
-    return rng_below(r, n);
-}
-
 /* which frame: an IMA extend (most of the space), a firmware extend, or
  * another command's n-th frame */
 static void place_target(struct rng *r, unsigned files, struct fault_place *f)
 {
-    uint64_t where = pick(r, 10);
+    uint64_t where = rng_below(r, 10);
     if (where < 7) {
         f->command = "PCR_Extend";
         f->pcr = 10;
-        f->nth = 1 + (unsigned)pick(r, files + 1);
+        f->nth = 1 + (unsigned)rng_below(r, files + 1);
     } else if (where < 8) {
         f->command = "PCR_Extend";
-        f->pcr = (int)pick(r, 8);
+        f->pcr = (int)rng_below(r, 8);
         f->nth = 1;
     } else {
-        f->command = others[pick(r, COUNT(others))];
+        f->command = others[rng_below(r, COUNT(others))];
         f->pcr = -1;
-        f->nth = 1 + (unsigned)pick(r, 2);
+        f->nth = 1 + (unsigned)rng_below(r, 2);
     }
 }
 
 static void place_action(struct rng *r, struct fault_place *f)
 {
-    f->action = actions[pick(r, COUNT(actions))];
-    f->response = pick(r, 10) < 3;
+    f->action = actions[rng_below(r, COUNT(actions))];
+    f->response = rng_below(r, 10) < 3;
     f->applied = -1;
     if (!strcmp(f->action, "error") || !strcmp(f->action, "applied-then-error"))
-        f->rc = rcs[pick(r, COUNT(rcs))];
+        f->rc = rcs[rng_below(r, COUNT(rcs))];
     if (!strcmp(f->action, "delay"))
-        f->delay_ms = delays[pick(r, COUNT(delays))];
+        f->delay_ms = delays[rng_below(r, COUNT(delays))];
     if (!strcmp(f->action, "timeout")) {
-        f->applied = f->response ? -1 : (int)pick(r, 2);
-        f->ignore_cancel = pick(r, 2);
-        if (f->ignore_cancel || pick(r, 2))
-            f->delay_ms = delays[pick(r, COUNT(delays))];
-        if (pick(r, 3) == 0)
-            f->rc = rcs[pick(r, COUNT(rcs))];
+        f->applied = f->response ? -1 : (int)rng_below(r, 2);
+        f->ignore_cancel = rng_below(r, 2);
+        if (f->ignore_cancel || rng_below(r, 2))
+            f->delay_ms = delays[rng_below(r, COUNT(delays))];
+        if (rng_below(r, 3) == 0)
+            f->rc = rcs[rng_below(r, COUNT(rcs))];
     }
 }
 
@@ -78,7 +73,7 @@ void placement_make(uint64_t seed, uint64_t index, struct placement *p)
     memset(p, 0, sizeof(*p));
     p->run_seed = rng_next(&r);
     p->files = PL_BASE_FILES;
-    p->n = pick(&r, 10) < 7 ? 1 : 2;
+    p->n = rng_below(&r, 10) < 7 ? 1 : 2;
     for (size_t i = 0; i < p->n; i++) {
         place_target(&r, p->files, &p->f[i]);
         place_action(&r, &p->f[i]);
