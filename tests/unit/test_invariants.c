@@ -1,6 +1,7 @@
 /* explore/invariants: each invariant on a run where it holds and on one
  * that violates it; a run violating several; runfacts_parse on a report's
- * facts (the shape report.c writes, from a real intermittent-extend run). */
+ * facts (the shape report.c writes; the values made up: an
+ * intermittent-extend-like run with two more faults, a Quote's and a close). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
