@@ -56,6 +56,7 @@ static int parse_time(const char *s, double *out)
         if (s[len - 1] == units[i].unit) {
             mult = units[i].mult;
             len--;
+            break;      /* one unit: "5ms" is no duration */
         }
     if (len >= sizeof(num))
         return usage_error("--time: '%s' is not a duration (90s, 30m, 2h)", s);

@@ -38,6 +38,8 @@ check "the same seed: the same placements and classes" [ "$A" = "$B" ]
 
 "$X" explore --budget 0 >"$T/u.out" 2>&1
 check "--budget 0 is bad usage (2)" [ $? -eq 2 ]
+"$X" explore --time 5ms >"$T/u.out" 2>&1
+check "--time 5ms (two units) is bad usage (2)" [ $? -eq 2 ]
 "$X" explore --fail-on list-completed >"$T/u.out" 2>&1
 check "an unknown --fail-on class is bad usage (2)" [ $? -eq 2 ]
 check "... named" grep -q "'list-completed'" "$T/u.out"
