@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "explore/memtext.h"
+#include "util/memtext.h"
 #include "runner/fsutil.h"
 #include "util/err.h"
 #include "util/idxlist.h"

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "explore/memtext.h"
+#include "util/memtext.h"
 #include "faults/rng.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

@@ -6,6 +6,7 @@
 #include "runner/summary.h"
 #include "util/atomicfile.h"
 #include "util/hex.h"
+#include "util/memtext.h"
 #include "view/table.h"
 #include "view/timeline_svg.h"
 #include "view/timeline_text.h"
@@ -51,7 +52,8 @@ static void what_faults_did(FILE *out, const struct html_report *h)
     if (!m)
         return;
     timeline_print_compact(m, h->tl);
-    fclose(m);
+    if (!memtext_close(m, &text))
+        return;
     fputs("<h2>What the faults did</h2>\n<ul class=\"did\">\n", out);
     if (!len)
         fputs("<li>no fault fired, and every list entry is in PCR 10 once</li>\n", out);

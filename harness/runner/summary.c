@@ -7,6 +7,7 @@
 #include "util/atomicfile.h"
 #include "util/err.h"
 #include "util/json.h"
+#include "util/memtext.h"
 #include "util/num.h"
 #include "util/str.h"
 
@@ -180,7 +181,8 @@ static void junit_body(FILE *out, const struct suite_result *r)
     if (!m)
         return;
     write_details(m, r, false);
-    fclose(m);
+    if (!memtext_close(m, &text))
+        return;
     xml_escape(out, text, false);
     free(text);
 }

@@ -1,6 +1,6 @@
 /* Text built with open_memstream: what it wrote, checked. */
-#ifndef TPMFAULT_EXPLORE_MEMTEXT_H
-#define TPMFAULT_EXPLORE_MEMTEXT_H
+#ifndef TPMFAULT_MEMTEXT_H
+#define TPMFAULT_MEMTEXT_H
 
 #include <stdio.h>
 

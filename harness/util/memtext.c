@@ -1,4 +1,4 @@
-#include "explore/memtext.h"
+#include "util/memtext.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
