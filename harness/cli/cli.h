@@ -15,6 +15,9 @@ int cli_check(int argc, char **argv);
 int cli_show(int argc, char **argv);
 int cli_explore(int argc, char **argv, const char *root);
 
+/* /proc/self/exe into buf: 0, or -1 when it cannot be read or does not fit
+ * (never a path cut short). */
+int cli_exe_path(char *buf, size_t size);
 /* The running tpmfault program (for the children of suite and explore):
  * /proc/self/exe, else ROOT/bin/tpmfault. */
 void cli_self_exe(const char *root, char *buf, size_t size);

@@ -30,10 +30,8 @@
 static int find_root(char *root, size_t size)
 {
     char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-    if (n < 0)
+    if (cli_exe_path(exe, sizeof(exe)) < 0)
         return -1;
-    exe[n] = '\0';
     for (int up = 0; up < 2; up++) {
         char *slash = strrchr(exe, '/');
         if (!slash)
