@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "runner/summary.h"
+#include "util/escape.h"
 #include "util/atomicfile.h"
 #include "util/hex.h"
 #include "util/memtext.h"

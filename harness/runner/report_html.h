@@ -21,10 +21,6 @@ void report_html(FILE *out, const struct html_report *h);
 /* dir/report.html, written to a temporary file and renamed. */
 int report_html_write(const char *dir, const struct html_report *h, char **err);
 
-/* A path segment in a link: unreserved bytes as they are, the rest %XX
- * (index.html's links, explore's index.html). */
-void html_url_segment(FILE *out, const char *s);
-
 /* The pages' shared style sheet (report.html and the suite's index.html). */
 extern const char report_html_css[];
 

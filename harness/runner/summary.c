@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/escape.h"
 #include "util/atomicfile.h"
 #include "util/err.h"
 #include "util/json.h"

@@ -10,7 +10,6 @@
 #include <stdio.h>
 
 #include "runner/run.h"
-#include "util/escape.h"   /* xml_escape, for the writers' users */
 
 /* An expectation of a scenario that did not hold (or could not be
  * evaluated), as its report.json states it.  Strings are malloc'd and

@@ -3,18 +3,7 @@
 #include "runner/summary.h"
 
 #include "runner/report_html.h"
-
-void html_url_segment(FILE *out, const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-            (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.' ||
-            *p == '~')
-            fputc(*p, out);
-        else
-            fprintf(out, "%%%02X", *p);
-    }
-}
+#include "util/escape.h"
 
 static void index_row(FILE *out, const struct suite_result *r)
 {

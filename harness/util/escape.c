@@ -85,3 +85,15 @@ void tap_text(FILE *out, const char *s)
         p += len ? len : 1;
     }
 }
+
+void html_url_segment(FILE *out, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+            (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.' ||
+            *p == '~')
+            fputc(*p, out);
+        else
+            fprintf(out, "%%%02X", *p);
+    }
+}

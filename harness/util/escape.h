@@ -25,4 +25,8 @@ void xml_escape(FILE *out, const char *s, bool attr);
  * invalid UTF-8 as \xNN.  NULL writes nothing. */
 void tap_text(FILE *out, const char *s);
 
+/* s as one path segment of a link: unreserved bytes as they are, the rest
+ * %XX (the suite's and explore's index.html). */
+void html_url_segment(FILE *out, const char *s);
+
 #endif

@@ -16,6 +16,7 @@
 
 #include "runner/fsutil.h"
 #include "runner/summary.h"
+#include "util/escape.h"
 #include "util/jsonread.h"
 
 /* --- helpers -------------------------------------------------------------- */
