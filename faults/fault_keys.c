@@ -255,8 +255,7 @@ void fault_rule_init(struct fault_rule *r, int n, int line)
     r->action = FA_NONE;
 }
 
-/* The line a key was given on, else the rule's [fault] header. */
-static int line_of(const struct fault_rule *r, const int *key_line,
+int fault_key_line(const struct fault_rule *r, const int *key_line,
                    const char *key)
 {
     const struct kv_spec *sp = key ? kv_find(fault_keys, key) : NULL;
@@ -359,7 +358,7 @@ int fault_rule_check(const struct fault_rule *r, const char *path,
         if (key_bad(bad, fs.f[i].key) || key_bad(bad, fs.f[i].also))
             continue;
         rc = err_add(err, "%s:%d: fault %s: %s", path,
-                     line_of(r, key_line, fs.f[i].key), r->name, fs.f[i].what);
+                     fault_key_line(r, key_line, fs.f[i].key), r->name, fs.f[i].what);
     }
     return rc;
 }

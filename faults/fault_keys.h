@@ -10,6 +10,10 @@ extern const struct kv_spec fault_keys[];
 
 /* Defaults for a new rule named "faultN" (N 1-based) defined at line. */
 void fault_rule_init(struct fault_rule *r, int n, int line);
+/* The line key (NULL: none) was given on, from key_line (may be NULL; as
+ * below), else the rule's [fault] header line. */
+int fault_key_line(const struct fault_rule *r, const int *key_line,
+                   const char *key);
 /* Checks across one rule's keys: every contradiction, one line each in
  * *err.  key_line (may be NULL) holds, for each fault_keys[] entry, the
  * line it was given on (0: not given); each line names the line of the

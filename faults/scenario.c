@@ -526,8 +526,7 @@ static int check_faults(const struct scenario *s, char **err)
 /* The line a rule's key was given on, else the rule's header line. */
 static int rule_key_line(const struct scenario *s, int i, const char *key)
 {
-    int line = s->fault_key_line[i][kv_find(fault_keys, key) - fault_keys];
-    return line ? line : s->faults.rules[i].line;
+    return fault_key_line(&s->faults.rules[i], s->fault_key_line[i], key);
 }
 
 static const char *names_word(int names)
