@@ -12,7 +12,8 @@
 /* IMA's extend on the run's TPM: TPM2_PCR_Extend, or TPM_Extend on a 1.2. */
 static uint32_t ima_cc(const struct scenario *s)
 {
-    return s->run.tpm == SCN_TPM_12 ? TPM12_ORD_EXTEND : TPM2_CC_PCR_EXTEND;
+    return scenario_family(s) == TPM_FAMILY_12 ? TPM12_ORD_EXTEND
+                                               : TPM2_CC_PCR_EXTEND;
 }
 
 static bool ima_only(const struct fault_rule *r, uint32_t cc)

@@ -559,12 +559,16 @@ static int check_fault_families(const struct scenario *s, char **err)
     return rc;
 }
 
+enum tpm_family scenario_family(const struct scenario *s)
+{
+    return s->run.tpm == SCN_TPM_12 ? TPM_FAMILY_12 : TPM_FAMILY_20;
+}
+
 int scenario_rule_warning(const struct scenario *s, int i, char *buf,
                           size_t size)
 {
     const struct fault_rule *r = &s->faults.rules[i];
-    enum tpm_family f = s->run.tpm == SCN_TPM_12 ? TPM_FAMILY_12
-                                                 : TPM_FAMILY_20;
+    enum tpm_family f = scenario_family(s);
     if (s->run.tpm == SCN_TPM_ABSENT || r->cc == FAULT_CC_ANY ||
         r->cc_names != FN_NUMBER || tpm_cc_known(r->cc, f))
         return 0;

@@ -10,6 +10,7 @@
 
 #include "faults/engine.h"
 #include "faults/fault_keys.h"
+#include "tpm/frame.h"
 
 /* Enumerated values are stored as index + 1 of their name table; 0 = unset. */
 /* present: a TPM 2.0; 1.2: a TPM 1.2 (swtpm without --tpm2) */
@@ -115,6 +116,9 @@ int scenario_expectation_count(const struct scenario *s);
  * plain keys with that series' overrides applied. */
 void scenario_expect_for(const struct scenario *s, int series,
                          struct scn_expect *out);
+/* Whose names and codes the run's TPM speaks: TPM_FAMILY_12 for tpm = 1.2,
+ * else TPM_FAMILY_20 (absent included: no frame comes). */
+enum tpm_family scenario_family(const struct scenario *s);
 /* A warning `check` prints for fault rule i (0..n-1): a bare command
  * number that is no ordinal of the run's TPM this harness knows.  Returns
  * 1 with the text in buf ("path:line: warning: ..."), else 0. */

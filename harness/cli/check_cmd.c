@@ -51,8 +51,7 @@ static void explain_rule(const struct scenario *s, const struct prediction *p,
 {
     const struct fault_rule *r = &s->faults.rules[i];
     const struct predict_rule *pr = &p->rule[i];
-    const char *rc = tpm_rc_name(r->rc, s->run.tpm == SCN_TPM_12
-                                            ? TPM_FAMILY_12 : TPM_FAMILY_20);
+    const char *rc = tpm_rc_name(r->rc, scenario_family(s));
     printf("  fault %s (%s", r->name, fault_action_name(r->action));
     if (r->has_rc && rc)
         printf(" %s", rc);
