@@ -60,8 +60,6 @@ enum fault_direction {
     FD_RESPONSE,        /* swtpm's response: the command is always applied */
 };
 
-/* What a timeout's hold does with QEMU's CMD_CANCEL_TPM_CMD (a script's
- * enumerated value, as enum fault_direction). */
 /* What k counts (a script's enumerated value, as enum fault_direction). */
 enum fault_count {
     FK_UNSET,           /* not given: FK_FRAMES */
@@ -69,6 +67,8 @@ enum fault_count {
     FK_MEASUREMENTS,    /* a driver's resend counts with its original */
 };
 
+/* What a timeout's hold does with QEMU's CMD_CANCEL_TPM_CMD (a script's
+ * enumerated value, as enum fault_direction). */
 enum fault_on_cancel {
     FC_UNSET,           /* not given: FC_RELEASE */
     FC_RELEASE,         /* the cancel ends the hold */
