@@ -13,6 +13,7 @@
 #include "faults/predict.h"
 #include "tpm/frame.h"
 #include "util/num.h"
+#include "verify/workload.h"
 
 #define EXIT_USAGE 2
 
@@ -23,7 +24,7 @@ static void print_extend(unsigned k)
     if (k == 1)
         printf("k = 1 (entry 0, boot_aggregate)");
     else
-        printf("k = %u (entry %u, /work/file%u)", k, k - 1, k - 1);
+        printf("k = %u (entry %u, " WORKLOAD_FILE "%u)", k, k - 1, k - 1);
 }
 
 static void print_hits(const struct predict_rule *pr)
@@ -78,7 +79,7 @@ static void explain(const struct scenario *s, const struct prediction *p,
         return;
     }
     printf("  the workload: %u IMA extends of PCR 10 (k = 1 boot_aggregate, "
-           "k = n+1 /work/filen), each answered success by swtpm; the driver "
+           "k = n+1 " WORKLOAD_FILE "n), each answered success by swtpm; the driver "
            "resends a frame the script answers TPM_RC_RETRY or "
            "TPM_RC_TESTING (up to %d frames)", p->extends,
            PREDICT_DRIVER_TRIES);
