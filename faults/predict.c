@@ -165,11 +165,10 @@ static void warn_indices(const struct scenario *s, const char *key,
 
 char *scenario_warnings(const struct scenario *s, const struct prediction *p)
 {
-    char *out = NULL, ord[PATH_MAX + 200];
+    char *out = NULL;
     for (int i = 0; i < s->faults.n; i++) {
         warn_rule(s, p, i, &out);
-        if (scenario_rule_warning(s, i, ord, sizeof(ord)))
-            err_add(&out, "%s", ord);
+        scenario_rule_warning(s, i, &out);
     }
     for (int k = -1; k < SCN_KERNEL_SERIES; k++) {
         const struct scn_expect *e = k < 0 ? &s->expect : &s->expect_kernel[k];

@@ -564,18 +564,17 @@ enum tpm_family scenario_family(const struct scenario *s)
     return s->run.tpm == SCN_TPM_12 ? TPM_FAMILY_12 : TPM_FAMILY_20;
 }
 
-int scenario_rule_warning(const struct scenario *s, int i, char *buf,
-                          size_t size)
+int scenario_rule_warning(const struct scenario *s, int i, char **out)
 {
     const struct fault_rule *r = &s->faults.rules[i];
     enum tpm_family f = scenario_family(s);
     if (s->run.tpm == SCN_TPM_ABSENT || r->cc == FAULT_CC_ANY ||
         r->cc_names != FN_NUMBER || tpm_cc_known(r->cc, f))
         return 0;
-    snprintf(buf, size, "%s:%d: warning: fault %s: command 0x%x is no %s "
-             "command this harness knows: the rule may never match", s->path,
-             rule_key_line(s, i, "command"), r->name, r->cc,
-             f == TPM_FAMILY_12 ? "TPM 1.2" : "TPM 2.0");
+    err_add(out, "%s:%d: warning: fault %s: command 0x%x is no %s command "
+            "this harness knows: the rule may never match", s->path,
+            rule_key_line(s, i, "command"), r->name, r->cc,
+            f == TPM_FAMILY_12 ? "TPM 1.2" : "TPM 2.0");
     return 1;
 }
 

@@ -121,9 +121,9 @@ void scenario_expect_for(const struct scenario *s, int series,
 enum tpm_family scenario_family(const struct scenario *s);
 /* A warning `check` prints for fault rule i (0..n-1): a bare command
  * number that is no ordinal of the run's TPM this harness knows.  Returns
- * 1 with the text in buf ("path:line: warning: ..."), else 0. */
-int scenario_rule_warning(const struct scenario *s, int i, char *buf,
-                          size_t size);
+ * 1 with the line ("path:line: warning: ...") added to *out (err_add),
+ * else 0. */
+int scenario_rule_warning(const struct scenario *s, int i, char **out);
 
 /* Whether [expect] key has an override for series. */
 bool scenario_expect_overridden(const struct scenario *s, int series,
