@@ -2,8 +2,9 @@
 
 #include <string.h>
 
-#define TPM_RC_FAILURE 0x101u
-#define TPM_RC_CANCELED 0x909u
+#include "tpm/frame.h"
+
+#define TPM2_RC_TESTING 0x90Au
 
 static const char *const action_names[] = {
     [FA_NONE] = "relay",
@@ -105,7 +106,12 @@ static bool triggers_hold(const struct fault_rule *r,
 static bool is_resend(const struct fault_engine *e, const struct fault_frame *f)
 {
     return f->id && f->id == e->last_id && e->last_answered &&
-           (e->last_rc == FAULT_RC_RETRY || e->last_rc == FAULT_RC_TESTING);
+           fault_rc_resent(e->last_rc);
+}
+
+bool fault_rc_resent(uint32_t rc)
+{
+    return rc == TPM2_RC_RETRY || rc == TPM2_RC_TESTING;
 }
 
 void fault_note_answer(struct fault_engine *e, uint32_t rc)
@@ -129,9 +135,9 @@ static void set_decision(struct fault_decision *d, const struct fault_rule *r,
     d->end_rc = r->action == FA_TIMEOUT && r->has_rc;
     d->ignore_cancel = r->action == FA_TIMEOUT && r->on_cancel == FC_IGNORE;
     if (r->action == FA_FAILURE_MODE)
-        d->rc = TPM_RC_FAILURE;
+        d->rc = TPM2_RC_FAILURE;
     else if (r->action == FA_CANCEL)
-        d->rc = TPM_RC_CANCELED;
+        d->rc = TPM2_RC_CANCELED;
     d->forwarded = fault_action_forwards(r->action, d->applied_late,
                                          on_response);
 }

@@ -119,9 +119,6 @@ struct fault_rule_state {
     struct rng rng;
 };
 
-/* TPM 2.0 answers the Linux driver resends the same command after. */
-#define FAULT_RC_RETRY   0x922u
-#define FAULT_RC_TESTING 0x90Au
 
 struct fault_engine {
     struct fault_rule rules[FAULT_MAX_RULES];
@@ -169,6 +166,9 @@ void fault_decide(struct fault_engine *e, const struct fault_frame *f,
  * nothing).  A TPM_RC_RETRY or TPM_RC_TESTING makes an identical next
  * frame a resend of the same measurement. */
 void fault_note_answer(struct fault_engine *e, uint32_t rc);
+/* Whether the Linux driver resends the same command after rc: TPM 2.0's
+ * TPM_RC_RETRY or TPM_RC_TESTING. */
+bool fault_rc_resent(uint32_t rc);
 
 /* The response code a decision has the guest answered instead of swtpm's
  * (error, applied-then-error, cancel, failure-mode, a timeout with rc):

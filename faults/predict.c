@@ -70,7 +70,7 @@ static bool send_measurement(struct fault_engine *e, const int *map,
             p->busy_at = k;
         fault_decision_answer(&d, &rc);
         fault_note_answer(e, rc);
-        if (rc != FAULT_RC_RETRY && rc != FAULT_RC_TESTING)
+        if (!fault_rc_resent(rc))
             return true;
     }
     return true;
