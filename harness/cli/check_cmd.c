@@ -79,8 +79,8 @@ static void explain(const struct scenario *s, const struct prediction *p,
         return;
     }
     printf("  the workload: %u IMA extends of PCR 10 (k = 1 boot_aggregate, "
-           "k = n+1 " WORKLOAD_FILE "n), each answered success by swtpm; the driver "
-           "resends a frame the script answers TPM_RC_RETRY or "
+           "k = n+1 " WORKLOAD_FILE "n), each answered success by swtpm; "
+           "the driver resends a frame the script answers TPM_RC_RETRY or "
            "TPM_RC_TESTING (up to %d frames)", p->extends,
            PREDICT_DRIVER_TRIES);
     if (seed_known)
