@@ -529,32 +529,34 @@ static int rule_key_line(const struct scenario *s, int i, const char *key)
     return fault_key_line(&s->faults.rules[i], s->fault_key_line[i], key);
 }
 
-static const char *names_word(int names)
+/* Rule i's key (command or rc, a what) was given by names that are not
+ * the run's TPM's (want): the error, else 0. */
+static int family_clash(const struct scenario *s, int i, const char *key,
+                        const char *what, int names, int want, char **err)
 {
-    return names == FN_TPM12 ? "TPM 1.2" : "TPM 2.0";
+    if (names == FN_NUMBER || names == want)
+        return 0;
+    return err_add(err, "%s:%d: fault %s: %s names a %s %s, but [run] tpm = %s",
+                   s->path, rule_key_line(s, i, key), s->faults.rules[i].name,
+                   key, names == FN_TPM12 ? "TPM 1.2" : "TPM 2.0", what,
+                   want == FN_TPM12 ? "1.2" : "present (TPM 2.0)");
 }
 
 /* A rule naming the other TPM's command or response code can never match
- * (or would answer a code the guest's TPM does not have). */
+ * (or would answer a code the guest's TPM does not have): one error a
+ * rule, its command's first. */
 static int check_fault_families(const struct scenario *s, char **err)
 {
     if (s->run.tpm == SCN_TPM_ABSENT)
         return 0;
     int want = s->run.tpm == SCN_TPM_12 ? FN_TPM12 : FN_TPM20, rc = 0;
-    const char *tpm = s->run.tpm == SCN_TPM_12 ? "1.2" : "present (TPM 2.0)";
     for (int i = 0; i < s->faults.n; i++) {
         const struct fault_rule *r = &s->faults.rules[i];
-        const char *key = r->cc_names != FN_NUMBER && r->cc_names != want
-                              ? "command"
-                          : r->rc_names != FN_NUMBER && r->rc_names != want
-                              ? "rc" : NULL;
-        if (!key)
-            continue;
-        int names = key[0] == 'c' ? r->cc_names : r->rc_names;
-        rc = err_add(err, "%s:%d: fault %s: %s names a %s %s, but [run] "
-                     "tpm = %s", s->path, rule_key_line(s, i, key), r->name,
-                     key, names_word(names),
-                     key[0] == 'c' ? "command" : "response code", tpm);
+        if (family_clash(s, i, "command", "command", r->cc_names, want,
+                         err) < 0 ||
+            family_clash(s, i, "rc", "response code", r->rc_names, want,
+                         err) < 0)
+            rc = -1;
     }
     return rc;
 }
