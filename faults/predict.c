@@ -90,6 +90,13 @@ static void simulate(struct fault_engine *e, const int *map, uint32_t cc,
     }
 }
 
+/* p empty, for s's workload: boot_aggregate, then one extend a file. */
+static void prediction_start(struct prediction *p, const struct scenario *s)
+{
+    memset(p, 0, sizeof(*p));
+    p->extends = s->run.files + 1;
+}
+
 /* The first k rule i, which never fired, would fire on without the other
  * rules (0: none). */
 static unsigned first_alone(const struct scenario *s, int i, uint64_t seed)
@@ -97,8 +104,7 @@ static unsigned first_alone(const struct scenario *s, int i, uint64_t seed)
     struct prediction alone;
     struct fault_engine e = { .n = 1 };
     int map[1] = { i };
-    memset(&alone, 0, sizeof(alone));
-    alone.extends = s->run.files + 1;
+    prediction_start(&alone, s);
     e.rules[0] = s->faults.rules[i];
     fault_engine_start(&e, seed);
     simulate(&e, map, ima_cc(s), &alone);
@@ -110,8 +116,7 @@ void scenario_predict(const struct scenario *s, bool seed_known,
 {
     struct fault_engine e;
     int map[FAULT_MAX_RULES];
-    memset(p, 0, sizeof(*p));
-    p->extends = s->run.files + 1;
+    prediction_start(p, s);
     if (s->run.tpm == SCN_TPM_ABSENT)
         return;
     model_engine(s, seed_known, &e, map, p);
