@@ -211,13 +211,20 @@ int tpm_rc_by_name(const char *name, enum tpm_family f, uint32_t *rc)
                               : -1;
 }
 
+void frame_put_hdr(uint8_t *buf, uint16_t tag, size_t size, uint32_t code)
+{
+    put_be16(buf, tag);
+    put_be32(buf + 2, (uint32_t)size);
+    put_be32(buf + 6, code);
+}
+
 size_t frame_build_error(uint8_t *buf, uint16_t cmd_tag, uint32_t rc2v,
                          uint32_t rc12v)
 {
-    int old = frame_tag_is_tpm12(cmd_tag);
-    put_be16(buf, old ? TPM12_TAG_RSP_COMMAND : TPM2_ST_NO_SESSIONS);
-    put_be32(buf + 2, TPM_HDR_SIZE);
-    put_be32(buf + 6, old ? rc12v : rc2v);
+    if (frame_tag_is_tpm12(cmd_tag))
+        frame_put_hdr(buf, TPM12_TAG_RSP_COMMAND, TPM_HDR_SIZE, rc12v);
+    else
+        frame_put_hdr(buf, TPM2_ST_NO_SESSIONS, TPM_HDR_SIZE, rc2v);
     return TPM_HDR_SIZE;
 }
 
@@ -285,9 +292,7 @@ size_t frame_build_pcr_read(uint8_t *buf, size_t cap, unsigned pcr,
     size_t len = TPM_HDR_SIZE + 4 + (size_t)nbanks * 6;
     if (len > cap || pcr > 23)
         return 0;
-    put_be16(buf, TPM2_ST_NO_SESSIONS);
-    put_be32(buf + 2, (uint32_t)len);
-    put_be32(buf + 6, TPM2_CC_PCR_READ);
+    frame_put_hdr(buf, TPM2_ST_NO_SESSIONS, len, TPM2_CC_PCR_READ);
     put_be32(buf + 10, nbanks);
     uint8_t *p = buf + 14;
     for (unsigned i = 0; i < nbanks; i++, p += 6) {

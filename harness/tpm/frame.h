@@ -80,6 +80,10 @@ const char *tpm_rc_name(uint32_t rc, enum tpm_family f);
 int tpm_cc_by_name(const char *name, enum tpm_family f, uint32_t *cc);
 int tpm_rc_by_name(const char *name, enum tpm_family f, uint32_t *rc);
 
+/* Write a frame's 10-byte header (tag, size, command or response code):
+ * the one writer for every frame the harness builds. */
+void frame_put_hdr(uint8_t *buf, uint16_t tag, size_t size, uint32_t code);
+
 /* Write a 10-byte error response matching the request's TPM family.
  * Returns the number of bytes written (TPM_HDR_SIZE). */
 size_t frame_build_error(uint8_t *buf, uint16_t cmd_tag, uint32_t rc2,

@@ -39,9 +39,7 @@ size_t frame12_build_pcr_read(uint8_t *buf, size_t cap, unsigned pcr)
     size_t len = TPM_HDR_SIZE + 4;
     if (len > cap || pcr > 23)
         return 0;
-    put_be16(buf, TPM12_TAG_RQU_COMMAND);
-    put_be32(buf + 2, (uint32_t)len);
-    put_be32(buf + 6, TPM12_ORD_PCR_READ);
+    frame_put_hdr(buf, TPM12_TAG_RQU_COMMAND, len, TPM12_ORD_PCR_READ);
     put_be32(buf + 10, pcr);
     return len;
 }
