@@ -35,14 +35,25 @@ static void write_end(struct shim *s, bool ok, const char *why)
 {
     struct data_relay *d = &s->data;
     bool to_tpm = d->out.to_tpm;
-    char msg[160];
-    snprintf(msg, sizeof(msg), "write (%zu of %zu bytes done): %s",
-             d->out.done, d->out.n, why);
+    char msg[160] = "";
+    if (!ok)
+        snprintf(msg, sizeof(msg), "write (%zu of %zu bytes done): %s",
+                 d->out.done, d->out.n, why);
     data_write_stop(s);
     if (ok)
         data_written(s, to_tpm);
     else
         data_write_failed(s, to_tpm, msg);
+}
+
+/* r from write_some: true when the write is over (all written, or
+ * failed), and then it has been ended. */
+static bool ended(struct shim *s, int r)
+{
+    if (r == 0)
+        return false;
+    write_end(s, r > 0, r > 0 ? "" : strerror(errno));
+    return true;
 }
 
 static void on_write_timeout(struct evloop *l, long long id, void *p)
@@ -56,9 +67,7 @@ static void on_write_timeout(struct evloop *l, long long id, void *p)
 
 void data_write_more(struct shim *s)
 {
-    int r = write_some(&s->data);
-    if (r != 0)
-        write_end(s, r > 0, r > 0 ? "" : strerror(errno));
+    ended(s, write_some(&s->data));
 }
 
 static void on_writable(struct evloop *l, int fd, int mask, void *p)
@@ -77,9 +86,8 @@ void data_write(struct shim *s, bool to_tpm, const uint8_t *p, size_t n)
     d->out.p = p;
     d->out.n = n;
     d->out.done = 0;
-    int r = write_some(d);
-    if (r != 0)
-        return write_end(s, r > 0, r > 0 ? "" : strerror(errno));
+    if (ended(s, write_some(d)))
+        return;
     d->book.cur.writing = true;
     d->out.timer = evloop_timer(s->loop, SHIM_IO_MS, on_write_timeout, s);
     /* swtpm's fd keeps its read watch (data.c's on_tpm passes EV_WRITE
