@@ -1,6 +1,6 @@
 /* A small poll(2) event loop with file and timer events, in the spirit of
  * redis ae.c.  One thread; handlers run to completion and must not block
- * without a deadline.  SIGINT/SIGTERM are seen through ppoll(2): the
+ * without a deadline.  Stop signals are seen through ppoll(2): the
  * caller blocks them and passes the mask to wait with plus a flag that
  * its handler sets, so a signal can never slip in between check and wait. */
 #ifndef TPMFAULT_EVLOOP_H

@@ -25,8 +25,8 @@ int io_accept(int lfd);
 ssize_t io_recv(int fd, void *buf, size_t n, int *rfd);
 
 /* Every blocking wait below also ends, at once, with EINTR when *flag is
- * set by a stop signal: wait_mask (the signal mask without SIGINT and
- * SIGTERM, which stay blocked elsewhere) is unblocked while waiting.  So
+ * set by a stop signal: wait_mask (the signal mask without the stop
+ * signals, which stay blocked elsewhere) is unblocked while waiting.  So
  * no wait of the shim outlasts the runner's SIGTERM (it sends SIGKILL
  * 1 s later).  NULL, NULL (the default): plain deadlines. */
 void io_stop_on(const sigset_t *wait_mask, volatile sig_atomic_t *flag);

@@ -93,7 +93,8 @@ struct shim {
 /* Open the trace, listen, and start connecting to swtpm.  On failure
  * shim_fini() still releases what was set up. */
 int shim_init(struct shim *s, const struct shim_config *cfg, char **err);
-/* SIGINT and SIGTERM set the returned flag; they stay blocked except
+/* The stop signals (SIGINT, SIGTERM, SIGHUP: sig_install_stop's) set
+ * the returned flag; they stay blocked except
  * while the shim waits (wait_mask: the loop's ppoll and io.c's waits), so
  * every wait ends at once on a stop signal.  SIGPIPE is ignored. */
 volatile sig_atomic_t *shim_signals_install(sigset_t *wait_mask);
