@@ -46,13 +46,6 @@ static int setup(void **state)
     return session_start(e, "test_ctrl_relay", NULL);
 }
 
-static int teardown(void **state)
-{
-    session_end(*state);
-    free(*state);
-    return 0;
-}
-
 static int last_ctrl(struct shim_session *e, uint32_t code, size_t len)
 {
     pthread_mutex_lock(&e->fk.mu);
@@ -207,5 +200,5 @@ int main(void)
         cmocka_unit_test(test_shutdown),
     };
     signal(SIGPIPE, SIG_IGN);
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, session_teardown);
 }

@@ -84,13 +84,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    session_end(*state);
-    free(*state);
-    return 0;
-}
-
 /* --- the guest's side ---------------------------------------------------- */
 
 static size_t build_extend(uint8_t *b, unsigned pcr, uint8_t fill)
@@ -1047,7 +1040,7 @@ static void test_rsp_script_rule(void **state)
 }
 
 #define T(fn, sp) cmocka_unit_test_prestate_setup_teardown(fn, setup, \
-                      teardown, (void *)&(sp))
+                      session_teardown, (void *)&(sp))
 
 int main(void)
 {

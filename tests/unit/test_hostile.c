@@ -62,13 +62,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    session_end(*state);
-    free(*state);
-    return 0;
-}
-
 /* --- QEMU's side ---------------------------------------------------------- */
 
 /* A control request as QEMU writes it (one write); the reply QEMU reads
@@ -610,7 +603,7 @@ static int setup_bad_len(void **state)
     return rc;
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, session_teardown)
 
 int main(void)
 {
@@ -634,7 +627,7 @@ int main(void)
         T(test_swtpm_closes_mid_response),
         T(test_swtpm_ctrl_long),
         cmocka_unit_test_setup_teardown(test_swtpm_ctrl_bad_len,
-                                        setup_bad_len, teardown),
+                                        setup_bad_len, session_teardown),
         T(test_swtpm_ctrl_close),
         T(test_swtpm_ctrl_short),
     };

@@ -456,3 +456,10 @@ void session_end(struct shim_session *e)
     if (e->dir[0])
         tree_remove(e->dir);
 }
+
+int session_teardown(void **state)
+{
+    session_end(*state);
+    free(*state);
+    return 0;
+}

@@ -112,5 +112,8 @@ int session_wait_exit(struct shim_session *e, int ms);
 const char *session_trace(struct shim_session *e);
 /* Kill the shim if still running, stop the fake, remove the directory. */
 void session_end(struct shim_session *e);
+/* cmocka's teardown for a session calloc'ed into *state: session_end,
+ * then free. */
+int session_teardown(void **state);
 
 #endif
