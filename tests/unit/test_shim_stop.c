@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "shim/ctrlcmd.h"
 #include "shim/evloop.h"
 #include "shim/io.h"
 #include "support/fake_swtpm.h"
@@ -24,8 +25,6 @@
 #include "util/rd.h"
 
 #define TMO FAKE_TMO
-#define CTRL_CANCEL 0x09
-#define CTRL_SHUTDOWN 0x03
 
 static const uint8_t startup[] = { 0x80, 0x01, 0, 0, 0, 12, 0, 0,
                                    0x01, 0x44, 0, 0 };
@@ -37,13 +36,6 @@ static int setup(void **state)
         return -1;
     *state = e;
     return session_start(e, "test_shim_stop", NULL);
-}
-
-static int teardown(void **state)
-{
-    session_end(*state);
-    free(*state);
-    return 0;
 }
 
 static void send_ctrl(struct shim_session *e, uint32_t code)
@@ -63,7 +55,7 @@ static void test_sigterm_during_truth(void **state)
     assert_int_equal(io_send_all(e->d, startup, sizeof(startup), -1, TMO, NULL), 0);
     assert_int_equal(io_read_all(e->d, r, 10, TMO, NULL), 0);
     fake_set_rsp_delay(&e->fk, 2500);
-    send_ctrl(e, CTRL_SHUTDOWN);
+    send_ctrl(e, CMD_SHUTDOWN);
     for (int i = 0; i < 100 && !fake_saw(&e->fk, TPM2_CC_PCR_READ); i++)
         usleep(10000);
     assert_true(fake_saw(&e->fk, TPM2_CC_PCR_READ));   /* the truth read waits */
@@ -101,7 +93,7 @@ static void test_cancel_while_writing(void **state)
     }
     assert_int_equal(fake_nframes(&e->fk), sent - 1);   /* a write waits */
     uint64_t t0 = evloop_now_ms();
-    send_ctrl(e, CTRL_CANCEL);
+    send_ctrl(e, CMD_CANCEL_TPM_CMD);
     assert_int_equal(io_read_all(e->c, r, 4, TMO, NULL), 0);
     uint64_t took = evloop_now_ms() - t0;
     assert_int_equal(be32_at(r), 0);
@@ -123,9 +115,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_sigterm_during_truth, setup,
-                                        teardown),
+                                        session_teardown),
         cmocka_unit_test_setup_teardown(test_cancel_while_writing, setup,
-                                        teardown),
+                                        session_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
