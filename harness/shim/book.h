@@ -17,9 +17,6 @@ struct inflight {
                            * (ACT_DELAY_RSP) before relaying the response */
     bool held;            /* held by a fault: the command, not forwarded,
                            * or (ACT_HOLD_RSP) swtpm's response */
-    bool writing;         /* its frame is going out to swtpm, or its
-                           * response to QEMU, and the peer is slow to
-                           * take it (data.c: the loop finishes the write) */
     uint64_t ord;         /* 1-based; the response carries the same */
     struct tpm_hdr hdr;   /* the command's header */
     const char *name;

@@ -200,7 +200,8 @@ static void dispatch(struct shim *s)
         return set_datafd(s);
     case CMD_CANCEL_TPM_CMD: {
         struct inflight *f = &s->data.book.cur;
-        if (!f->active || !(f->at_tpm || f->held || f->delaying || f->writing))
+        if (!f->active ||
+            !(f->at_tpm || f->held || f->delaying || data_writing(&s->data)))
             break;
         answer(s, CTRL_TPM_SUCCESS);
         return data_cancelled(s);   /* releases a hold, unless ignored */

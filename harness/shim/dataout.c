@@ -88,7 +88,6 @@ void data_write(struct shim *s, bool to_tpm, const uint8_t *p, size_t n)
     d->out.done = 0;
     if (ended(s, write_some(d)))
         return;
-    d->book.cur.writing = true;
     d->out.timer = evloop_timer(s->loop, SHIM_IO_MS, on_write_timeout, s);
     /* swtpm's fd keeps its read watch (data.c's on_tpm passes EV_WRITE
      * here); QEMU sends nothing while it waits for the response */
@@ -109,5 +108,4 @@ void data_write_stop(struct shim *s)
     else if (!d->out.to_tpm && d->qemu_fd >= 0)
         evloop_watch(s->loop, d->qemu_fd, 0, NULL, NULL);
     d->out.fd = -1;
-    d->book.cur.writing = false;
 }

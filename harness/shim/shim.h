@@ -58,6 +58,13 @@ struct data_relay {
     uint8_t answer[TPM_HDR_SIZE];   /* the shim's own answers */
 };
 
+/* The in-flight command's frame is going out to swtpm, or its response to
+ * QEMU, and the peer is slow to take it (the loop finishes the write). */
+static inline bool data_writing(const struct data_relay *d)
+{
+    return d->out.fd >= 0;
+}
+
 enum ctrl_phase {
     CTRL_REQ,        /* reading QEMU's request */
     CTRL_RSP,        /* request forwarded, reading swtpm's response */
