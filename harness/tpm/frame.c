@@ -265,7 +265,7 @@ int frame_parse_pcr_extend(const uint8_t *buf, size_t len,
     if (frame_hdr_parse(buf, len, 0, &h, err) < 0)
         return -1;
     if (frame_tag_is_tpm12(h.tag))
-        return frame12_parse_extend(buf, len, out, err);
+        return frame12_parse_extend(&h, buf, len, out, err);
     if (h.code != TPM2_CC_PCR_EXTEND)
         return err_set(err, "not a PCR_Extend: cc 0x%08x", h.code);
     if (h.size != len)

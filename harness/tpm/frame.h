@@ -128,8 +128,9 @@ int frame_parse_pcr_read_rsp(const uint8_t *buf, size_t len, unsigned pcr,
  * The 1.2 driver times a command out after its ordinal's duration. */
 int frame12_cap_durations(const uint8_t *cmd, size_t cmd_len, uint8_t *rsp,
                           size_t rsp_len, uint32_t max_us, uint32_t was[3]);
-int frame12_parse_extend(const uint8_t *buf, size_t len,
-                         struct pcr_extend *out, char **err);
+/* A TPM_Extend whose header h frame_parse_pcr_extend already read. */
+int frame12_parse_extend(const struct tpm_hdr *h, const uint8_t *buf,
+                         size_t len, struct pcr_extend *out, char **err);
 /* TPM_PcrRead of one PCR.  Returns the frame length, or 0 when cap is too
  * small. */
 size_t frame12_build_pcr_read(uint8_t *buf, size_t cap, unsigned pcr);

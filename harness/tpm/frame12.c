@@ -8,19 +8,16 @@
 #include "util/err.h"
 #include "util/rd.h"
 
-int frame12_parse_extend(const uint8_t *buf, size_t len,
-                         struct pcr_extend *out, char **err)
+int frame12_parse_extend(const struct tpm_hdr *h, const uint8_t *buf,
+                         size_t len, struct pcr_extend *out, char **err)
 {
-    struct tpm_hdr h;
     const uint8_t *d;
-    if (frame_hdr_parse(buf, len, 0, &h, err) < 0)
-        return -1;
-    if (h.tag != TPM12_TAG_RQU_COMMAND || h.code != TPM12_ORD_EXTEND)
+    if (h->tag != TPM12_TAG_RQU_COMMAND || h->code != TPM12_ORD_EXTEND)
         return err_set(err, "not a TPM_Extend: tag 0x%04x ordinal 0x%08x",
-                       h.tag, h.code);
-    if (h.size != len)
+                       h->tag, h->code);
+    if (h->size != len)
         return err_set(err, "TPM_Extend: size field %u, frame %zu bytes",
-                       h.size, len);
+                       h->size, len);
     struct rd r = rd_init(buf, len);
     rd_skip(&r, TPM_HDR_SIZE);
     if (rd_be32(&r, &out->pcr) < 0 ||
