@@ -33,18 +33,6 @@
 #define RC_RETRY 0x922u
 #define FAKE_RC 0x0u          /* what the fake swtpm answers to commands */
 
-/* Control command as QEMU sends it; returns the 4-byte result. */
-static uint32_t ctrl(struct shim_session *e, uint32_t code, int sendfd)
-{
-    uint8_t b[16] = { 0 }, r[16];
-    size_t req = 0, rsp = 4;
-    assert_int_equal(fake_ctrl_sizes(code, &req, &rsp), 0);
-    put_be32(b, code);
-    assert_int_equal(io_send_all(e->c, b, 4 + req, sendfd, TMO, NULL), 0);
-    assert_int_equal(io_read_all(e->c, r, rsp, TMO, NULL), 0);
-    return be32_at(r);
-}
-
 /* The rules a test runs with: a hand-built table, or script text. */
 struct spec {
     struct fault_rule rules[2];
@@ -137,7 +125,7 @@ static int64_t guest_rc(struct shim_session *e, int ms)
 /* CMD_SHUTDOWN: the shim reads the truth, forwards, exits 0. */
 static void shutdown_ok(struct shim_session *e)
 {
-    assert_int_equal(ctrl(e, 0x03, -1), 0);
+    assert_int_equal(session_ctrl(e, 0x03, -1), 0);
     assert_int_equal(session_wait_exit(e, TMO), 0);
     assert_int_equal(fake_frame(&e->fk, -1), CC_PCR_READ);
     pthread_mutex_lock(&e->fk.mu);
@@ -373,7 +361,7 @@ static void test_delay_cancel(void **state)
     send_extend(e, 10, 1);
     usleep(50000);
     int before = fake_nctrl(&e->fk);
-    assert_int_equal(ctrl(e, 0x09, -1), 0);
+    assert_int_equal(session_ctrl(e, 0x09, -1), 0);
     assert_int_equal(fake_nctrl(&e->fk), before);          /* not forwarded */
     assert_int_equal(guest_rc(e, TMO), FAKE_RC);
     assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 1);
@@ -389,13 +377,13 @@ static void test_hold_cancel(void **state)
     assert_int_equal(guest_rc(e, 300), -1);      /* held */
     int before = fake_nctrl(&e->fk);
     uint64_t t0 = evloop_now_ms();
-    assert_int_equal(ctrl(e, 0x09, -1), 0);      /* answered at once */
+    assert_int_equal(session_ctrl(e, 0x09, -1), 0);      /* answered at once */
     assert_true(evloop_now_ms() - t0 < 1000);
     assert_int_equal(fake_nctrl(&e->fk), before);
     assert_int_equal(guest_rc(e, TMO), RC_CANCELED);
     assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 0);
     /* a second cancel (QEMU sends one or two) finds nothing held */
-    assert_int_equal(ctrl(e, 0x09, -1), 0);
+    assert_int_equal(session_ctrl(e, 0x09, -1), 0);
     trace_line(e, 1, CMD, l, sizeof(l));
     has(l, "\"forwarded\":false,\"fate\":\"held\"");
     has(l, "\"action\":\"timeout\"");
@@ -418,7 +406,7 @@ static void test_hold_cancel_applied_late(void **state)
     send_extend(e, 10, 1);
     assert_int_equal(guest_rc(e, 300), -1);
     assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 0);
-    assert_int_equal(ctrl(e, 0x09, -1), 0);
+    assert_int_equal(session_ctrl(e, 0x09, -1), 0);
     assert_int_equal(guest_rc(e, TMO), FAKE_RC);   /* the real response */
     assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 1);
     trace_line(e, 1, CMD, l, sizeof(l));
@@ -489,8 +477,8 @@ static void test_hold_ignores_cancel(void **state)
     assert_int_equal(guest_rc(e, 100), -1);
     int before = fake_nctrl(&e->fk);
     uint64_t t1 = evloop_now_ms();
-    assert_int_equal(ctrl(e, 0x09, -1), 0);      /* answered at once */
-    assert_int_equal(ctrl(e, 0x09, -1), 0);      /* and a second one */
+    assert_int_equal(session_ctrl(e, 0x09, -1), 0);      /* answered at once */
+    assert_int_equal(session_ctrl(e, 0x09, -1), 0);      /* and a second one */
     assert_true(evloop_now_ms() - t1 < 300);
     assert_int_equal(fake_nctrl(&e->fk), before);
     assert_int_equal(guest_rc(e, 200), -1);      /* still held */
@@ -517,7 +505,7 @@ static void test_hold_ignores_cancel_applied(void **state)
     char l[4096];
     send_extend(e, 10, 1);
     assert_int_equal(guest_rc(e, 100), -1);
-    assert_int_equal(ctrl(e, 0x09, -1), 0);
+    assert_int_equal(session_ctrl(e, 0x09, -1), 0);
     assert_int_equal(guest_rc(e, 200), -1);
     assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 0);
     assert_int_equal(guest_rc(e, TMO), RC_FAILURE);
@@ -588,7 +576,7 @@ static void test_drop_response(void **state)
     has(l, "\"fate\":\"dropped\"");
     /* the guest's cancel finds nothing in flight: swtpm answers it */
     int before = fake_nctrl(&e->fk);
-    assert_int_equal(ctrl(e, 0x09, -1), 0);
+    assert_int_equal(session_ctrl(e, 0x09, -1), 0);
     assert_int_equal(fake_nctrl(&e->fk), before + 1);
     shutdown_ok(e);
     assert_true(guest_rc(e, 100) < 0);   /* EOF, never a response */
@@ -632,7 +620,7 @@ static void test_close(void **state)
     has(l, "\"action\":\"close\"");
     /* the control channel still works, relayed to swtpm */
     int before = fake_nctrl(&e->fk);
-    assert_int_equal(ctrl(e, 0x04, -1), 0);
+    assert_int_equal(session_ctrl(e, 0x04, -1), 0);
     assert_int_equal(fake_nctrl(&e->fk), before + 1);
     shutdown_ok(e);
     truth_traced(e);
@@ -692,7 +680,7 @@ static void test_tpm12_rule(void **state)
     trace_line(e, 2, RSP, l, sizeof(l));
     has(l, "\"rc\":\"0x00000009\",\"rc_name\":\"TPM_FAIL\"");
     has(session_trace(e), "\"event\":\"faults\",\"tpm\":\"1.2\"");
-    assert_int_equal(ctrl(e, 0x03, -1), 0);
+    assert_int_equal(session_ctrl(e, 0x03, -1), 0);
     assert_int_equal(session_wait_exit(e, TMO), 0);
     assert_int_equal(fake_frame(&e->fk, -1), 0x15);  /* TPM_PcrRead */
     has(session_trace(e), "\"event\":\"pcr_truth\",\"pcr\":10,"
@@ -788,7 +776,7 @@ static void test_rsp_delay_cancel(void **state)
     assert_int_equal(guest_rc(e, 50), -1);
     uint64_t answered = fake_answered_ms(&e->fk, CC_EXTEND);
     int before = fake_nctrl(&e->fk);
-    assert_int_equal(ctrl(e, 0x09, -1), 0);
+    assert_int_equal(session_ctrl(e, 0x09, -1), 0);
     assert_int_equal(fake_nctrl(&e->fk), before);      /* not forwarded */
     assert_int_equal(guest_rc(e, TMO), FAKE_RC);
     assert_true(evloop_now_ms() - answered >= 290);
@@ -818,12 +806,12 @@ static void test_rsp_hold_cancel(void **state)
     assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 1);  /* applied at once */
     int before = fake_nctrl(&e->fk);
     uint64_t t0 = evloop_now_ms();
-    assert_int_equal(ctrl(e, 0x09, -1), 0);            /* answered at once */
+    assert_int_equal(session_ctrl(e, 0x09, -1), 0);            /* answered at once */
     assert_true(evloop_now_ms() - t0 < 1000);
     assert_int_equal(fake_nctrl(&e->fk), before);
     assert_int_equal(guest_rc(e, TMO), FAKE_RC);       /* the real response */
     assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 1);  /* not sent again */
-    assert_int_equal(ctrl(e, 0x09, -1), 0);            /* a second cancel */
+    assert_int_equal(session_ctrl(e, 0x09, -1), 0);            /* a second cancel */
     rsp_cmd_line(e, 1, "\"action\":\"timeout\"");
     trace_line(e, 1, CMD, l, sizeof(l));
     lacks(l, "applied_late");
@@ -846,7 +834,7 @@ static void test_rsp_hold_cancel_early(void **state)
     send_extend(e, 10, 1);
     usleep(100000);
     int before = fake_nctrl(&e->fk);
-    assert_int_equal(ctrl(e, 0x09, -1), 0);
+    assert_int_equal(session_ctrl(e, 0x09, -1), 0);
     assert_int_equal(fake_nctrl(&e->fk), before);
     assert_int_equal(guest_rc(e, TMO), FAKE_RC);
     uint64_t answered = fake_answered_ms(&e->fk, CC_EXTEND);
@@ -884,7 +872,7 @@ static void test_rsp_hold_ignores_cancel(void **state)
     send_extend(e, 10, 1);
     assert_int_equal(guest_rc(e, 100), -1);
     assert_int_equal(fake_saw(&e->fk, CC_EXTEND), 1);  /* applied at once */
-    assert_int_equal(ctrl(e, 0x09, -1), 0);
+    assert_int_equal(session_ctrl(e, 0x09, -1), 0);
     assert_int_equal(guest_rc(e, 200), -1);
     assert_int_equal(guest_rc(e, TMO), RC_FAILURE);
     trace_line(e, 1, REL, l, sizeof(l));
@@ -903,7 +891,7 @@ static void test_rsp_hold_ignores_early_cancel(void **state)
     fake_set_rsp_delay(&e->fk, 400);
     send_extend(e, 10, 1);
     usleep(100000);
-    assert_int_equal(ctrl(e, 0x09, -1), 0);
+    assert_int_equal(session_ctrl(e, 0x09, -1), 0);
     assert_int_equal(guest_rc(e, TMO), RC_FAILURE);
     assert_true(evloop_now_ms() - t0 >= 990);   /* 400 at swtpm + 600 held */
     fake_set_rsp_delay(&e->fk, 0);
@@ -939,7 +927,7 @@ static void test_rsp_hold_shutdown_early(void **state)
     fake_set_rsp_delay(&e->fk, 300);
     send_extend(e, 10, 1);
     usleep(100000);
-    assert_int_equal(ctrl(e, 0x03, -1), 0);
+    assert_int_equal(session_ctrl(e, 0x03, -1), 0);
     assert_int_equal(guest_rc(e, TMO), FAKE_RC);
     fake_set_rsp_delay(&e->fk, 0);
     assert_int_equal(session_wait_exit(e, TMO), 0);
@@ -1016,7 +1004,7 @@ static void test_rsp_close(void **state)
     rsp_cmd_line(e, 1, "\"action\":\"close\"");
     rsp_rsp_line(e, 1, NULL, "closed");
     int before = fake_nctrl(&e->fk);
-    assert_int_equal(ctrl(e, 0x04, -1), 0);
+    assert_int_equal(session_ctrl(e, 0x04, -1), 0);
     assert_int_equal(fake_nctrl(&e->fk), before + 1);
     shutdown_ok(e);
     assert_int_equal(fake_frame(&e->fk, -2), CC_EXTEND);

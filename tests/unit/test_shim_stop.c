@@ -38,6 +38,7 @@ static int setup(void **state)
     return session_start(e, "test_shim_stop", NULL);
 }
 
+/* A control request alone: its answer is left unread. */
 static void send_ctrl(struct shim_session *e, uint32_t code)
 {
     uint8_t b[4];
@@ -82,7 +83,7 @@ static void test_cancel_while_writing(void **state)
 {
     struct shim_session *e = *state;
     enum { MAX = 64 };
-    uint8_t r[4], rsp[MAX * 10];
+    uint8_t rsp[MAX * 10];
     int sent = 0;
     assert_int_equal(session_set_datafd_sndbuf(e, 1), 0);
     while (sent < MAX && fake_nframes(&e->fk) == sent) {
@@ -93,10 +94,8 @@ static void test_cancel_while_writing(void **state)
     }
     assert_int_equal(fake_nframes(&e->fk), sent - 1);   /* a write waits */
     uint64_t t0 = evloop_now_ms();
-    send_ctrl(e, CMD_CANCEL_TPM_CMD);
-    assert_int_equal(io_read_all(e->c, r, 4, TMO, NULL), 0);
+    assert_int_equal(session_ctrl(e, CMD_CANCEL_TPM_CMD, -1), 0);
     uint64_t took = evloop_now_ms() - t0;
-    assert_int_equal(be32_at(r), 0);
     if (took > 200)
         fail_msg("CMD_CANCEL_TPM_CMD answered after %llu ms",
                  (unsigned long long)took);

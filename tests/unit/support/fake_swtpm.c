@@ -409,6 +409,20 @@ int64_t session_set_datafd_sndbuf(struct shim_session *e, int sndbuf)
     return ok ? (int64_t)be32_at(r) : -1;
 }
 
+uint32_t session_ctrl(struct shim_session *e, uint32_t code, int sendfd)
+{
+    uint8_t b[16] = { 0 }, r[16];
+    size_t req = 0, rsp = 4;
+    if (fake_ctrl_sizes(code, &req, &rsp) < 0 || 4 + req > sizeof(b) ||
+        rsp > sizeof(r) || rsp < 4)
+        return UINT32_MAX;
+    put_be32(b, code);
+    if (io_send_all(e->c, b, 4 + req, sendfd, FAKE_TMO, NULL) < 0 ||
+        io_read_all(e->c, r, rsp, FAKE_TMO, NULL) < 0)
+        return UINT32_MAX;
+    return be32_at(r);
+}
+
 int session_wait_exit(struct shim_session *e, int ms)
 {
     int status = -1;

@@ -105,6 +105,10 @@ int64_t session_set_datafd(struct shim_session *e);
  * to sndbuf bytes (the kernel's minimum when smaller): a QEMU that does
  * not read its responses soon makes the shim's writes wait. */
 int64_t session_set_datafd_sndbuf(struct shim_session *e, int sndbuf);
+/* A control command with a zero payload as QEMU sends it (sendfd >= 0
+ * goes along as SCM_RIGHTS): its 4-byte result, or UINT32_MAX when the
+ * exchange failed. */
+uint32_t session_ctrl(struct shim_session *e, uint32_t code, int sendfd);
 /* Wait up to ms for the shim to exit: its exit status, or -1 when it did
  * not exit normally in time. */
 int session_wait_exit(struct shim_session *e, int ms);
