@@ -89,7 +89,7 @@ void data_write(struct shim *s, bool to_tpm, const uint8_t *p, size_t n)
     if (ended(s, write_some(d)))
         return;
     d->out.timer = evloop_timer(s->loop, SHIM_IO_MS, on_write_timeout, s);
-    /* swtpm's fd keeps its read watch (data.c's on_tpm passes EV_WRITE
+    /* swtpm's fd keeps its read watch (data_on_tpm passes EV_WRITE
      * here); QEMU sends nothing while it waits for the response */
     if (to_tpm)
         evloop_watch(s->loop, d->tpm_fd, EV_READ | EV_WRITE, data_on_tpm, s);

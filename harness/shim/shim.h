@@ -146,7 +146,7 @@ void data_close_for_rsp(struct shim *s, bool has_tpm, uint32_t tpm_rc);
  * when the peer is slow; the end is data_written or data_write_failed
  * (maybe before data_write returns). */
 void data_write(struct shim *s, bool to_tpm, const uint8_t *p, size_t n);
-/* swtpm's fd is writable again (on_tpm with EV_WRITE). */
+/* swtpm's fd is writable again (data_on_tpm with EV_WRITE). */
 void data_write_more(struct shim *s);
 /* Forget a write in progress (the channel closes). */
 void data_write_stop(struct shim *s);
