@@ -120,15 +120,12 @@ static void on_stop_signal(int sig)
 volatile sig_atomic_t *shim_signals_install(sigset_t *wait_mask)
 {
     sig_install_stop(on_stop_signal);
-    /* Blocked but in wait_mask: they arrive only inside a ppoll. */
-    static const int stops[] = { SIGINT, SIGTERM, SIGHUP };
+    /* Blocked but not in wait_mask: they arrive only inside a ppoll. */
     sigset_t block;
     sigemptyset(&block);
-    for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
-        sigaddset(&block, stops[i]);
+    sig_stop_add(&block);
     sigprocmask(SIG_BLOCK, &block, wait_mask);
-    for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
-        sigdelset(wait_mask, stops[i]);
+    sig_stop_del(wait_mask);
     return &stop_signal;
 }
 
