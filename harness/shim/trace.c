@@ -2,17 +2,10 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "util/err.h"
 #include "util/hex.h"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "util/mono.h"
 
 int trace_open(struct trace_writer *tr, const char *path, char **err)
 {
@@ -20,7 +13,7 @@ int trace_open(struct trace_writer *tr, const char *path, char **err)
     if (!tr->f)
         return err_errno(err, "trace file %s", path);
     json_init(&tr->j, tr->f, false);
-    tr->t0 = now_s();
+    tr->t0 = mono_now();
     return 0;
 }
 
@@ -37,7 +30,7 @@ struct json *trace_begin(struct trace_writer *tr, uint64_t ord)
     json_obj_begin(&tr->j, NULL);
     if (ord)
         json_uint(&tr->j, "ord", ord);
-    json_double(&tr->j, "t", now_s() - tr->t0);
+    json_double(&tr->j, "t", mono_now() - tr->t0);
     return &tr->j;
 }
 
