@@ -4,8 +4,6 @@
 
 #include "tpm/frame.h"
 
-#define TPM2_RC_TESTING 0x90Au
-
 static const char *const action_names[] = {
     [FA_NONE] = "relay",
     [FA_ERROR] = "error",

@@ -124,7 +124,7 @@ int main(int argc, char **argv)
         free(err);
         return 2;
     }
-    cfg.family = scn.run.tpm == SCN_TPM_12 ? TPM_FAMILY_12 : TPM_FAMILY_20;
+    cfg.family = scenario_family(&scn);
     cfg.tpm12_duration_ms = scn.run.tpm12_duration_ms;
     fault_engine_start(&scn.faults, seed);   /* no rules without a script */
     sigset_t wait_mask;

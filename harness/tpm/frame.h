@@ -31,6 +31,7 @@
 #define TPM2_RC_FAILURE      0x101
 #define TPM2_RC_COMMAND_SIZE 0x142
 #define TPM2_RC_CANCELED     0x909
+#define TPM2_RC_TESTING      0x90A
 #define TPM2_RC_RETRY        0x922
 #define TPM12_FAIL           0x009
 #define TPM12_BAD_PARAM_SIZE 0x019
