@@ -9,20 +9,10 @@
 #include <getopt.h>
 #include <string.h>
 
-static const struct alg_info *alg_named(const char *s, size_t n)
-{
-    char name[16];
-    if (n == 0 || n >= sizeof name)
-        return NULL;
-    memcpy(name, s, n);
-    name[n] = '\0';
-    return alg_by_name(name);
-}
-
 int replay_args_pcr(struct replay_cli *c, const char *arg, char **err)
 {
     const char *colon = strchr(arg, ':');
-    const struct alg_info *a = colon ? alg_named(arg, (size_t)(colon - arg)) : NULL;
+    const struct alg_info *a = colon ? alg_by_name_n(arg, (size_t)(colon - arg)) : NULL;
     if (!a)
         return err_set(err, "--pcr '%s': expected ALG:HEX with ALG one of "
                        "sha1, sha256, sha384, sha512", arg);
@@ -43,7 +33,7 @@ int replay_args_banks(const char *arg, unsigned *mask, char **err)
     *mask = 0;
     for (const char *p = arg; ; ) {
         size_t n = strcspn(p, ",");
-        const struct alg_info *a = alg_named(p, n);
+        const struct alg_info *a = alg_by_name_n(p, n);
         if (!a)
             return err_set(err, "--banks '%s': '%.*s' is not sha1, sha256, "
                            "sha384 or sha512", arg, (int)n, p);

@@ -25,8 +25,13 @@ const struct alg_info *alg_by_tpm_id(uint16_t id)
 
 const struct alg_info *alg_by_name(const char *name)
 {
+    return alg_by_name_n(name, strlen(name));
+}
+
+const struct alg_info *alg_by_name_n(const char *name, size_t n)
+{
     for (int i = 0; i < BANK_COUNT; i++)
-        if (strcmp(algs[i].name, name) == 0)
+        if (strlen(algs[i].name) == n && memcmp(algs[i].name, name, n) == 0)
             return &algs[i];
     return NULL;
 }

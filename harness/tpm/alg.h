@@ -26,6 +26,8 @@ struct alg_info {
 const struct alg_info *alg_by_bank(enum bank b);
 const struct alg_info *alg_by_tpm_id(uint16_t id);
 const struct alg_info *alg_by_name(const char *name);
+/* The same for the first n bytes of name ("sha256:..." with n = 6). */
+const struct alg_info *alg_by_name_n(const char *name, size_t n);
 
 /* Hashing on OpenSSL contexts that are allocated once and reused for any
  * number of digests in any bank: a hot loop (the replay of 10^6 entries)

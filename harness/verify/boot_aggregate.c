@@ -151,13 +151,10 @@ static int take_value(char *line, enum bank bank, struct boot_pcrs *p)
 /* A bank header "sha256:" (nothing after the colon). */
 static const struct alg_info *bank_header(const char *s)
 {
-    char name[16];
     size_t n = strcspn(s, ":");
-    if (n == 0 || n >= sizeof name || s[n] != ':' || s[n + 1] != '\0')
+    if (s[n] != ':' || s[n + 1] != '\0')
         return NULL;
-    memcpy(name, s, n);
-    name[n] = '\0';
-    return alg_by_name(name);
+    return alg_by_name_n(s, n);
 }
 
 static char *trim(char *s)

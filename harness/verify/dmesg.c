@@ -59,13 +59,7 @@ static void note_error(const char *line, const char *e, int entry,
 /* "ima: Can not allocate sha384 (reason: -2)": a bank without a hash. */
 static void note_no_hash(const char *p, struct dmesg_facts *d)
 {
-    char name[16];
-    size_t n = strcspn(p, " \n");
-    if (n >= sizeof(name))
-        return;
-    memcpy(name, p, n);
-    name[n] = '\0';
-    const struct alg_info *a = alg_by_name(name);
+    const struct alg_info *a = alg_by_name_n(p, strcspn(p, " \n"));
     if (a)
         d->hash_unavailable |= 1u << a->bank;
 }
