@@ -557,6 +557,15 @@ static int check_fault_families(const struct scenario *s, char **err)
             family_clash(s, i, "rc", "response code", r->rc_names, want,
                          err) < 0)
             rc = -1;
+        /* TPM 1.2 has no "cancelled" code: its TIS discards a cancelled
+         * command and the driver reads no answer, so there is nothing
+         * honest for action = cancel to send. */
+        if (want == FN_TPM12 && r->action == FA_CANCEL)
+            rc = err_add(err, "%s:%d: fault %s: action = cancel answers "
+                         "TPM_RC_CANCELED, which TPM 1.2 does not have; use "
+                         "action = error with a TPM 1.2 rc, or action = "
+                         "timeout for the guest to cancel", s->path,
+                         rule_key_line(s, i, "action"), r->name);
     }
     return rc;
 }

@@ -322,7 +322,10 @@ void data_release(struct shim *s, const char *why)
         return forward(s);
     if (d->dec.end_rc)
         return synthesise(s, d->dec.rc, d->dec.rc12);
-    synthesise(s, TPM2_RC_CANCELED, TPM2_RC_CANCELED);
+    /* A TPM 1.2 driver does not read the answer to a command it
+     * cancelled; TPM_FAIL (not executed) stands in the trace for the
+     * TPM_RC_CANCELED that 1.2 does not have. */
+    synthesise(s, TPM2_RC_CANCELED, TPM12_FAIL);
 }
 
 void data_cancelled(struct shim *s)

@@ -239,6 +239,10 @@ static const struct spec sp_tpm12 = { .script =
     "[run]\ntpm = 1.2\n[fault]\nname = second\ncommand = TPM_ORD_Extend\n"
     "pcr = 10\nnth = 2\naction = error\nrc = TPM_FAIL\n"
     "[expect]\nlist-complete = yes\n" };
+static const struct spec sp_tpm12_hold = { .script =
+    "[run]\ntpm = 1.2\n[fault]\nname = held\ncommand = TPM_ORD_Extend\n"
+    "pcr = 10\nnth = 1\naction = timeout\napplied = no\n"
+    "[expect]\nlist-complete = yes\n" };
 static const struct spec sp_rsp_script = { .script =
     "[fault]\nname = late\ncommand = PCR_Extend\npcr = 10\nnth = 2\n"
     "direction = response\naction = timeout\ndelay_ms = 300\n"
@@ -688,6 +692,25 @@ static void test_tpm12_rule(void **state)
     has(session_trace(e), "\"banks\":{\"sha1\":\"bbbbbbbb");
 }
 
+/* A TPM 1.2 extend held and cancelled: 1.2 has no TPM_RC_CANCELED, the
+ * shim answers TPM_FAIL (not executed) in a 1.2 response. */
+static void test_tpm12_hold_cancel(void **state)
+{
+    struct shim_session *e = *state;
+    char l[4096];
+    send_extend12(e, 1);
+    uint8_t r[10];
+    assert_int_not_equal(io_read_all(e->d, r, 10, 300, NULL), 0);  /* held */
+    assert_int_equal(session_ctrl(e, 0x09, -1), 0);
+    assert_int_equal(guest_rc12(e), 9);              /* TPM_FAIL */
+    assert_int_equal(fake_saw(&e->fk, 0x14), 0);
+    trace_line(e, 1, RSP, l, sizeof(l));
+    has(l, "\"rc\":\"0x00000009\",\"rc_name\":\"TPM_FAIL\"");
+    has(l, "\"fate\":\"synthesised\"");
+    assert_int_equal(session_ctrl(e, 0x03, -1), 0);
+    assert_int_equal(session_wait_exit(e, TMO), 0);
+}
+
 /* --- direction = response ------------------------------------------------- */
 
 /* The faulted extend's command line: forwarded at once, relayed, the
@@ -1054,6 +1077,7 @@ int main(void)
         T(test_close, sp_close),
         T(test_script_rule, sp_script),
         T(test_tpm12_rule, sp_tpm12),
+        T(test_tpm12_hold_cancel, sp_tpm12_hold),
         T(test_rsp_error, sp_rsp_error),
         T(test_rsp_applied_then_error, sp_rsp_applied),
         T(test_rsp_delay, sp_rsp_delay),

@@ -493,6 +493,11 @@ static void test_tpm12_rejects(void **state)
     expect_reject("[run]\ntpm = 1.2\n" TPM12_EXTEND "action = error\n"
                   "rc = TPM_RC_FAILURE\n[expect]\nquote = refused\n",
                   "t.scn:8: fault r: rc names a TPM 2.0 response code", NULL);
+    /* TPM 1.2 has no TPM_RC_CANCELED for action = cancel to answer */
+    expect_reject("[run]\ntpm = 1.2\n" TPM12_EXTEND "action = cancel\n"
+                  "[expect]\nquote = refused\n",
+                  "t.scn:7: fault r: action = cancel answers TPM_RC_CANCELED",
+                  "action = timeout", NULL);
     expect_reject(TPM12_EXTEND "action = error\nrc = 9\n[expect]\n"
                   "quote = valid\n",
                   "t.scn:3: fault r: command names a TPM 1.2 command, but "
