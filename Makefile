@@ -31,7 +31,7 @@ NAME    ?= baseline
 
 # Every .c file below these folders goes into one static library; main.c
 # files are the programs' entry points and stay out of it.
-LIB_DIRS := harness/util harness/tpm harness/verify harness/view harness/shim harness/runner harness/explore faults
+LIB_DIRS := harness/util harness/tpm harness/verify harness/view harness/verdict harness/shim harness/runner harness/explore faults
 LIB_SRC  := $(filter-out %/main.c,$(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB      := $(BUILD)/libtpmfault.a

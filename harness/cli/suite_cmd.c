@@ -14,7 +14,7 @@
 #include "cli/help.h"
 #include "faults/scenario.h"
 #include "runner/suite.h"
-#include "runner/summary.h"
+#include "verdict/summary.h"
 #include "util/num.h"
 #include "util/str.h"
 

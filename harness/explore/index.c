@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "runner/report_html.h"
+#include "verdict/report_html.h"
 #include "util/atomicfile.h"
 #include "util/escape.h"
 

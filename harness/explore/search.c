@@ -13,7 +13,7 @@
 #include "explore/runfacts.h"
 #include "runner/fsutil.h"
 #include "runner/suite.h"
-#include "runner/summary.h"
+#include "verdict/summary.h"
 #include "util/err.h"
 #include "util/mono.h"
 #include "util/str.h"

@@ -8,7 +8,7 @@
 #include "explore/found.h"
 #include "explore/judge.h"
 #include "runner/fsutil.h"
-#include "runner/summary.h"
+#include "verdict/summary.h"
 #include "util/err.h"
 #include "util/str.h"
 

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "runner/evidence.h"
+#include "verdict/evidence.h"
 #include "runner/proc.h"
 
 /* The processes of g other than skip (QEMU) that were reaped with a

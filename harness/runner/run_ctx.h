@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "runner/outcome.h"
+#include "verdict/outcome.h"
 #include "runner/proc.h"
 #include "runner/run.h"
 #include "runner/testhooks.h"

@@ -12,7 +12,7 @@
 #include "runner/orphans.h"
 #include "runner/proc.h"
 #include "runner/suite_child.h"
-#include "runner/summary.h"
+#include "verdict/summary.h"
 #include "util/mono.h"
 #include "util/str.h"
 #include "util/sig.h"

@@ -10,7 +10,7 @@
 
 #include "runner/fsutil.h"
 #include "runner/reportdir.h"
-#include "runner/reportread.h"
+#include "verdict/reportread.h"
 #include "util/err.h"
 #include "util/str.h"
 

@@ -7,7 +7,7 @@
 
 #include "runner/proc.h"
 #include "runner/suite.h"
-#include "runner/summary.h"
+#include "verdict/summary.h"
 
 enum child_phase { CHILD_RUNNING, CHILD_TERM_SENT, CHILD_KILL_SENT };
 

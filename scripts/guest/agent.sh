@@ -15,7 +15,7 @@
 #   TPMFAULT file NAME SIZE / base64 lines / TPMFAULT end NAME
 # with TPMFAULT phase|status|done lines around them; then the guest powers off.
 # TPMFAULT mark NAME SECONDS lines give the guest's uptime at the points the
-# host's phases are cut at (harness/runner/phases.h).
+# host's phases are cut at (harness/verdict/phases.h).
 export PATH=/bin
 export TPM2TOOLS_TCTI=device:/dev/tpmrm0
 OWNER=1234            # the measured files' owner: the policy's fowner=

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "faults/scenario.h"
-#include "runner/verdict.h"
+#include "verdict/verdict.h"
 #include "tpm/alg.h"
 #include "verify/dmesg.h"
 

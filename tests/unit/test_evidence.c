@@ -1,4 +1,4 @@
-/* Unit tests of the guest agent's evidence decoder (harness/runner/evidence.c):
+/* Unit tests of the guest agent's evidence decoder (harness/verdict/evidence.c):
  * captures built here like the serial port delivers them (CRLF line ends,
  * base64 in 76-character lines from OpenSSL's EVP_EncodeBlock over random
  * bytes), decoded byte for byte; files cut short, bad sizes and unsafe
@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "runner/fsutil.h"
-#include "runner/evidence.h"
+#include "verdict/evidence.h"
 
 /* --- helpers -------------------------------------------------------------- */
 

@@ -1,4 +1,4 @@
-/* Expectations under kernel conditions (runner/expect.c): the guest's
+/* Expectations under kernel conditions (verdict/expect.c): the guest's
  * kernel series picks its overrides, which are reported as key[SERIES];
  * and the padded-banks and bank-lists expectations. */
 #include <setjmp.h>
@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "faults/scenario.h"
-#include "runner/verdict.h"
+#include "verdict/verdict.h"
 #include "verify/boot_aggregate.h"
 
 static const char *const script =

@@ -1,4 +1,4 @@
-/* The per-bank lists of kernels 6.10+ (verify/facts_banks) and the padded
+/* The per-bank lists of kernels 6.10+ (verdict/facts_banks) and the padded
  * banks of a kernel without a hash for them (replay.h's padded_banks rule):
  * lists built here the way the kernel writes them, every digest and every
  * expected PCR value computed here with OpenSSL. */
@@ -13,7 +13,7 @@
 
 #include "ima_build.h"
 #include "runner/fsutil.h"
-#include "verify/facts_banks.h"
+#include "verdict/facts_banks.h"
 #include "verify/replay.h"
 
 #define NE 4                      /* boot_aggregate and three files */

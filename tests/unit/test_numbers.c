@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "faults/scenario.h"
-#include "runner/evidence.h"
+#include "verdict/evidence.h"
 #include "runner/fsutil.h"
 #include "util/num.h"
 #include "verify/dmesg.h"

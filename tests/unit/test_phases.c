@@ -1,4 +1,4 @@
-/* Unit tests of a run's phases (harness/runner/phases.c): host clock
+/* Unit tests of a run's phases (harness/verdict/phases.c): host clock
  * points and guest uptime marks turned into named durations; a phase the
  * run never reached is absent, never zero; the console's three largest. */
 #include <setjmp.h>
@@ -10,7 +10,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "runner/phases.h"
+#include "verdict/phases.h"
 
 static void add_mark(struct evidence *ev, const char *name, double up)
 {

@@ -1,4 +1,4 @@
-/* Unit tests of a run's report files (harness/runner/report.c, issue 10
+/* Unit tests of a run's report files (harness/verdict/report.c, issue 10
  * point 9): every text a script, the guest or the kernel gave reaches
  * junit.xml, report.tap and report.json through the escaper of that
  * format, as valid UTF-8, and the files are written whole through the
@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "runner/fsutil.h"
-#include "runner/report.h"
+#include "verdict/report.h"
 #include "util/escape.h"
 #include "util/jsonread.h"
 #include "util/textfile.h"

@@ -1,4 +1,4 @@
-/* Unit tests of report.html (harness/runner/report_html.c) from a real
+/* Unit tests of report.html (harness/verdict/report_html.c) from a real
  * run's files (tests/data/runs/intermittent-extend): self-contained, every
  * command a mark, entry 3 named, and every text from the script or the
  * run escaped -- a description with <script> shows as text. */
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runner/report_html.h"
+#include "verdict/report_html.h"
 
 #define RUN "tests/data/runs/intermittent-extend"
 

@@ -1,5 +1,5 @@
 /* Unit tests of reading a scenario's report.json back for the suite
- * (harness/runner/reportread.c): the verdict, the expectations that did not
+ * (harness/verdict/reportread.c): the verdict, the expectations that did not
  * hold, a 64-bit seed kept exact, and reports that cannot be trusted. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,9 +11,9 @@
 #include <string.h>
 
 #include "runner/fsutil.h"
-#include "runner/reportread.h"
+#include "verdict/reportread.h"
 
-/* A report as runner/report.c writes it (facts shortened). */
+/* A report as verdict/report.c writes it (facts shortened). */
 static const char fail_report[] =
     "{\n"
     "  \"scenario\": \"wrong\",\n"

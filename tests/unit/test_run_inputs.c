@@ -19,7 +19,7 @@
 #include "faults/scenario.h"
 #include "runner/fsutil.h"
 #include "runner/run_ctx.h"
-#include "runner/verdict.h"
+#include "verdict/verdict.h"
 #include "util/entropy.h"
 #include "util/jsonread.h"
 #include "util/textfile.h"

@@ -1,4 +1,4 @@
-/* Unit tests of the suite's summary (harness/runner/summary.c): shards
+/* Unit tests of the suite's summary (harness/verdict/summary.c): shards
  * partition the catalogue, XML escaping leaves nothing a parser rejects,
  * and junit.xml, summary.tap, summary.json and the printed summary say
  * pass, fail, broken and skip each their own way. */
@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "runner/fsutil.h"
-#include "runner/summary.h"
+#include "verdict/summary.h"
 #include "util/escape.h"
 #include "util/jsonread.h"
 

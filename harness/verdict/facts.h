@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "faults/scenario.h"
-#include "runner/outcome.h"
+#include "verdict/outcome.h"
 #include "tpm/alg.h"
 #include "verify/dmesg.h"
 #include "verify/explain.h"

@@ -1,4 +1,4 @@
-#include "runner/report.h"
+#include "verdict/report.h"
 
 #include <stdio.h>
 #include <string.h>

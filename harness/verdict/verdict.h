@@ -3,9 +3,9 @@
 #define TPMFAULT_VERDICT_H
 
 #include "faults/scenario.h"
-#include "runner/outcome.h"
+#include "verdict/outcome.h"
 #include "runner/run.h"
-#include "verify/facts.h"
+#include "verdict/facts.h"
 
 #define EXPECT_MAX 32
 

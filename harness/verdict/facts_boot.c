@@ -1,6 +1,6 @@
 /* The boot_aggregate fact: what entry 0 is, from the trace's firmware
  * extends (boot_aggregate.h). */
-#include "verify/facts_boot.h"
+#include "verdict/facts_boot.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 #ifndef TPMFAULT_FACTS_BOOT_H
 #define TPMFAULT_FACTS_BOOT_H
 
-#include "verify/facts.h"
+#include "verdict/facts.h"
 
 /* Judge the list's boot_aggregate (boot_aggregate_judge) against the
  * firmware's extends the run's trace (f->trace) shows swtpm applied before IMA's

@@ -1,4 +1,4 @@
-#include "verify/facts_banks.h"
+#include "verdict/facts_banks.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-#include "runner/evidence.h"
+#include "verdict/evidence.h"
 
 #include <openssl/evp.h>
 #include <stdint.h>

@@ -7,8 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "runner/evidence.h"
-#include "runner/phases.h"
+#include "verdict/evidence.h"
+#include "verdict/phases.h"
 
 struct run_outcome {
     char broken[256];         /* non-empty: the harness could not run it */

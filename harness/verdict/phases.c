@@ -1,4 +1,4 @@
-#include "runner/phases.h"
+#include "verdict/phases.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* The style sheet report.html and index.html carry inline: system fonts
  * only, the fates' colours shared by marks, table rows and the legend. */
-#include "runner/report_html.h"
+#include "verdict/report_html.h"
 
 const char report_html_css[] =
     "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;"

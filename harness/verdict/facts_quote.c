@@ -1,4 +1,4 @@
-#include "verify/facts_quote.h"
+#include "verdict/facts_quote.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
 #ifndef TPMFAULT_REPORT_H
 #define TPMFAULT_REPORT_H
 
-#include "runner/verdict.h"
+#include "verdict/verdict.h"
 
 /* One run's report: what each report file is written from (report.c's
  * files, report.html). */

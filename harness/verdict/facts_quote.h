@@ -1,7 +1,7 @@
 #ifndef TPMFAULT_FACTS_QUOTE_H
 #define TPMFAULT_FACTS_QUOTE_H
 
-#include "verify/facts.h"
+#include "verdict/facts.h"
 
 /* Check the guest's quote files in dir against the nonce the host gave it;
  * fill quote_present, quote_valid, quote_problem and the quoted PCR 10 of

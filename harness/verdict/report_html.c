@@ -1,9 +1,9 @@
-#include "runner/report_html.h"
+#include "verdict/report_html.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "runner/summary.h"
+#include "verdict/summary.h"
 #include "util/escape.h"
 #include "util/atomicfile.h"
 #include "util/hex.h"

@@ -1,11 +1,11 @@
-#include "runner/verdict.h"
+#include "verdict/verdict.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "runner/report.h"
-#include "runner/report_html.h"
+#include "verdict/report.h"
+#include "verdict/report_html.h"
 #include "util/mono.h"
 #include "view/timeline_text.h"
 

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "runner/evidence.h"
+#include "verdict/evidence.h"
 #include "util/json.h"
 
 /* Host CLOCK_MONOTONIC seconds; 0 = the run never got there. */

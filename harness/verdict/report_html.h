@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-#include "runner/report.h"
+#include "verdict/report.h"
 #include "view/timeline.h"
 
 /* The run's report and its timeline. */

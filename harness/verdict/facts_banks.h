@@ -4,7 +4,7 @@
 #ifndef TPMFAULT_FACTS_BANKS_H
 #define TPMFAULT_FACTS_BANKS_H
 
-#include "verify/facts.h"
+#include "verdict/facts.h"
 
 /* For every bank of f->banks (only sha1 when IMA is in TPM-bypass: with no
  * TPM banks the kernel keeps no other list): read its list from dir if the

@@ -1,4 +1,4 @@
-#include "runner/reportread.h"
+#include "verdict/reportread.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-#include "verify/facts.h"
+#include "verdict/facts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,9 +8,9 @@
 #include "util/str.h"
 #include "verify/dmesg.h"
 #include "verify/entries.h"
-#include "verify/facts_banks.h"
-#include "verify/facts_boot.h"
-#include "verify/facts_quote.h"
+#include "verdict/facts_banks.h"
+#include "verdict/facts_boot.h"
+#include "verdict/facts_quote.h"
 #include "verify/trace.h"
 #include "verify/workload.h"
 

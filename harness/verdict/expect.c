@@ -1,7 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "runner/verdict.h"
+#include "verdict/verdict.h"
 #include "util/hex.h"
 #include "util/str.h"
 #include "util/idxlist.h"

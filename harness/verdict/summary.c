@@ -1,4 +1,4 @@
-#include "runner/summary.h"
+#include "verdict/summary.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
 #ifndef TPMFAULT_REPORTREAD_H
 #define TPMFAULT_REPORTREAD_H
 
-#include "runner/summary.h"
+#include "verdict/summary.h"
 
 /* Fill r's verdict, reason, seed, reproduce and failed expectations from
  * the text of a report.json; r->name, path and wall_s are left alone.

@@ -1,8 +1,8 @@
 /* reports/index.html: one row per scenario of a suite with its verdict,
  * its reason and a link to its report.html (self-contained, no script). */
-#include "runner/summary.h"
+#include "verdict/summary.h"
 
-#include "runner/report_html.h"
+#include "verdict/report_html.h"
 #include "util/escape.h"
 
 static void index_row(FILE *out, const struct suite_result *r)
