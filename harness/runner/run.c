@@ -31,16 +31,6 @@ static void on_stop_signal(int sig)
     stop_signal = sig;
 }
 
-const char *verdict_name(enum verdict v)
-{
-    switch (v) {
-    case VERDICT_PASS: return "pass";
-    case VERDICT_FAIL: return "fail";
-    case VERDICT_SKIP: return "skip";
-    default: return "broken";
-    }
-}
-
 void run_progress(struct run_ctx *c, const char *fmt, ...)
 {
     va_list ap;

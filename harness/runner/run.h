@@ -7,14 +7,7 @@
 #include <stdint.h>
 
 #include "faults/scenario.h"
-
-/* Verdicts and their exit codes (kselftest / automake conventions). */
-enum verdict {
-    VERDICT_PASS = 0,
-    VERDICT_FAIL = 1,
-    VERDICT_SKIP = 77,
-    VERDICT_BROKEN = 99,
-};
+#include "verdict/code.h"
 
 struct run_opts {
     const char *root;         /* project root: cache/, build/, bin/ */
@@ -26,8 +19,6 @@ struct run_opts {
     bool seed_set;
     bool keep_rundir;         /* for debugging: leave the runtime dir */
 };
-
-const char *verdict_name(enum verdict v);
 
 /* Run s and write its report; returns the verdict. */
 enum verdict run_scenario(const struct scenario *s, const struct run_opts *o);

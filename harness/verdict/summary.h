@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "runner/run.h"
+#include "verdict/code.h"
 
 /* An expectation of a scenario that did not hold (or could not be
  * evaluated), as its report.json states it.  Strings are malloc'd and

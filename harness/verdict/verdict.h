@@ -3,9 +3,9 @@
 #define TPMFAULT_VERDICT_H
 
 #include "faults/scenario.h"
-#include "verdict/outcome.h"
-#include "runner/run.h"
+#include "verdict/code.h"
 #include "verdict/facts.h"
+#include "verdict/outcome.h"
 
 #define EXPECT_MAX 32
 
