@@ -29,12 +29,20 @@ KERNEL  ?= 6.1
 KERNEL_ARG = $(if $(filter command line environment,$(origin KERNEL)),--kernel "$(KERNEL)")
 NAME    ?= baseline
 
-# Every .c file below these folders goes into one static library; main.c
-# files are the programs' entry points and stay out of it.
-LIB_DIRS := harness/util harness/tpm harness/verify harness/view harness/verdict harness/shim harness/runner harness/explore faults
-LIB_SRC  := $(filter-out %/main.c,$(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
-LIB      := $(BUILD)/libtpmfault.a
+# The layers, lowest first: a folder's code may include and call only its
+# own folder's and the folders' before it; siblings joined by '+' neither
+# the other's (cli is the program tpmfault, shim the program tpmfault-shim).
+# `make all` fails on an upward include or call (scripts/check-layers.sh).
+LAYERS   := util tpm verify faults view verdict runner explore cli+shim
+# Each folder but cli is a static library of its .c files (main.c files are
+# the programs' entry points); programs link them highest first.
+LIB_LAYERS := util tpm verify faults view verdict runner explore shim
+layer_dir = $(if $(wildcard harness/$(1)),harness/$(1),$(1))
+layer_obj = $(patsubst %.c,$(BUILD)/%.o,$(filter-out %/main.c,$(wildcard $(call layer_dir,$(1))/*.c)))
+layer_lib = $(BUILD)/lib/libtpmfault-$(1).a
+reverse   = $(if $(1),$(call reverse,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1)))
+LIB_OBJ  := $(foreach l,$(LIB_LAYERS),$(call layer_obj,$(l)))
+LIBS     := $(foreach l,$(call reverse,$(LIB_LAYERS)),$(call layer_lib,$(l)))
 
 CLI_SRC  := $(wildcard harness/cli/*.c)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -54,9 +62,9 @@ ITEST_BIN := $(ITEST_SRC:tests/integration/%.c=$(BUILD)/itests/%)
 PROGRAMS := bin/tpmfault bin/tpmfault-shim
 
 PHONY_EXTRA := itests bench load bench-list
-.PHONY: all unit $(PHONY_EXTRA) test asan integration scenario scenarios explore setup deps kernel initramfs \
+.PHONY: all layers unit $(PHONY_EXTRA) test asan integration scenario scenarios explore setup deps kernel initramfs \
         tpm-template check-kernel-config matrix clean help FORCE
-all: $(PROGRAMS)
+all: $(PROGRAMS) layers
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -75,15 +83,25 @@ $(BUILD)/harness/cli/help.o: override CFLAGS += -DTPMFAULT_GIT='"$(GIT_REV)"'
 help:
 	@awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' Makefile
 
-$(LIB): $(LIB_OBJ)
-	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+define layer_lib_rule
+$(call layer_lib,$(1)): $(call layer_obj,$(1))
+	@mkdir -p $$(dir $$@)
+	rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach l,$(LIB_LAYERS),$(eval $(call layer_lib_rule,$(l))))
 
-bin/tpmfault: $(CLI_OBJ) $(LIB)
+# The layers held to their order: every object built, every header read.
+LAYER_FILES := $(wildcard harness/*/*.[ch] $(addsuffix /*.[ch],$(foreach l,$(subst +, ,$(LAYERS)),$(call layer_dir,$(l)))))
+$(BUILD)/layers.ok: scripts/check-layers.sh Makefile $(LAYER_FILES) $(LIB_OBJ) $(CLI_OBJ) $(SHIM_OBJ)
+	@scripts/check-layers.sh $(BUILD) $(LAYERS)
+	@touch $@
+layers: $(BUILD)/layers.ok
+
+bin/tpmfault: $(CLI_OBJ) $(LIBS)
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-bin/tpmfault-shim: $(SHIM_OBJ) $(LIB)
+bin/tpmfault-shim: $(SHIM_OBJ) $(LIBS)
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -91,16 +109,16 @@ $(TSUP): $(TSUP_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/tests/%: tests/unit/%.c $(TSUP) $(LIB)
+$(BUILD)/tests/%: tests/unit/%.c $(TSUP) $(LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(TSUP) $(LIB) $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(TSUP) $(LIBS) $(LDLIBS) -lcmocka
 
 # Tests that stand in for a libc call (cmocka's --wrap pattern).
 $(BUILD)/tests/test_run_inputs: LDFLAGS += -Wl,--wrap=getrandom
 
-$(BUILD)/itests/%: tests/integration/%.c $(LIB)
+$(BUILD)/itests/%: tests/integration/%.c $(LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
 
 itests: $(ITEST_BIN) $(BUILD)/bench/gen_list
 
@@ -201,9 +219,9 @@ FUZZ_TARGETS ?= $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/fuzz_%)
 .PHONY: fuzz fuzz-bins
 
-$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(LIB)
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(LIBS)
 	$(CC) $(CFLAGS) -DFUZZ_ROOT='"$(CURDIR)"' \
-	    -fsanitize=fuzzer -o $@ $< $(LIB) $(LDLIBS)
+	    -fsanitize=fuzzer -o $@ $< $(LIBS) $(LDLIBS)
 
 fuzz-bins: $(FUZZ_BIN)
 
