@@ -69,8 +69,8 @@ bool run_interrupted(struct run_ctx *c)
 {
     if (!stop_signal)
         return false;
-    if (!c->out.signal) {
-        c->out.signal = stop_signal;
+    if (!c->signal) {
+        c->signal = stop_signal;
         run_set_broken(c, "interrupted by %s", sig_name(stop_signal));
         run_progress(c, "%s: stopping the run", sig_name(stop_signal));
     }
@@ -81,8 +81,8 @@ bool run_deadline_passed(struct run_ctx *c)
 {
     if (!past_deadline(c))
         return false;
-    if (!c->out.deadline_hit) {
-        c->out.deadline_hit = true;
+    if (!c->deadline_hit) {
+        c->deadline_hit = true;
         run_set_broken(c, "deadline of %u s passed (guest %s)", c->deadline_s,
                    c->qemu < 0 ? "not started" :
                    c->workload_done ? "finished its workload" :
@@ -195,9 +195,7 @@ static void wait_guest(struct run_ctx *c)
     const struct proc *q = &c->g.procs[c->qemu];
     c->out.clock.qemu_exit = mono_now();
     scan_phases(c);                /* the marks that came since the last look */
-    str_fmt(c->out.qemu_status, sizeof(c->out.qemu_status), "%s",
-             proc_describe(q, buf, sizeof(buf)));
-    run_progress(c, "QEMU %s", buf);
+    run_progress(c, "QEMU %s", proc_describe(q, buf, sizeof(buf)));
     run_path(c, "qemu.log", log, sizeof(log));
     if (ending_qemu(q, log, reason, sizeof(reason)))
         run_set_broken(c, "%s", reason);

@@ -41,6 +41,8 @@ struct run_ctx {
     int swtpm, shim, qemu;    /* indexes in g, -1 until started */
     double t0;
     double deadline;
+    bool deadline_hit;
+    int signal;               /* SIGINT/SIGTERM/SIGHUP that stopped the run, or 0 */
 };
 
 /* "[name  12.3s] ..." on stderr. */

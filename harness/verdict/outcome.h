@@ -1,6 +1,8 @@
-/* What a run left behind for the verifier: how the processes ended, the
+/* What a run left behind for the verifier: why it could not be judged
+ * (broken, skip: the runner's words for how its processes ended), the
  * guest's evidence (already decoded into the report directory), the
- * parameters that make it reproducible. */
+ * parameters that make it reproducible.  Nothing here names a process:
+ * the verdict layer judges it without the runner. */
 #ifndef TPMFAULT_OUTCOME_H
 #define TPMFAULT_OUTCOME_H
 
@@ -13,10 +15,7 @@
 struct run_outcome {
     char broken[256];         /* non-empty: the harness could not run it */
     char skip[256];           /* non-empty: a stated requirement is missing */
-    bool deadline_hit;
-    int signal;               /* SIGINT/SIGTERM that stopped the run, or 0 */
     double wall_s;
-    char qemu_status[64];
     char kernel_label[256];   /* "6.1 (linux-image-... 6.1.x-y)" or a path */
     /* the Debian series booted ("6.1", "6.12"); "" for a user's kernel.
      * Whose expectation overrides apply when the guest never said its
