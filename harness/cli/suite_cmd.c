@@ -14,9 +14,9 @@
 #include "cli/help.h"
 #include "faults/scenario.h"
 #include "runner/suite.h"
-#include "verdict/summary.h"
 #include "util/num.h"
 #include "util/str.h"
+#include "verdict/summary.h"
 
 #define EXIT_USAGE 2
 

@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "verdict/report_html.h"
 #include "util/atomicfile.h"
 #include "util/escape.h"
+#include "verdict/report_html.h"
 
 struct index_ctx {
     const struct explore_log *log;

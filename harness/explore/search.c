@@ -9,14 +9,14 @@
 #include "explore/judge.h"
 #include "explore/placement.h"
 #include "explore/record.h"
-#include "explore/shrink.h"
 #include "explore/runfacts.h"
+#include "explore/shrink.h"
 #include "runner/fsutil.h"
 #include "runner/suite.h"
-#include "verdict/summary.h"
 #include "util/err.h"
 #include "util/mono.h"
 #include "util/str.h"
+#include "verdict/summary.h"
 
 /* Placements per suite call: summary.json is rewritten between batches. */
 #define BATCH_PER_JOB 4

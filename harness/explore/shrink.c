@@ -8,9 +8,9 @@
 #include "explore/found.h"
 #include "explore/judge.h"
 #include "runner/fsutil.h"
-#include "verdict/summary.h"
 #include "util/err.h"
 #include "util/str.h"
+#include "verdict/summary.h"
 
 #define SMALLER_MAX 8
 

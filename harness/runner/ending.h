@@ -7,8 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "verdict/evidence.h"
 #include "runner/proc.h"
+#include "verdict/evidence.h"
 
 /* The processes of g other than skip (QEMU) that were reaped with a
  * signal or a non-zero status: "swtpm was killed by signal 9 (SIGKILL)

@@ -11,18 +11,18 @@
 
 #include "runner/ending.h"
 #include "runner/fsutil.h"
-#include "verdict/outcome.h"
 #include "runner/proc.h"
 #include "runner/reportdir.h"
 #include "runner/run_ctx.h"
 #include "runner/testhooks.h"
-#include "verdict/verdict.h"
 #include "util/err.h"
 #include "util/hex.h"
 #include "util/mono.h"
-#include "util/str.h"
 #include "util/sig.h"
+#include "util/str.h"
 #include "verdict/facts.h"
+#include "verdict/outcome.h"
+#include "verdict/verdict.h"
 
 static volatile sig_atomic_t stop_signal;
 

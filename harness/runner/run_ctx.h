@@ -10,10 +10,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "verdict/outcome.h"
 #include "runner/proc.h"
 #include "runner/run.h"
 #include "runner/testhooks.h"
+#include "verdict/outcome.h"
 
 /* The TPM state templates, one directory per bank set (scripts/tpm-template.sh
  * makes them; the Makefile's TEMPLATES names the same place).  "ek-ak":

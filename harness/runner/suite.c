@@ -12,10 +12,10 @@
 #include "runner/orphans.h"
 #include "runner/proc.h"
 #include "runner/suite_child.h"
-#include "verdict/summary.h"
 #include "util/mono.h"
-#include "util/str.h"
 #include "util/sig.h"
+#include "util/str.h"
+#include "verdict/summary.h"
 
 static volatile sig_atomic_t stop_signal, stop_count;
 

@@ -10,9 +10,9 @@
 
 #include "runner/fsutil.h"
 #include "runner/reportdir.h"
-#include "verdict/reportread.h"
 #include "util/err.h"
 #include "util/str.h"
+#include "verdict/reportread.h"
 
 #define TAIL_LINES 20
 #define TAIL_BYTES 4096

@@ -1,10 +1,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "verdict/verdict.h"
 #include "util/hex.h"
-#include "util/str.h"
 #include "util/idxlist.h"
+#include "util/str.h"
+#include "verdict/verdict.h"
 #include "verify/boot_aggregate.h"
 #include "verify/workload.h"
 

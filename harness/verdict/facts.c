@@ -6,11 +6,11 @@
 
 #include "util/hex.h"
 #include "util/str.h"
-#include "verify/dmesg.h"
-#include "verify/entries.h"
 #include "verdict/facts_banks.h"
 #include "verdict/facts_boot.h"
 #include "verdict/facts_quote.h"
+#include "verify/dmesg.h"
+#include "verify/entries.h"
 #include "verify/trace.h"
 #include "verify/workload.h"
 

@@ -8,8 +8,8 @@
 #include <stdint.h>
 
 #include "faults/scenario.h"
-#include "verdict/outcome.h"
 #include "tpm/alg.h"
+#include "verdict/outcome.h"
 #include "verify/dmesg.h"
 #include "verify/explain.h"
 #include "verify/replay.h"

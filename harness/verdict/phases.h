@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "verdict/evidence.h"
 #include "util/json.h"
+#include "verdict/evidence.h"
 
 /* Host CLOCK_MONOTONIC seconds; 0 = the run never got there. */
 struct phase_clock {

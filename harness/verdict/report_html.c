@@ -3,11 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "verdict/summary.h"
-#include "util/escape.h"
 #include "util/atomicfile.h"
+#include "util/escape.h"
 #include "util/hex.h"
 #include "util/memtext.h"
+#include "verdict/summary.h"
 #include "view/table.h"
 #include "view/timeline_svg.h"
 #include "view/timeline_text.h"

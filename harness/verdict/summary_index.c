@@ -2,8 +2,8 @@
  * its reason and a link to its report.html (self-contained, no script). */
 #include "verdict/summary.h"
 
-#include "verdict/report_html.h"
 #include "util/escape.h"
+#include "verdict/report_html.h"
 
 static void index_row(FILE *out, const struct suite_result *r)
 {

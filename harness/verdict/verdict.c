@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/mono.h"
 #include "verdict/report.h"
 #include "verdict/report_html.h"
-#include "util/mono.h"
 #include "view/timeline_text.h"
 
 /* Broken and skip come from the run itself; otherwise the expectations

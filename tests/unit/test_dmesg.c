@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "faults/scenario.h"
-#include "verdict/verdict.h"
 #include "tpm/alg.h"
+#include "verdict/verdict.h"
 #include "verify/dmesg.h"
 
 static void scan_text(const char *text, struct dmesg_facts *d)

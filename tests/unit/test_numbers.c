@@ -14,9 +14,9 @@
 #include <string.h>
 
 #include "faults/scenario.h"
-#include "verdict/evidence.h"
 #include "runner/fsutil.h"
 #include "util/num.h"
+#include "verdict/evidence.h"
 #include "verify/dmesg.h"
 #include "verify/trace.h"
 

@@ -15,10 +15,10 @@
 #include <string.h>
 
 #include "runner/fsutil.h"
-#include "verdict/report.h"
 #include "util/escape.h"
 #include "util/jsonread.h"
 #include "util/textfile.h"
+#include "verdict/report.h"
 
 /* A reason, a detail and an expectation value no writer may pass as
  * they are: markup, quotes, a line break, a '#', a control character and

@@ -19,10 +19,10 @@
 #include "faults/scenario.h"
 #include "runner/fsutil.h"
 #include "runner/run_ctx.h"
-#include "verdict/verdict.h"
 #include "util/entropy.h"
 #include "util/jsonread.h"
 #include "util/textfile.h"
+#include "verdict/verdict.h"
 
 /* getrandom as the test wants it: from call number fail_from on (1:
  * every call) fail with fail_errno, else give at most `chunk` bytes of

@@ -15,9 +15,9 @@
 #include <unistd.h>
 
 #include "runner/fsutil.h"
-#include "verdict/summary.h"
 #include "util/escape.h"
 #include "util/jsonread.h"
+#include "verdict/summary.h"
 
 /* --- helpers -------------------------------------------------------------- */
 
