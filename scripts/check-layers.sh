@@ -56,7 +56,13 @@ done | awk -v ranks="$ranks" -v order="$order" '
     END { exit bad }' >&2 || fail=1
 
 # (b) symbols: what each layer's objects need against who defines it
-objs=$(for d in $dirs; do ls "$build/$d"/*.o 2>/dev/null || true; done)
+# only objects whose source is still there: a file moved to another folder
+# leaves its old object behind in BUILD
+objs=$(for d in $dirs; do
+    for o in "$build/$d"/*.o; do
+        [ -f "$d/$(basename "${o%.o}").c" ] && echo "$o"
+    done
+done)
 if [ -z "$objs" ]; then
     echo "layers: no objects under $build: build first" >&2
     exit 1
