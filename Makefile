@@ -33,10 +33,10 @@ NAME    ?= baseline
 # own folder's and the folders' before it; siblings joined by '+' neither
 # the other's (cli is the program tpmfault, shim the program tpmfault-shim).
 # `make all` fails on an upward include or call (scripts/check-layers.sh).
-LAYERS   := util tpm verify faults view verdict runner explore cli+shim
+LAYERS   := util tpm trace verify faults view verdict runner explore cli+shim
 # Each folder but cli is a static library of its .c files (main.c files are
 # the programs' entry points); programs link them highest first.
-LIB_LAYERS := util tpm verify faults view verdict runner explore shim
+LIB_LAYERS := util tpm trace verify faults view verdict runner explore shim
 layer_dir = $(if $(wildcard harness/$(1)),harness/$(1),$(1))
 layer_obj = $(patsubst %.c,$(BUILD)/%.o,$(filter-out %/main.c,$(wildcard $(call layer_dir,$(1))/*.c)))
 layer_lib = $(BUILD)/lib/libtpmfault-$(1).a

@@ -58,14 +58,13 @@ static void to_req(struct shim *s)
 }
 
 static void trace_ctrl(struct shim *s, const char *name, uint32_t code,
-                       uint32_t result, const char *fate)
+                       uint32_t result, enum trace_fate fate)
 {
-    struct json *j = trace_begin(&s->trace, 0);
-    json_str(j, "event", "ctrl");
-    json_str(j, "cmd", name);
-    json_uint(j, "code", code);
-    json_uint(j, "result", result);
-    json_str(j, "fate", fate);
+    struct json *j = trace_event(&s->trace, 0, TRACE_EV_CTRL);
+    json_str(j, TRACE_K_CMD, name);
+    json_uint(j, TRACE_K_CODE, code);
+    json_uint(j, TRACE_K_RESULT, result);
+    trace_fate(j, fate);
     trace_end(&s->trace);
 }
 
@@ -85,7 +84,8 @@ static void answer(struct shim *s, uint32_t result)
     uint8_t b[4];
     put_be32(b, result);
     trace_ctrl(s, c->spec ? c->spec->name : "unknown",
-               c->req_have >= 4 ? be32_at(c->req) : 0, result, "answered");
+               c->req_have >= 4 ? be32_at(c->req) : 0, result,
+               TRACE_FATE_ANSWERED);
     send_qemu(s, b, sizeof(b));
     to_req(s);
 }
@@ -318,7 +318,7 @@ static void rsp_complete(struct shim *s)
         if (data_start(s, c->fd_in, c->pair_keep) == 0)
             c->fd_in = c->pair_keep = -1;
     }
-    trace_ctrl(s, sp->name, sp->code, result, "relayed");
+    trace_ctrl(s, sp->name, sp->code, result, TRACE_FATE_RELAYED);
     send_qemu(s, c->rsp, c->rsp_have);
     if (sp->code == CMD_SHUTDOWN)
         return shim_finish(s, 0);

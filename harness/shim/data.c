@@ -27,17 +27,11 @@
  * or TPM_BAD_PARAM_SIZE for TPM 1.2 tags) after discarding what is
  * readable: QEMU writes whole frames and waits for an answer.
  *
- * Trace: each command line has "forwarded" (reached swtpm at once or
- * after a delay), "fate" (relay_fate) and, when a rule fired,
- * "fault": {"rule", "action"}, plus "direction": "response" when the rule
- * acts on swtpm's response; a hold's end is an "event":"release" line
- * with "forwarded" and "why" (and "direction": "response" when a response
- * was held: "forwarded" is then true, the command went at once); each
- * response line has "rc" (what the guest received; absent when nothing),
- * "tpm_rc" (swtpm's answer; present when the command was forwarded and
- * swtpm's header arrived) and "fate" ("relayed", "replaced",
- * "synthesised", "dropped"; for a response a rule acted on, "delayed" or
- * "held" when relayed late, "closed" when the channel closed instead). */
+ * Trace (keys and values: trace/format.h, docs/trace.md): a command line
+ * says whether the command reached swtpm and its fate (relay_fate), with
+ * the rule when one fired; a hold's end is a release event; a response
+ * line has what the guest received, swtpm's own code when the command was
+ * forwarded and swtpm's header arrived, and the response's fate. */
 #include "shim/shim.h"
 
 #include <errno.h>
@@ -158,30 +152,29 @@ void data_write_failed(struct shim *s, bool to_tpm, const char *why)
 #define HAS_RC  1
 #define HAS_TPM 2
 static void trace_rsp(struct shim *s, unsigned has, uint32_t rc,
-                      uint32_t tpm_rc, const char *fate)
+                      uint32_t tpm_rc, enum trace_fate fate)
 {
     const struct inflight *f = &s->data.book.cur;
     char hex[11];
-    struct json *j = trace_begin(&s->trace, f->ord);
-    json_str(j, "dir", "rsp");
-    json_str(j, "cc", trace_hex32(hex, f->hdr.code));
-    json_str(j, "name", f->name);
+    struct json *j = trace_frame(&s->trace, f->ord, TRACE_DIR_RSP,
+                                 f->hdr.code, f->name);
     if (has & HAS_RC) {
-        json_str(j, "rc", trace_hex32(hex, rc));
+        json_str(j, TRACE_K_RC, trace_hex32(hex, rc));
         const char *name = tpm_rc_name(rc, frame_family(f->hdr.tag));
         if (name)
-            json_str(j, "rc_name", name);
+            json_str(j, TRACE_K_RC_NAME, name);
     }
     if (has & HAS_TPM)
-        json_str(j, "tpm_rc", trace_hex32(hex, tpm_rc));
-    json_str(j, "fate", fate);
+        json_str(j, TRACE_K_TPM_RC, trace_hex32(hex, tpm_rc));
+    trace_fate(j, fate);
     trace_end(&s->trace);
 }
 
 /* The shim answers the in-flight command itself; tpm_has/tpm_rc say what
  * swtpm answered when the command was forwarded. */
 static void answer_guest(struct shim *s, uint32_t rc2, uint32_t rc12,
-                         unsigned tpm_has, uint32_t tpm_rc, const char *fate)
+                         unsigned tpm_has, uint32_t tpm_rc,
+                         enum trace_fate fate)
 {
     uint8_t *b = s->data.answer;
     const struct inflight *f = &s->data.book.cur;
@@ -193,7 +186,7 @@ static void answer_guest(struct shim *s, uint32_t rc2, uint32_t rc12,
 
 static void synthesise(struct shim *s, uint32_t rc2, uint32_t rc12)
 {
-    answer_guest(s, rc2, rc12, 0, 0, "synthesised");
+    answer_guest(s, rc2, rc12, 0, 0, TRACE_FATE_SYNTHESISED);
 }
 
 /* A frame that cannot be a command: error line, error answer, resync. */
@@ -213,12 +206,12 @@ static void trace_extend(struct json *j, const uint8_t *p, size_t n)
     struct pcr_extend e;
     char *err = NULL;
     if (frame_parse_pcr_extend(p, n, &e, &err) < 0) {
-        json_str(j, "parse_error", err);
+        json_str(j, TRACE_K_PARSE_ERROR, err);
         free(err);
         return;
     }
-    json_uint(j, "pcr", e.pcr);
-    trace_digests(j, "digests", &e.digests);
+    json_uint(j, TRACE_K_PCR, e.pcr);
+    trace_digests(j, TRACE_K_DIGESTS, &e.digests);
 }
 
 static void trace_cmd(struct shim *s, const struct relay_decision *dec)
@@ -226,28 +219,26 @@ static void trace_cmd(struct shim *s, const struct relay_decision *dec)
     struct data_relay *d = &s->data;
     const struct inflight *f = &d->book.cur;
     char hex[11];
-    struct json *j = trace_begin(&s->trace, f->ord);
-    json_str(j, "dir", "cmd");
-    json_str(j, "cc", trace_hex32(hex, f->hdr.code));
-    json_str(j, "name", f->name);
-    json_bool(j, "forwarded", relay_forwards(dec->action));
-    json_str(j, "fate", relay_fate(dec->action));
+    struct json *j = trace_frame(&s->trace, f->ord, TRACE_DIR_CMD,
+                                 f->hdr.code, f->name);
+    json_bool(j, TRACE_K_FORWARDED, relay_forwards(dec->action));
+    trace_fate(j, relay_fate(dec->action));
     if (dec->rule) {
-        json_obj_begin(j, "fault");
-        json_str(j, "rule", dec->rule);
-        json_str(j, "action", dec->fault);
+        json_obj_begin(j, TRACE_K_FAULT);
+        json_str(j, TRACE_K_RULE, dec->rule);
+        json_str(j, TRACE_K_ACTION, dec->fault);
         if (dec->action == ACT_ANSWER || dec->action == ACT_REPLACE)
-            json_str(j, "rc", trace_hex32(hex, dec->rc));
+            json_str(j, TRACE_K_RC, trace_hex32(hex, dec->rc));
         if (dec->delay_ms)
-            json_uint(j, "delay_ms", dec->delay_ms);
+            json_uint(j, TRACE_K_DELAY_MS, dec->delay_ms);
         if (dec->action == ACT_HOLD)
-            json_bool(j, "applied_late", dec->applied_late);
+            json_bool(j, TRACE_K_APPLIED_LATE, dec->applied_late);
         if (dec->end_rc)
-            json_str(j, "rc", trace_hex32(hex, dec->rc));
+            json_str(j, TRACE_K_RC, trace_hex32(hex, dec->rc));
         if (dec->ignore_cancel)
-            json_str(j, "on_cancel", "ignore");
+            json_str(j, TRACE_K_ON_CANCEL, TRACE_V_IGNORE);
         if (dec->on_response)
-            json_str(j, "direction", "response");
+            json_str(j, TRACE_K_DIRECTION, TRACE_V_RESPONSE);
         json_obj_end(j);
     }
     if (frame_is_extend(f->hdr.tag, f->hdr.code))
@@ -284,7 +275,7 @@ static void on_hold_limit(struct evloop *l, long long id, void *p)
     (void)id;
     struct shim *s = p;
     s->data.hold_timer = 0;
-    data_release(s, "hold-limit");
+    data_release(s, TRACE_WHY_HOLD_LIMIT);
 }
 
 /* A held response ends: relayed, or replaced by the rule's rc. */
@@ -292,12 +283,12 @@ static void end_held_rsp(struct shim *s)
 {
     struct data_relay *d = &s->data;
     if (!d->dec.end_rc)
-        return data_relay_rsp(s, "held");
+        return data_relay_rsp(s, TRACE_FATE_HELD);
     answer_guest(s, d->dec.rc, d->dec.rc12, HAS_TPM, be32_at(d->rsp + 6),
-                 "replaced");
+                 TRACE_FATE_REPLACED);
 }
 
-void data_release(struct shim *s, const char *why)
+void data_release(struct shim *s, enum trace_why why)
 {
     struct data_relay *d = &s->data;
     struct inflight *f = &d->book.cur;
@@ -307,12 +298,11 @@ void data_release(struct shim *s, const char *why)
     f->held = false;
     bool rsp = d->dec.action == ACT_HOLD_RSP;   /* forwarded long ago */
     bool fwd = rsp || d->dec.applied_late;
-    struct json *j = trace_begin(&s->trace, f->ord);
-    json_str(j, "event", "release");
-    json_bool(j, "forwarded", fwd);
-    json_str(j, "why", why);
+    struct json *j = trace_event(&s->trace, f->ord, TRACE_EV_RELEASE);
+    json_bool(j, TRACE_K_FORWARDED, fwd);
+    json_str(j, TRACE_K_WHY, trace_why_name(why));
     if (rsp)
-        json_str(j, "direction", "response");
+        json_str(j, TRACE_K_DIRECTION, TRACE_V_RESPONSE);
     trace_end(&s->trace);
     if (rsp)
         return end_held_rsp(s);
@@ -335,10 +325,9 @@ void data_cancelled(struct shim *s)
     if (!d->book.cur.held)
         return;
     if (!d->dec.ignore_cancel)
-        return data_release(s, "cancel");
-    struct json *j = trace_begin(&s->trace, d->book.cur.ord);
-    json_str(j, "event", "hold");
-    json_str(j, "why", "cancel ignored");
+        return data_release(s, TRACE_WHY_CANCEL);
+    struct json *j = trace_event(&s->trace, d->book.cur.ord, TRACE_EV_HOLD);
+    json_str(j, TRACE_K_WHY, trace_why_name(TRACE_WHY_CANCEL_IGNORED));
     trace_end(&s->trace);
 }
 
@@ -349,12 +338,12 @@ void data_settle(struct shim *s)
     if (!f->active)
         return;
     if (f->held)
-        return data_release(s, "shutdown");
+        return data_release(s, TRACE_WHY_SHUTDOWN);
     if (f->delaying) {
         shim_timer_off(s, &d->hold_timer);
         f->delaying = false;
         if (d->dec.action == ACT_DELAY_RSP)
-            return data_relay_rsp(s, "delayed");
+            return data_relay_rsp(s, TRACE_FATE_DELAYED);
         forward(s);
     }
 }
@@ -389,7 +378,7 @@ static void cmd_complete(struct shim *s, const struct tpm_hdr *h)
                                          on_hold_limit, s);
             if (d->hold_timer < 0) {
                 d->hold_timer = 0;
-                data_release(s, "hold-limit");
+                data_release(s, TRACE_WHY_HOLD_LIMIT);
             }
         }
         return;
@@ -462,16 +451,16 @@ static void cap_durations(struct shim *s)
         !frame12_cap_durations(d->cmd, d->cmd_have, d->rsp, d->rsp_have, cap,
                                was))
         return;
-    struct json *j = trace_begin(&s->trace, d->book.cur.ord);
-    json_str(j, "event", "durations");
-    json_uint(j, "tpm_short_us", was[0]);
-    json_uint(j, "tpm_medium_us", was[1]);
-    json_uint(j, "tpm_long_us", was[2]);
-    json_uint(j, "reported_max_us", cap);
+    struct json *j = trace_event(&s->trace, d->book.cur.ord,
+                                 TRACE_EV_DURATIONS);
+    json_uint(j, TRACE_K_SHORT_US, was[0]);
+    json_uint(j, TRACE_K_MEDIUM_US, was[1]);
+    json_uint(j, TRACE_K_LONG_US, was[2]);
+    json_uint(j, TRACE_K_REPORTED_MAX_US, cap);
     trace_end(&s->trace);
 }
 
-void data_relay_rsp(struct shim *s, const char *fate)
+void data_relay_rsp(struct shim *s, enum trace_fate fate)
 {
     struct data_relay *d = &s->data;
     cap_durations(s);
@@ -483,7 +472,7 @@ void data_relay_rsp(struct shim *s, const char *fate)
 void data_close_for_rsp(struct shim *s, bool has_tpm, uint32_t tpm_rc)
 {
     s->data.book.cur.at_tpm = false;   /* nothing more to wait for */
-    trace_rsp(s, has_tpm ? HAS_TPM : 0, 0, tpm_rc, "closed");
+    trace_rsp(s, has_tpm ? HAS_TPM : 0, 0, tpm_rc, TRACE_FATE_CLOSED);
     guest_gone(s);
 }
 
@@ -494,22 +483,22 @@ static void rsp_complete(struct shim *s, const struct tpm_hdr *h)
     struct data_relay *d = &s->data;
     shim_timer_off(s, &d->rsp_timer);
     if (d->qemu_fd < 0) {   /* QEMU went away meanwhile */
-        trace_rsp(s, HAS_TPM, 0, h->code, "dropped");
+        trace_rsp(s, HAS_TPM, 0, h->code, TRACE_FATE_DROPPED);
         return next_cmd(s);
     }
     switch (d->dec.action) {
     case ACT_REPLACE:
         return answer_guest(s, d->dec.rc, d->dec.rc12, HAS_TPM, h->code,
-                            "replaced");
+                            TRACE_FATE_REPLACED);
     case ACT_DROP:
-        trace_rsp(s, HAS_TPM, 0, h->code, "dropped");
+        trace_rsp(s, HAS_TPM, 0, h->code, TRACE_FATE_DROPPED);
         return next_cmd(s);
     case ACT_DELAY_RSP:
     case ACT_HOLD_RSP:
     case ACT_CLOSE_RSP:
         return rsp_fault_take(s, h->code);
     default:
-        return data_relay_rsp(s, "relayed");
+        return data_relay_rsp(s, TRACE_FATE_RELAYED);
     }
 }
 
@@ -522,12 +511,13 @@ static void rsp_failed(struct shim *s)
     unsigned has = d->rsp_have >= TPM_HDR_SIZE ? HAS_TPM : 0;
     uint32_t tpm_rc = has ? be32_at(d->rsp + 6) : 0;
     if (d->qemu_fd < 0 || d->dec.action == ACT_DROP) {
-        trace_rsp(s, has, 0, tpm_rc, "dropped");
+        trace_rsp(s, has, 0, tpm_rc, TRACE_FATE_DROPPED);
         return next_cmd(s);
     }
     if (d->dec.action == ACT_CLOSE_RSP)
         return data_close_for_rsp(s, has, tpm_rc);
-    answer_guest(s, TPM2_RC_FAILURE, TPM12_FAIL, has, tpm_rc, "synthesised");
+    answer_guest(s, TPM2_RC_FAILURE, TPM12_FAIL, has, tpm_rc,
+                 TRACE_FATE_SYNTHESISED);
 }
 
 static void on_rsp_timeout(struct evloop *l, long long id, void *p)

@@ -107,17 +107,16 @@ void shim_use_faults(struct shim *s, struct fault_engine *e)
     s->answered = relay_answered_faults;
     s->decide_ctx = e;
     snprintf(seed, sizeof(seed), "%" PRIu64, e->seed);
-    struct json *j = trace_begin(&s->trace, 0);
-    json_str(j, "event", "faults");
-    json_str(j, "tpm", s->cfg.family == TPM_FAMILY_12 ? "1.2" : "2.0");
-    json_str(j, "seed", seed);
-    json_arr_begin(j, "rules");
+    struct json *j = trace_event(&s->trace, 0, TRACE_EV_FAULTS);
+    json_str(j, TRACE_K_TPM, trace_family_name(s->cfg.family));
+    json_str(j, TRACE_K_SEED, seed);
+    json_arr_begin(j, TRACE_K_RULES);
     for (int i = 0; i < e->n; i++) {
         json_obj_begin(j, NULL);
-        json_str(j, "name", e->rules[i].name);
-        json_str(j, "action", fault_action_name(e->rules[i].action));
+        json_str(j, TRACE_K_NAME, e->rules[i].name);
+        json_str(j, TRACE_K_ACTION, fault_action_name(e->rules[i].action));
         if (e->rules[i].direction == FD_RESPONSE)
-            json_str(j, "direction", "response");
+            json_str(j, TRACE_K_DIRECTION, TRACE_V_RESPONSE);
         json_obj_end(j);
     }
     json_arr_end(j);

@@ -10,9 +10,8 @@
 
 struct shim;
 
-/* Decide s's guest commands with e (started, outliving s); traces
- * {"event":"faults","seed":"N","rules":[{"name","action"}..]}, a rule
- * with "direction":"response" when it acts on swtpm's response. */
+/* Decide s's guest commands with e (started, outliving s); traces the
+ * TRACE_EV_FAULTS event: the run's family, the seed and the rules. */
 void shim_use_faults(struct shim *s, struct fault_engine *e);
 
 /* ctx is a struct fault_engine * on which fault_engine_start() ran. */

@@ -11,7 +11,7 @@ struct relay_decision relay_decide_default(void *ctx,
     return (struct relay_decision){ .action = ACT_RELAY };
 }
 
-const char *relay_fate(enum relay_action a)
+enum trace_fate relay_fate(enum relay_action a)
 {
     switch (a) {
     case ACT_RELAY:
@@ -20,17 +20,17 @@ const char *relay_fate(enum relay_action a)
     case ACT_DELAY_RSP:
     case ACT_HOLD_RSP:
     case ACT_CLOSE_RSP:
-        return "relayed";
+        return TRACE_FATE_RELAYED;
     case ACT_ANSWER:
-        return "answered";
+        return TRACE_FATE_ANSWERED;
     case ACT_DELAY:
-        return "delayed";
+        return TRACE_FATE_DELAYED;
     case ACT_HOLD:
-        return "held";
+        return TRACE_FATE_HELD;
     case ACT_CLOSE:
-        return "closed";
+        return TRACE_FATE_CLOSED;
     }
-    return "unknown";
+    return TRACE_FATE_RELAYED;
 }
 
 bool relay_forwards(enum relay_action a)

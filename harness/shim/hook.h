@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "shim/book.h"
+#include "trace/format.h"
 
 enum relay_action {
     ACT_RELAY,    /* forward to swtpm, relay its response */
@@ -59,10 +60,10 @@ typedef void relay_answered_fn(void *ctx, uint32_t rc);
 /* Always ACT_RELAY. */
 relay_decide_fn relay_decide_default;
 
-/* The command line's fate: "relayed", "answered", "delayed", "held",
- * "closed".  A command whose response a fault acts on is "relayed": the
- * response line says what became of the response. */
-const char *relay_fate(enum relay_action a);
+/* The command line's fate: relayed, answered, delayed, held or closed.  A
+ * command whose response a fault acts on is relayed: the response line
+ * says what became of the response. */
+enum trace_fate relay_fate(enum relay_action a);
 /* Whether the command reaches swtpm when it is decided (ACT_DELAY: after
  * its delay; ACT_HOLD: never at once, its release says; ACT_*_RSP:
  * always). */

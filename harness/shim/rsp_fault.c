@@ -15,8 +15,8 @@
  * While a response waits, the command is no longer at swtpm (later bytes
  * from swtpm are unsolicited), and it is "delaying" or "held", so the
  * control channel answers a cancel itself.  The response line is written
- * when the guest gets the response (fate "delayed", "held") or the socket
- * closes ("closed"), always with swtpm's tpm_rc. */
+ * when the guest gets the response (TRACE_FATE_DELAYED, _HELD) or the
+ * socket closes (TRACE_FATE_CLOSED), always with swtpm's tpm_rc. */
 #include "shim/shim.h"
 
 static void on_rsp_delay_end(struct evloop *l, long long id, void *p)
@@ -26,7 +26,7 @@ static void on_rsp_delay_end(struct evloop *l, long long id, void *p)
     struct shim *s = p;
     s->data.hold_timer = 0;
     s->data.book.cur.delaying = false;
-    data_relay_rsp(s, "delayed");
+    data_relay_rsp(s, TRACE_FATE_DELAYED);
 }
 
 static void on_rsp_hold_limit(struct evloop *l, long long id, void *p)
@@ -35,7 +35,7 @@ static void on_rsp_hold_limit(struct evloop *l, long long id, void *p)
     (void)id;
     struct shim *s = p;
     s->data.hold_timer = 0;
-    data_release(s, "hold-limit");
+    data_release(s, TRACE_WHY_HOLD_LIMIT);
 }
 
 /* The data relay's hold_timer for ms; false when none could be set. */
@@ -49,7 +49,7 @@ static bool hold_timer_start(struct shim *s, unsigned ms, ev_timer_fn *fn)
 static void delay_rsp(struct shim *s, bool shutting)
 {
     if (shutting)   /* shutdown waits for this response: no delay */
-        return data_relay_rsp(s, "relayed");
+        return data_relay_rsp(s, TRACE_FATE_RELAYED);
     s->data.book.cur.delaying = true;
     if (!hold_timer_start(s, s->data.dec.delay_ms, on_rsp_delay_end))
         on_rsp_delay_end(s->loop, 0, s);
@@ -61,12 +61,12 @@ static void hold_rsp(struct shim *s, bool shutting)
     unsigned limit = s->data.dec.delay_ms;
     f->held = true;
     if (shutting)
-        return data_release(s, "shutdown");
+        return data_release(s, TRACE_WHY_SHUTDOWN);
     if (f->cancel_seen && !s->data.dec.ignore_cancel)
         /* the guest gave up while swtpm was at work */
-        return data_release(s, "cancel");
+        return data_release(s, TRACE_WHY_CANCEL);
     if (limit && !hold_timer_start(s, limit, on_rsp_hold_limit))
-        data_release(s, "hold-limit");
+        data_release(s, TRACE_WHY_HOLD_LIMIT);
 }
 
 void rsp_fault_take(struct shim *s, uint32_t tpm_rc)
@@ -81,6 +81,6 @@ void rsp_fault_take(struct shim *s, uint32_t tpm_rc)
     case ACT_CLOSE_RSP:
         return data_close_for_rsp(s, true, tpm_rc);
     default:
-        return data_relay_rsp(s, "relayed");
+        return data_relay_rsp(s, TRACE_FATE_RELAYED);
     }
 }

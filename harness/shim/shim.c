@@ -50,8 +50,7 @@ static void on_listen(struct evloop *l, int fd, int mask, void *d)
         return;   /* spurious wake-up or a client that gave up: keep on */
     evloop_unwatch(l, fd);
     shim_timer_off(s, &s->start_timer);
-    struct json *j = trace_begin(&s->trace, 0);
-    json_str(j, "event", "connected");
+    trace_event(&s->trace, 0, TRACE_EV_CONNECTED);
     trace_end(&s->trace);
     ctrl_start(s, q);
 }
@@ -77,10 +76,9 @@ static void on_connect_retry(struct evloop *l, long long id, void *d)
 
 static void trace_start(struct shim *s)
 {
-    struct json *j = trace_begin(&s->trace, 0);
-    json_str(j, "event", "start");
-    json_str(j, "listen", s->cfg.listen_path);
-    json_str(j, "swtpm_ctrl", s->cfg.swtpm_ctrl_path);
+    struct json *j = trace_event(&s->trace, 0, TRACE_EV_START);
+    json_str(j, TRACE_K_LISTEN, s->cfg.listen_path);
+    json_str(j, TRACE_K_SWTPM_CTRL, s->cfg.swtpm_ctrl_path);
     trace_end(&s->trace);
 }
 

@@ -124,22 +124,22 @@ void ctrl_close(struct shim *s);
 /* data.c */
 int data_start(struct shim *s, int qemu_fd, int tpm_fd);
 void data_close(struct shim *s);
-/* End a held command (why: "cancel", "hold-limit", "shutdown"): forward
+/* End a held command (why: TRACE_WHY_CANCEL, _HOLD_LIMIT, _SHUTDOWN): forward
  * it when its rule applies it late, else answer TPM_RC_CANCELED; a held
  * response (ACT_HOLD_RSP) is relayed. */
-void data_release(struct shim *s, const char *why);
+void data_release(struct shim *s, enum trace_why why);
 /* QEMU sent CMD_CANCEL_TPM_CMD (the control channel has answered it):
  * a held command or response is released, unless its rule ignores
- * cancels (traced {"event":"hold","why":"cancel ignored"}). */
+ * cancels (traced: TRACE_EV_HOLD, TRACE_WHY_CANCEL_IGNORED). */
 void data_cancelled(struct shim *s);
 /* Before shutdown: end a hold, forward a delayed command or relay a
  * delayed response now. */
 void data_settle(struct shim *s);
 /* For rsp_fault.c: relay swtpm's response (in data.rsp) to the guest, its
  * line with this fate; or close the data socket to QEMU instead of
- * answering (the response line says "closed", with swtpm's rc when
- * has_tpm). */
-void data_relay_rsp(struct shim *s, const char *fate);
+ * answering (the response line's fate is TRACE_FATE_CLOSED, with swtpm's
+ * rc when has_tpm). */
+void data_relay_rsp(struct shim *s, enum trace_fate fate);
 void data_close_for_rsp(struct shim *s, bool has_tpm, uint32_t tpm_rc);
 
 /* dataout.c: write p[0..n) to swtpm (to_tpm) or QEMU, through the loop

@@ -29,9 +29,33 @@ struct json *trace_begin(struct trace_writer *tr, uint64_t ord)
     json_init(&tr->j, tr->f, false);
     json_obj_begin(&tr->j, NULL);
     if (ord)
-        json_uint(&tr->j, "ord", ord);
-    json_double(&tr->j, "t", mono_now() - tr->t0);
+        json_uint(&tr->j, TRACE_K_ORD, ord);
+    json_double(&tr->j, TRACE_K_T, mono_now() - tr->t0);
     return &tr->j;
+}
+
+struct json *trace_event(struct trace_writer *tr, uint64_t ord,
+                         enum trace_event ev)
+{
+    struct json *j = trace_begin(tr, ord);
+    json_str(j, TRACE_K_EVENT, trace_event_name(ev));
+    return j;
+}
+
+struct json *trace_frame(struct trace_writer *tr, uint64_t ord,
+                         enum trace_dir dir, uint32_t cc, const char *name)
+{
+    char hex[11];
+    struct json *j = trace_begin(tr, ord);
+    json_str(j, TRACE_K_DIR, trace_dir_name(dir));
+    json_str(j, TRACE_K_CC, trace_hex32(hex, cc));
+    json_str(j, TRACE_K_NAME, name);
+    return j;
+}
+
+void trace_fate(struct json *j, enum trace_fate f)
+{
+    json_str(j, TRACE_K_FATE, trace_fate_name(f));
 }
 
 void trace_end(struct trace_writer *tr)
@@ -49,9 +73,8 @@ void trace_error(struct trace_writer *tr, const char *fmt, ...)
     if (vasprintf(&msg, fmt, ap) < 0)
         msg = NULL;
     va_end(ap);
-    struct json *j = trace_begin(tr, 0);
-    json_str(j, "event", "error");
-    json_str(j, "what", msg ? msg : "(out of memory)");
+    struct json *j = trace_event(tr, 0, TRACE_EV_ERROR);
+    json_str(j, TRACE_K_WHAT, msg ? msg : "(out of memory)");
     trace_end(tr);
     free(msg);
 }

@@ -57,12 +57,11 @@ static int read_tpm12(struct shim *s, uint64_t deadline,
 static void trace_truth(struct shim *s, const struct pcr_digests *d,
                         double read_s)
 {
-    struct json *j = trace_begin(&s->trace, 0);
-    json_str(j, "event", "pcr_truth");
-    json_uint(j, "pcr", SHIM_TRUTH_PCR);
-    json_uint(j, "after_ord", s->data.book.last_ord);
-    json_double(j, "read_s", read_s);
-    trace_digests(j, "banks", d);
+    struct json *j = trace_event(&s->trace, 0, TRACE_EV_PCR_TRUTH);
+    json_uint(j, TRACE_K_PCR, SHIM_TRUTH_PCR);
+    json_uint(j, TRACE_K_AFTER_ORD, s->data.book.last_ord);
+    json_double(j, TRACE_K_READ_S, read_s);
+    trace_digests(j, TRACE_K_BANKS, d);
     trace_end(&s->trace);
 }
 

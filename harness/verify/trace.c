@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trace/format.h"
 #include "util/err.h"
 #include "util/num.h"
 #include "util/hex.h"
@@ -15,7 +16,7 @@
  * an unsigned integer. */
 static unsigned line_ord(const struct jv *line)
 {
-    return (unsigned)jv_get_int(line, "ord", 0, UINT_MAX, 0);
+    return (unsigned)jv_get_int(line, TRACE_K_ORD, 0, UINT_MAX, 0);
 }
 
 /* Fill digest[bank] for each "name": "hex" member of obj; returns the mask. */
@@ -44,20 +45,36 @@ static struct trace_extend *find_extend(struct trace *t, unsigned ord)
     return NULL;
 }
 
+/* A line's fate, -1 when it has none this format knows. */
+static int line_fate(const struct jv *line)
+{
+    return trace_fate_of(jv_get_str(line, TRACE_K_FATE));
+}
+
 /* The command reached swtpm: the shim says so explicitly; traces from
- * before the fault engine only had fate "relayed". */
+ * before the fault engine only had the fate relayed. */
 static bool line_forwarded(const struct jv *line)
 {
-    const struct jv *f = jv_get(line, "forwarded");
+    const struct jv *f = jv_get(line, TRACE_K_FORWARDED);
     if (f && f->type == JV_BOOL)
         return f->b;
-    const char *fate = jv_get_str(line, "fate");
-    return fate && strcmp(fate, "relayed") == 0;
+    return line_fate(line) == TRACE_FATE_RELAYED;
+}
+
+static double line_t(const struct jv *line)
+{
+    return jv_get_num(line, TRACE_K_T, 0);
+}
+
+/* The PCR index of an extend, -1 on other lines. */
+static int line_pcr(const struct jv *line)
+{
+    return (int)jv_get_int(line, TRACE_K_PCR, 0, INT_MAX, -1);
 }
 
 static int add_fault(struct trace *t, const struct jv *line, char **err)
 {
-    const struct jv *fault = jv_get(line, "fault");
+    const struct jv *fault = jv_get(line, TRACE_K_FAULT);
     if (!fault)
         return 0;
     struct trace_fault *g = vec_room(t->faults, t->n_faults, &t->faults_cap,
@@ -68,16 +85,17 @@ static int add_fault(struct trace *t, const struct jv *line, char **err)
     struct trace_fault *f = &t->faults[t->n_faults++];
     memset(f, 0, sizeof(*f));
     f->ord = line_ord(line);
-    const char *rule = jv_get_str(fault, "rule"), *action = jv_get_str(fault, "action");
-    const char *name = jv_get_str(line, "name");
+    const char *rule = jv_get_str(fault, TRACE_K_RULE);
+    const char *action = jv_get_str(fault, TRACE_K_ACTION);
+    const char *name = jv_get_str(line, TRACE_K_NAME);
     snprintf(f->rule, sizeof(f->rule), "%s", rule ? rule : "?");
     snprintf(f->action, sizeof(f->action), "%s", action ? action : "?");
     snprintf(f->command, sizeof(f->command), "%s", name ? name : "?");
-    f->pcr = (int)jv_get_int(line, "pcr", 0, INT_MAX, -1);
+    f->pcr = line_pcr(line);
     f->forwarded = line_forwarded(line);
-    const char *dir = jv_get_str(fault, "direction");
-    f->on_response = dir && strcmp(dir, "response") == 0;
-    f->t = jv_get_num(line, "t", 0);
+    const char *dir = jv_get_str(fault, TRACE_K_DIRECTION);
+    f->on_response = dir && strcmp(dir, TRACE_V_RESPONSE) == 0;
+    f->t = line_t(line);
     return 0;
 }
 
@@ -98,9 +116,9 @@ static int add_extend(struct trace *t, const struct jv *line, char **err)
     struct trace_extend *e = &t->ext[t->n_ext++];
     memset(e, 0, sizeof(*e));
     e->ord = line_ord(line);
-    e->t = jv_get_num(line, "t", 0);
+    e->t = line_t(line);
     e->forwarded = line_forwarded(line);
-    e->bank_mask = read_bank_object(jv_get(line, "digests"), e->digest);
+    e->bank_mask = read_bank_object(jv_get(line, TRACE_K_DIGESTS), e->digest);
     return 0;
 }
 
@@ -123,14 +141,13 @@ static int parse_rc(const char *key, const char *s, uint32_t *rc, char **err)
 static void fault_response(struct trace *t, const struct jv *line)
 {
     struct trace_fault *f = find_fault(t, line_ord(line));
-    const char *fate = jv_get_str(line, "fate");
     if (!f)
         return;
-    if (jv_get_str(line, "rc") && !f->answered) {
+    if (jv_get_str(line, TRACE_K_RC) && !f->answered) {
         f->answered = true;
-        f->t_answered = jv_get_num(line, "t", 0);
+        f->t_answered = line_t(line);
     }
-    f->closed |= fate && strcmp(fate, "closed") == 0;
+    f->closed |= line_fate(line) == TRACE_FATE_CLOSED;
 }
 
 static struct trace_cmd *find_cmd(struct trace *t, unsigned ord)
@@ -152,17 +169,16 @@ static int add_cmd(struct trace *t, const struct jv *line, const char *name,
     struct trace_cmd *c = &t->cmds[t->n_cmds++];
     memset(c, 0, sizeof(*c));
     c->ord = line_ord(line);
-    c->t = jv_get_num(line, "t", 0);
+    c->t = line_t(line);
     c->t_rsp = c->t_release = -1;
     snprintf(c->name, sizeof(c->name), "%s", name ? name : "?");
-    c->pcr = (int)jv_get_int(line, "pcr", 0, INT_MAX, -1);
+    c->pcr = line_pcr(line);
     c->forwarded = line_forwarded(line);
-    const char *fate = jv_get_str(line, "fate");
-    c->held = fate && strcmp(fate, "held") == 0;
+    c->held = line_fate(line) == TRACE_FATE_HELD;
     c->tpm_rc = c->guest_rc = TRACE_RC_NONE;
     c->fault = faulted ? (int)t->n_faults - 1 : -1;
     if (trace_name_is_extend(c->name))
-        c->bank_mask = read_bank_object(jv_get(line, "digests"), c->digest);
+        c->bank_mask = read_bank_object(jv_get(line, TRACE_K_DIGESTS), c->digest);
     return 0;
 }
 
@@ -174,8 +190,8 @@ static int add_ctrl(struct trace *t, const struct jv *line, char **err)
         return err_set(err, "out of memory");
     t->ctrls = g;
     struct trace_ctrl *c = &t->ctrls[t->n_ctrls++];
-    const char *cmd = jv_get_str(line, "cmd");
-    c->t = jv_get_num(line, "t", 0);
+    const char *cmd = jv_get_str(line, TRACE_K_CMD);
+    c->t = line_t(line);
     snprintf(c->cmd, sizeof(c->cmd), "%s", cmd ? cmd : "?");
     c->after_ord = t->n_cmds ? t->cmds[t->n_cmds - 1].ord : 0;
     return 0;
@@ -186,20 +202,19 @@ static int add_ctrl(struct trace *t, const struct jv *line, char **err)
 static int add_response(struct trace *t, const struct jv *line, char **err)
 {
     fault_response(t, line);
-    const char *rc = jv_get_str(line, "rc");          /* what the guest got */
-    const char *tpm_rc = jv_get_str(line, "tpm_rc");  /* what swtpm answered */
-    const char *fate = jv_get_str(line, "fate");
-    bool relayed = fate && strcmp(fate, "relayed") == 0;
+    const char *rc = jv_get_str(line, TRACE_K_RC);          /* the guest's */
+    const char *tpm_rc = jv_get_str(line, TRACE_K_TPM_RC);  /* swtpm's */
+    bool relayed = line_fate(line) == TRACE_FATE_RELAYED;
     uint32_t guest, tpm;
-    if (parse_rc("rc", rc, &guest, err) < 0 ||
-        parse_rc(tpm_rc ? "tpm_rc" : "rc", tpm_rc ? tpm_rc : relayed ? rc : NULL,
-                 &tpm, err) < 0)
+    if (parse_rc(TRACE_K_RC, rc, &guest, err) < 0 ||
+        parse_rc(tpm_rc ? TRACE_K_TPM_RC : TRACE_K_RC,
+                 tpm_rc ? tpm_rc : relayed ? rc : NULL, &tpm, err) < 0)
         return -1;
     unsigned ord = line_ord(line);
     struct trace_cmd *c = find_cmd(t, ord);
     if (c) {
         c->answered = true;
-        c->t_rsp = jv_get_num(line, "t", 0);
+        c->t_rsp = line_t(line);
         c->guest_rc = guest;
         c->tpm_rc = tpm;
     }
@@ -226,17 +241,17 @@ static void take_release(struct trace *t, const struct jv *line)
         f->forwarded = fwd;
     if (c) {
         c->forwarded = fwd;
-        c->t_release = jv_get_num(line, "t", 0);
+        c->t_release = line_t(line);
     }
 }
 
 /* A control message: kept, and QEMU's cancels timed. */
 static int take_ctrl(struct trace *t, const struct jv *line, char **err)
 {
-    const char *cmd = jv_get_str(line, "cmd");
+    const char *cmd = jv_get_str(line, TRACE_K_CMD);
     if (cmd && strcmp(cmd, "CMD_CANCEL_TPM_CMD") == 0 &&
         t->n_cancels++ < TRACE_MAX_CANCELS)
-        t->cancel_t[t->n_cancels - 1] = jv_get_num(line, "t", 0);
+        t->cancel_t[t->n_cancels - 1] = line_t(line);
     return add_ctrl(t, line, err);
 }
 
@@ -253,45 +268,66 @@ bool trace_name_is_quote(const char *name)
                     strcmp(name, "TPM_ORD_Quote2") == 0);
 }
 
-static int take_line(struct trace *t, const struct jv *line, char **err)
+/* An event line. */
+static int take_event(struct trace *t, const struct jv *line, int event,
+                      char **err)
 {
-    const char *event = jv_get_str(line, "event");
-    if (event) {
-        const char *tpm = jv_get_str(line, "tpm");
-        if (strcmp(event, "faults") == 0 && tpm)
-            t->tpm12 = strcmp(tpm, "1.2") == 0;
-        if (strcmp(event, "pcr_truth") == 0 &&
-            jv_get_num(line, "pcr", -1) == 10) {
-            t->truth_mask = read_bank_object(jv_get(line, "banks"), t->truth);
-            t->have_truth = t->truth_mask != 0;
-            t->truth_read_s = jv_get_num(line, "read_s", -1);
-        } else if (strcmp(event, "release") == 0) {
-            take_release(t, line);
-        } else if (strcmp(event, "ctrl") == 0) {
-            return take_ctrl(t, line, err);
-        } else if (strcmp(event, "error") == 0) {
-            if (t->errors++ == 0)
-                snprintf(t->first_error, sizeof(t->first_error), "%s",
-                         jv_get_str(line, "what") ? jv_get_str(line, "what") : "?");
+    switch (event) {
+    case TRACE_EV_FAULTS:
+        if (jv_get_str(line, TRACE_K_TPM))
+            t->tpm12 = trace_family_of(jv_get_str(line, TRACE_K_TPM)) ==
+                       TPM_FAMILY_12;
+        return 0;
+    case TRACE_EV_PCR_TRUTH:
+        if (line_pcr(line) != 10)
+            return 0;
+        t->truth_mask = read_bank_object(jv_get(line, TRACE_K_BANKS), t->truth);
+        t->have_truth = t->truth_mask != 0;
+        t->truth_read_s = jv_get_num(line, TRACE_K_READ_S, -1);
+        return 0;
+    case TRACE_EV_RELEASE:
+        take_release(t, line);
+        return 0;
+    case TRACE_EV_CTRL:
+        return take_ctrl(t, line, err);
+    case TRACE_EV_ERROR:
+        if (t->errors++ == 0) {
+            const char *what = jv_get_str(line, TRACE_K_WHAT);
+            snprintf(t->first_error, sizeof(t->first_error), "%s",
+                     what ? what : "?");
         }
         return 0;
-    }
-    const char *dir = jv_get_str(line, "dir");
-    const char *name = jv_get_str(line, "name");
-    if (!dir)
+    default:
         return 0;
-    if (strcmp(dir, "cmd") == 0) {
-        t->frames++;
-        size_t faults = t->n_faults;
-        if (add_fault(t, line, err) < 0 ||
-            add_cmd(t, line, name, t->n_faults > faults, err) < 0)
-            return -1;
-        if (trace_name_is_extend(name) && jv_get_num(line, "pcr", -1) == 10)
-            return add_extend(t, line, err);
-    } else if (strcmp(dir, "rsp") == 0) {
-        return add_response(t, line, err);
     }
+}
+
+/* A frame line. */
+static int take_frame(struct trace *t, const struct jv *line, int dir,
+                      char **err)
+{
+    const char *name = jv_get_str(line, TRACE_K_NAME);
+    if (dir == TRACE_DIR_RSP)
+        return add_response(t, line, err);
+    if (dir != TRACE_DIR_CMD)
+        return 0;
+    t->frames++;
+    size_t faults = t->n_faults;
+    if (add_fault(t, line, err) < 0 ||
+        add_cmd(t, line, name, t->n_faults > faults, err) < 0)
+        return -1;
+    if (trace_name_is_extend(name) && line_pcr(line) == 10)
+        return add_extend(t, line, err);
     return 0;
+}
+
+static int take_line(struct trace *t, const struct jv *line, char **err)
+{
+    const char *event = jv_get_str(line, TRACE_K_EVENT);
+    if (event)
+        return take_event(t, line, trace_event_of(event), err);
+    return take_frame(t, line, trace_dir_of(jv_get_str(line, TRACE_K_DIR)),
+                      err);
 }
 
 int trace_load(const char *path, struct trace *t, char **err)
