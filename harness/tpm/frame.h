@@ -23,8 +23,11 @@
 #define TPM2_CC_PCR_READ   0x0000017E
 #define TPM2_CC_STARTUP    0x00000144
 #define TPM2_CC_READ_CLOCK 0x00000181
+#define TPM2_CC_QUOTE      0x00000158
 #define TPM12_ORD_EXTEND   0x00000014
 #define TPM12_ORD_PCR_READ 0x00000015
+#define TPM12_ORD_QUOTE    0x00000016
+#define TPM12_ORD_QUOTE2   0x0000003E
 #define TPM12_DIGEST_SIZE  20
 
 #define TPM2_RC_SUCCESS      0x000
@@ -63,11 +66,24 @@ static inline enum tpm_family frame_family(uint16_t tag)
     return frame_tag_is_tpm12(tag) ? TPM_FAMILY_12 : TPM_FAMILY_20;
 }
 
-/* A PCR extend of either family: TPM2_PCR_Extend, TPM_Extend. */
+/* A PCR extend in family f: TPM2_PCR_Extend, TPM_Extend. */
+static inline bool tpm_cc_is_extend(enum tpm_family f, uint32_t code)
+{
+    return code == (f == TPM_FAMILY_12 ? TPM12_ORD_EXTEND : TPM2_CC_PCR_EXTEND);
+}
+
+/* A quote in family f: TPM2_Quote, TPM_Quote, TPM_Quote2. */
+static inline bool tpm_cc_is_quote(enum tpm_family f, uint32_t code)
+{
+    if (f == TPM_FAMILY_12)
+        return code == TPM12_ORD_QUOTE || code == TPM12_ORD_QUOTE2;
+    return code == TPM2_CC_QUOTE;
+}
+
+/* A PCR extend of either family, by the frame's tag. */
 static inline bool frame_is_extend(uint16_t tag, uint32_t code)
 {
-    return code == (frame_tag_is_tpm12(tag) ? TPM12_ORD_EXTEND
-                                            : TPM2_CC_PCR_EXTEND);
+    return tpm_cc_is_extend(frame_family(tag), code);
 }
 
 /* "PCR_Extend", "TPM_ORD_Extend", ... or "unknown". */

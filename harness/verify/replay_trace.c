@@ -22,14 +22,14 @@ void trace_scan(const struct trace *t, struct trace_scan *s)
     for (size_t i = 0; i < t->n_cmds; i++) {
         const struct trace_cmd *c = &t->cmds[i];
         bool executed = c->answered && c->tpm_rc == 0;   /* swtpm's own answer */
-        if (trace_name_is_quote(c->name)) {
+        if (trace_cmd_is_quote(t, c)) {
             if (executed) {
                 s->have_quote = true;
                 s->quote_ord = c->ord;
             }
-        } else if (trace_name_is_extend(c->name) && c->pcr == 10) {
+        } else if (trace_cmd_is_extend(t, c) && c->pcr == 10) {
             ima_started = true;
-        } else if (trace_name_is_extend(c->name) && c->pcr >= 0 &&
+        } else if (trace_cmd_is_extend(t, c) && c->pcr >= 0 &&
                    c->pcr < BOOT_PCRS && !ima_started && executed) {
             fold_boot(s, c);
         }

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <swtpm/tpm_ioctl.h>
+
 #include "trace/format.h"
 #include "util/err.h"
 #include "util/num.h"
@@ -122,19 +124,25 @@ static int add_extend(struct trace *t, const struct jv *line, char **err)
     return 0;
 }
 
-/* A response code as the shim writes it ("0x00000922"), absent:
- * TRACE_RC_NONE.  One that is no number or past 32 bits is an error, not
- * a truncated code. */
-static int parse_rc(const char *key, const char *s, uint32_t *rc, char **err)
+/* A command or response code as the shim writes it ("0x00000922"),
+ * absent: none.  One that is no number or past 32 bits is an error, not a
+ * truncated code. */
+static int parse_code(const char *key, const char *what, const char *s,
+                      uint32_t none, uint32_t *code, char **err)
 {
     uint64_t v;
-    *rc = TRACE_RC_NONE;
+    *code = none;
     if (!s)
         return 0;
     if (num_parse(s, UINT32_MAX, &v) < 0)
-        return err_set(err, "%s: '%s' is not a 32-bit response code", key, s);
-    *rc = (uint32_t)v;
+        return err_set(err, "%s: '%s' is not a 32-bit %s", key, s, what);
+    *code = (uint32_t)v;
     return 0;
+}
+
+static int parse_rc(const char *key, const char *s, uint32_t *rc, char **err)
+{
+    return parse_code(key, "response code", s, TRACE_RC_NONE, rc, err);
 }
 
 /* When the guest got the response of a frame a fault decided. */
@@ -161,6 +169,10 @@ static struct trace_cmd *find_cmd(struct trace *t, unsigned ord)
 static int add_cmd(struct trace *t, const struct jv *line, const char *name,
                    bool faulted, char **err)
 {
+    uint32_t cc;
+    if (parse_code(TRACE_K_CC, "command code", jv_get_str(line, TRACE_K_CC),
+                   TRACE_CC_NONE, &cc, err) < 0)
+        return -1;
     struct trace_cmd *g = vec_room(t->cmds, t->n_cmds, &t->cmds_cap,
                                    sizeof(*g), 64);
     if (!g)
@@ -169,6 +181,7 @@ static int add_cmd(struct trace *t, const struct jv *line, const char *name,
     struct trace_cmd *c = &t->cmds[t->n_cmds++];
     memset(c, 0, sizeof(*c));
     c->ord = line_ord(line);
+    c->cc = cc;
     c->t = line_t(line);
     c->t_rsp = c->t_release = -1;
     snprintf(c->name, sizeof(c->name), "%s", name ? name : "?");
@@ -177,7 +190,7 @@ static int add_cmd(struct trace *t, const struct jv *line, const char *name,
     c->held = line_fate(line) == TRACE_FATE_HELD;
     c->tpm_rc = c->guest_rc = TRACE_RC_NONE;
     c->fault = faulted ? (int)t->n_faults - 1 : -1;
-    if (trace_name_is_extend(c->name))
+    if (trace_cmd_is_extend(t, c))
         c->bank_mask = read_bank_object(jv_get(line, TRACE_K_DIGESTS), c->digest);
     return 0;
 }
@@ -192,6 +205,7 @@ static int add_ctrl(struct trace *t, const struct jv *line, char **err)
     struct trace_ctrl *c = &t->ctrls[t->n_ctrls++];
     const char *cmd = jv_get_str(line, TRACE_K_CMD);
     c->t = line_t(line);
+    c->code = (uint32_t)jv_get_int(line, TRACE_K_CODE, 0, UINT32_MAX, 0);
     snprintf(c->cmd, sizeof(c->cmd), "%s", cmd ? cmd : "?");
     c->after_ord = t->n_cmds ? t->cmds[t->n_cmds - 1].ord : 0;
     return 0;
@@ -248,24 +262,27 @@ static void take_release(struct trace *t, const struct jv *line)
 /* A control message: kept, and QEMU's cancels timed. */
 static int take_ctrl(struct trace *t, const struct jv *line, char **err)
 {
-    const char *cmd = jv_get_str(line, TRACE_K_CMD);
-    if (cmd && strcmp(cmd, "CMD_CANCEL_TPM_CMD") == 0 &&
+    if (add_ctrl(t, line, err) < 0)
+        return -1;
+    if (t->ctrls[t->n_ctrls - 1].code == CMD_CANCEL_TPM_CMD &&
         t->n_cancels++ < TRACE_MAX_CANCELS)
         t->cancel_t[t->n_cancels - 1] = line_t(line);
-    return add_ctrl(t, line, err);
+    return 0;
 }
 
-bool trace_name_is_extend(const char *name)
+enum tpm_family trace_family(const struct trace *t)
 {
-    return name && (strcmp(name, "PCR_Extend") == 0 ||
-                    strcmp(name, "TPM_ORD_Extend") == 0);
+    return t->tpm12 ? TPM_FAMILY_12 : TPM_FAMILY_20;
 }
 
-bool trace_name_is_quote(const char *name)
+bool trace_cmd_is_extend(const struct trace *t, const struct trace_cmd *c)
 {
-    return name && (strcmp(name, "Quote") == 0 ||
-                    strcmp(name, "TPM_ORD_Quote") == 0 ||
-                    strcmp(name, "TPM_ORD_Quote2") == 0);
+    return tpm_cc_is_extend(trace_family(t), c->cc);
+}
+
+bool trace_cmd_is_quote(const struct trace *t, const struct trace_cmd *c)
+{
+    return tpm_cc_is_quote(trace_family(t), c->cc);
 }
 
 /* An event line. */
@@ -316,7 +333,8 @@ static int take_frame(struct trace *t, const struct jv *line, int dir,
     if (add_fault(t, line, err) < 0 ||
         add_cmd(t, line, name, t->n_faults > faults, err) < 0)
         return -1;
-    if (trace_name_is_extend(name) && line_pcr(line) == 10)
+    if (trace_cmd_is_extend(t, &t->cmds[t->n_cmds - 1]) &&
+        line_pcr(line) == 10)
         return add_extend(t, line, err);
     return 0;
 }

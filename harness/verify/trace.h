@@ -11,9 +11,12 @@
 #include <stdint.h>
 
 #include "tpm/alg.h"
+#include "tpm/frame.h"
 
 /* A response code the trace does not have (nothing was answered). */
 #define TRACE_RC_NONE 0xffffffffu
+/* A command line without a command code. */
+#define TRACE_CC_NONE 0xffffffffu
 
 struct trace_extend {
     unsigned ord;                 /* data-channel ordinal of the command */
@@ -51,7 +54,9 @@ struct trace_cmd {
     double t;                     /* the command reached the shim */
     double t_rsp;                 /* the guest's response left it; -1: none */
     double t_release;             /* a held command was let go; -1: never held */
-    char name[32];                /* "PCR_Extend", "unknown", ... */
+    uint32_t cc;                  /* command code (ordinal), TRACE_CC_NONE */
+    char name[32];                /* "PCR_Extend", "unknown", ...: shown,
+                                   * never matched on (cc is) */
     int pcr;                      /* PCR_Extend's PCR, else -1 */
     bool forwarded;               /* reached swtpm */
     bool answered;                /* a response line was seen */
@@ -65,7 +70,8 @@ struct trace_cmd {
 /* A control-channel message (CMD_INIT, CMD_CANCEL_TPM_CMD, CMD_SHUTDOWN). */
 struct trace_ctrl {
     double t;
-    char cmd[32];
+    uint32_t code;                /* tpm_ioctl.h's CMD_*; 0: not traced */
+    char cmd[32];                 /* its name, for people */
     unsigned after_ord;           /* the last data command before it, 0: none */
 };
 
@@ -90,7 +96,8 @@ struct trace {
     uint8_t truth[BANK_COUNT][ALG_MAX_DIGEST];
     double cancel_t[TRACE_MAX_CANCELS];
     size_t n_cancels;
-    bool tpm12;                   /* the shim relayed a TPM 1.2 */
+    bool tpm12;                   /* the shim relayed a TPM 1.2 (the
+                                   * faults event's family) */
     unsigned frames;              /* data-channel commands */
     unsigned errors;              /* "event":"error" lines */
     char first_error[160];
@@ -104,9 +111,11 @@ static inline bool trace_extend_applied(const struct trace_extend *e)
     return e->forwarded && e->answered && e->tpm_rc == 0;
 }
 
-/* The shim's names of a PCR extend and a quote, of either TPM family. */
-bool trace_name_is_extend(const char *name);
-bool trace_name_is_quote(const char *name);
+/* The run's TPM family. */
+enum tpm_family trace_family(const struct trace *t);
+/* A PCR extend, a quote: by the command's code in the run's family. */
+bool trace_cmd_is_extend(const struct trace *t, const struct trace_cmd *c);
+bool trace_cmd_is_quote(const struct trace *t, const struct trace_cmd *c);
 
 int trace_load(const char *path, struct trace *t, char **err);
 void trace_free(struct trace *t);

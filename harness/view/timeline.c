@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <swtpm/tpm_ioctl.h>
+
 #include "tpm/frame.h"
 #include "util/err.h"
 
@@ -18,7 +20,7 @@ const char *const tl_fate_names[TL_FATES] = {
 /* A response code by the name of the trace's TPM family. */
 const char *tl_rc_text(const struct timeline *tl, uint32_t rc, char *buf, size_t n)
 {
-    enum tpm_family f = tl->trace.tpm12 ? TPM_FAMILY_12 : TPM_FAMILY_20;
+    enum tpm_family f = trace_family(&tl->trace);
     const char *name = rc == TRACE_RC_NONE ? NULL : tpm_rc_name(rc, f);
     if (rc == TRACE_RC_NONE)
         snprintf(buf, n, "-");
@@ -31,17 +33,17 @@ const char *tl_rc_text(const struct timeline *tl, uint32_t rc, char *buf, size_t
 
 bool tl_ctrl_is_cancel(const struct trace_ctrl *c)
 {
-    return strcmp(c->cmd, "CMD_CANCEL_TPM_CMD") == 0;
+    return c->code == CMD_CANCEL_TPM_CMD;
 }
 
 bool tl_ctrl_is_shutdown(const struct trace_ctrl *c)
 {
-    return strcmp(c->cmd, "CMD_SHUTDOWN") == 0;
+    return c->code == CMD_SHUTDOWN;
 }
 
-static bool is_ima_extend(const struct trace_cmd *c)
+static bool is_ima_extend(const struct trace *t, const struct trace_cmd *c)
 {
-    return c->pcr == 10 && trace_name_is_extend(c->name);
+    return c->pcr == 10 && trace_cmd_is_extend(t, c);
 }
 
 static void init_entries(struct timeline *tl, const unsigned *times)
@@ -116,7 +118,7 @@ static void mark_phases(struct timeline *tl)
                 work = i;
             last_ext = i;
         } else if (last_ext == TL_NONE && r->c->pcr >= 0 && r->c->pcr <= 7 &&
-                   trace_name_is_extend(r->c->name)) {
+                   trace_cmd_is_extend(&tl->trace, r->c)) {
             fw_end = i;
         }
     }
@@ -195,7 +197,7 @@ static int build_rows(struct timeline *tl, char **err)
         struct tl_row *r = &tl->rows[i];
         r->c = &t->cmds[i];
         r->fault = r->c->fault >= 0 ? &t->faults[r->c->fault] : NULL;
-        r->extend = is_ima_extend(r->c);
+        r->extend = is_ima_extend(t, r->c);
         r->entry = TL_NONE;
         r->fate = classify(r->c);
         double end = r->c->t_rsp > r->c->t ? r->c->t_rsp : r->c->t;

@@ -134,11 +134,14 @@ static void test_trace_scan_ord_out_of_range(void **state)
 {
     (void)state;
     static const char text[] =
-        "{\"ord\":1,\"dir\":\"cmd\",\"name\":\"PCR_Extend\",\"pcr\":0,"
+        "{\"ord\":1,\"dir\":\"cmd\",\"cc\":\"0x00000182\","
+        "\"name\":\"PCR_Extend\",\"pcr\":0,"
         "\"digests\":{\"sha1\":\"0000000000000000000000000000000000000001\"}}\n"
-        "{\"ord\":4294967297,\"dir\":\"rsp\",\"name\":\"PCR_Extend\","
+        "{\"ord\":4294967297,\"dir\":\"rsp\",\"cc\":\"0x00000182\","
+        "\"name\":\"PCR_Extend\","
         "\"rc\":\"0x00000000\",\"tpm_rc\":\"0x00000000\",\"fate\":\"relayed\"}\n"
-        "{\"ord\":2,\"dir\":\"cmd\",\"name\":\"PCR_Extend\",\"pcr\":1e300}\n";
+        "{\"ord\":2,\"dir\":\"cmd\",\"cc\":\"0x00000182\","
+        "\"name\":\"PCR_Extend\",\"pcr\":1e300}\n";
     char dir[64], path[96];
     write_tmp(dir, sizeof(dir), path, sizeof(path), text);
     struct trace_scan sc;

@@ -44,9 +44,11 @@ static void scenario(const char *kdir, const char *name, const char *release,
              facts);
     put(dir, "report.json", text);
     text[0] = '\0';
-    strcat(text, "{\"t\":0.1,\"event\":\"ctrl\",\"cmd\":\"CMD_INIT\"}\n");
+    /* codes: tpm_ioctl.h's CMD_INIT and CMD_CANCEL_TPM_CMD */
+    strcat(text, "{\"t\":0.1,\"event\":\"ctrl\",\"cmd\":\"CMD_INIT\",\"code\":2}\n");
     for (int i = 0; i < cancels; i++)
-        strcat(text, "{\"t\":1.0,\"event\":\"ctrl\",\"cmd\":\"CMD_CANCEL_TPM_CMD\"}\n");
+        strcat(text, "{\"t\":1.0,\"event\":\"ctrl\",\"cmd\":\"CMD_CANCEL_TPM_CMD\","
+               "\"code\":9}\n");
     put(dir, "trace.jsonl", text);
 }
 

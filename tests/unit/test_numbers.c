@@ -182,9 +182,11 @@ static void test_trace_rc_overflow(void **state)
     struct trace tr;
     snprintf(path, sizeof(path), "%s/trace.jsonl", t->dir);
     write_text(path,
-        "{\"ord\":1,\"dir\":\"cmd\",\"name\":\"PCR_Extend\",\"pcr\":10,"
+        "{\"ord\":1,\"dir\":\"cmd\",\"cc\":\"0x00000182\","
+        "\"name\":\"PCR_Extend\",\"pcr\":10,"
         "\"forwarded\":true,\"digests\":{}}\n"
-        "{\"ord\":1,\"dir\":\"rsp\",\"name\":\"PCR_Extend\",\"rc\":\"0x100000000\","
+        "{\"ord\":1,\"dir\":\"rsp\",\"cc\":\"0x00000182\","
+        "\"name\":\"PCR_Extend\",\"rc\":\"0x100000000\","
         "\"fate\":\"relayed\"}\n");
     assert_int_equal(trace_load(path, &tr, &err), -1);
     assert_contains(err, ":2: rc: '0x100000000' is not a 32-bit response code");

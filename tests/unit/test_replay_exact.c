@@ -270,16 +270,24 @@ static void test_trace_scan(void **state)
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     FILE *f = fdopen(fd, "w");
-    fprintf(f, "{\"ord\":5,\"dir\":\"cmd\",\"name\":\"PCR_Extend\",\"pcr\":2,"
+    fprintf(f, "{\"ord\":5,\"dir\":\"cmd\",\"cc\":\"0x00000182\","
+            "\"name\":\"PCR_Extend\",\"pcr\":2,"
             "\"digests\":{\"sha1\":\"%s\",\"sha256\":\"%s\"}}\n", h1, h256);
-    fprintf(f, "{\"ord\":5,\"dir\":\"rsp\",\"name\":\"PCR_Extend\",\"rc\":\"0x0\",\"fate\":\"relayed\"}\n");
-    fprintf(f, "{\"ord\":6,\"dir\":\"cmd\",\"name\":\"PCR_Extend\",\"pcr\":3,"
+    fprintf(f, "{\"ord\":5,\"dir\":\"rsp\",\"cc\":\"0x00000182\","
+            "\"name\":\"PCR_Extend\",\"rc\":\"0x0\",\"fate\":\"relayed\"}\n");
+    fprintf(f, "{\"ord\":6,\"dir\":\"cmd\",\"cc\":\"0x00000182\","
+            "\"name\":\"PCR_Extend\",\"pcr\":3,"
             "\"digests\":{\"sha1\":\"%s\"}}\n", h1);                 /* refused */
-    fprintf(f, "{\"ord\":6,\"dir\":\"rsp\",\"name\":\"PCR_Extend\",\"rc\":\"0x922\",\"tpm_rc\":\"0x922\"}\n");
-    fprintf(f, "{\"ord\":9,\"dir\":\"cmd\",\"name\":\"Quote\"}\n");
-    fprintf(f, "{\"ord\":9,\"dir\":\"rsp\",\"name\":\"Quote\",\"rc\":\"0x0\",\"tpm_rc\":\"0x0\"}\n");
-    fprintf(f, "{\"ord\":10,\"dir\":\"cmd\",\"name\":\"Quote\"}\n");
-    fprintf(f, "{\"ord\":10,\"dir\":\"rsp\",\"name\":\"Quote\",\"rc\":\"0x101\",\"tpm_rc\":\"0x101\"}\n");
+    fprintf(f, "{\"ord\":6,\"dir\":\"rsp\",\"cc\":\"0x00000182\","
+            "\"name\":\"PCR_Extend\",\"rc\":\"0x922\",\"tpm_rc\":\"0x922\"}\n");
+    fprintf(f, "{\"ord\":9,\"dir\":\"cmd\",\"cc\":\"0x00000158\","
+            "\"name\":\"Quote\"}\n");
+    fprintf(f, "{\"ord\":9,\"dir\":\"rsp\",\"cc\":\"0x00000158\","
+            "\"name\":\"Quote\",\"rc\":\"0x0\",\"tpm_rc\":\"0x0\"}\n");
+    fprintf(f, "{\"ord\":10,\"dir\":\"cmd\",\"cc\":\"0x00000158\","
+            "\"name\":\"Quote\"}\n");
+    fprintf(f, "{\"ord\":10,\"dir\":\"rsp\",\"cc\":\"0x00000158\","
+            "\"name\":\"Quote\",\"rc\":\"0x101\",\"tpm_rc\":\"0x101\"}\n");
     fclose(f);
     struct trace_scan s;
     char *err = NULL;

@@ -624,7 +624,8 @@ static void test_trace_fault_contract(void **state)
  * closed on it, and QEMU's cancels: lines as the 6.1 run of a 5 s delay on
  * file 3's response (and a drop, and a close) wrote them, trimmed. */
 static const char busy_trace[] =
-    "{\"ord\":39,\"t\":2.318156,\"dir\":\"cmd\",\"name\":\"PCR_Extend\","
+    "{\"ord\":39,\"t\":2.318156,\"dir\":\"cmd\",\"cc\":\"0x00000182\","
+    "\"name\":\"PCR_Extend\","
     "\"forwarded\":true,\"fate\":\"relayed\",\"fault\":{\"rule\":\"slow-third\","
     "\"action\":\"delay\",\"delay_ms\":5000,\"direction\":\"response\"},\"pcr\":10}\n"
     "{\"t\":3.068450,\"event\":\"ctrl\",\"cmd\":\"CMD_CANCEL_TPM_CMD\",\"code\":9,"
@@ -632,17 +633,22 @@ static const char busy_trace[] =
     "{\"t\":3.078231,\"event\":\"ctrl\",\"cmd\":\"CMD_CANCEL_TPM_CMD\",\"code\":9,"
     "\"result\":0,\"fate\":\"answered\"}\n"
     "{\"t\":4.0,\"event\":\"ctrl\",\"cmd\":\"CMD_GET_TPMESTABLISHED\",\"code\":4}\n"
-    "{\"ord\":39,\"t\":7.318253,\"dir\":\"rsp\",\"name\":\"PCR_Extend\","
+    "{\"ord\":39,\"t\":7.318253,\"dir\":\"rsp\",\"cc\":\"0x00000182\","
+    "\"name\":\"PCR_Extend\","
     "\"rc\":\"0x00000000\",\"tpm_rc\":\"0x00000000\",\"fate\":\"delayed\"}\n"
-    "{\"ord\":40,\"t\":7.4,\"dir\":\"cmd\",\"name\":\"PCR_Extend\",\"forwarded\":true,"
+    "{\"ord\":40,\"t\":7.4,\"dir\":\"cmd\",\"cc\":\"0x00000182\","
+    "\"name\":\"PCR_Extend\",\"forwarded\":true,"
     "\"fate\":\"relayed\",\"fault\":{\"rule\":\"mute\",\"action\":\"drop-response\"},"
     "\"pcr\":10}\n"
-    "{\"ord\":40,\"t\":7.41,\"dir\":\"rsp\",\"name\":\"PCR_Extend\","
+    "{\"ord\":40,\"t\":7.41,\"dir\":\"rsp\",\"cc\":\"0x00000182\","
+    "\"name\":\"PCR_Extend\","
     "\"tpm_rc\":\"0x00000000\",\"fate\":\"dropped\"}\n"
-    "{\"ord\":41,\"t\":8.0,\"dir\":\"cmd\",\"name\":\"PCR_Extend\",\"forwarded\":true,"
+    "{\"ord\":41,\"t\":8.0,\"dir\":\"cmd\",\"cc\":\"0x00000182\","
+    "\"name\":\"PCR_Extend\",\"forwarded\":true,"
     "\"fate\":\"relayed\",\"fault\":{\"rule\":\"cut\",\"action\":\"close\","
     "\"direction\":\"response\"},\"pcr\":10}\n"
-    "{\"ord\":41,\"t\":8.01,\"dir\":\"rsp\",\"name\":\"PCR_Extend\","
+    "{\"ord\":41,\"t\":8.01,\"dir\":\"rsp\",\"cc\":\"0x00000182\","
+    "\"name\":\"PCR_Extend\","
     "\"tpm_rc\":\"0x00000000\",\"fate\":\"closed\"}\n";
 
 static void test_trace_fault_timing(void **state)
@@ -893,7 +899,8 @@ static void test_trace_malformed_middle(void **state)
     struct tmp *tp = *state;
     write_trace_file(tp->path, NULL,
                      "{\"t\":0.1,\"event\":\"start\"}\n"
-                     "{\"ord\":1,\"t\":0.2,\"dir\":\"cmd\",\"name\":\"PCR_Extend\","
+                     "{\"ord\":1,\"t\":0.2,\"dir\":\"cmd\",\"cc\":\"0x00000182\","
+                     "\"name\":\"PCR_Extend\","
                      "\"fate\":\"relayed\",\"pcr\":10,\"digests\":{}}\n"
                      "{\"ord\":1,\"t\":0.3,\"dir\":\"rsp\",\"rc\":\"0x0\" x}\n"
                      "{\"t\":0.4,\"event\":\"connected\"}\n");
