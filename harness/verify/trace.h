@@ -39,7 +39,7 @@ struct trace_fault {
     int pcr;                      /* -1 when not a PCR_Extend */
     bool forwarded;               /* the command reached swtpm */
     bool on_response;             /* the rule acted on swtpm's response
-                                   * ("direction": "response"): forwarded */
+                                   * (TRACE_V_RESPONSE): forwarded */
     double t;                     /* shim time of the command */
     bool answered;                /* the guest got a response (a line with
                                    * "rc") ... */
@@ -60,7 +60,7 @@ struct trace_cmd {
     int pcr;                      /* PCR_Extend's PCR, else -1 */
     bool forwarded;               /* reached swtpm */
     bool answered;                /* a response line was seen */
-    bool held;                    /* a fault held it ("fate": "held") */
+    bool held;                    /* a fault held it (TRACE_FATE_HELD) */
     uint32_t tpm_rc, guest_rc;    /* as in trace_extend */
     int fault;                    /* index in faults, or -1 */
     unsigned bank_mask;           /* an extend's banks (any PCR), else 0 */
@@ -99,7 +99,7 @@ struct trace {
     bool tpm12;                   /* the shim relayed a TPM 1.2 (the
                                    * faults event's family) */
     unsigned frames;              /* data-channel commands */
-    unsigned errors;              /* "event":"error" lines */
+    unsigned errors;              /* TRACE_EV_ERROR lines */
     char first_error[160];
 };
 
