@@ -1,6 +1,7 @@
 /* TPMS_ATTEST parsing and the quote checks. */
 #include "verify/quote.h"
 
+#include "tpm/mu.h"
 #include "util/err.h"
 
 #include <errno.h>
@@ -8,29 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <tss2/tss2_mu.h>
-#include <tss2/tss2_rc.h>
 
 #define FILE_MAX (64u * 1024)
-
-/* libtss2-mu logs each refusal to stderr itself; the errors here name the
- * file, field and offset, so its log stays off unless TSS2_LOG asks for it
- * (the library reads the variable once, at its first message). */
-void quote_mu_quiet(void)
-{
-    setenv("TSS2_LOG", "all+none", 0);
-}
-
-int quote_mu_err(TSS2_RC rc, const char *file, size_t at, const char *what,
-                 size_t len, char **err)
-{
-    if (rc == TSS2_RC_SUCCESS)
-        return 0;
-    if (rc == TSS2_MU_RC_INSUFFICIENT_BUFFER)
-        return err_set(err, "%s offset %zu: %s truncated (%zu bytes left)",
-                       file, at, what, len - at);
-    return err_set(err, "%s offset %zu: %s invalid (%s)", file, at, what,
-                   Tss2_RC_Decode(rc));
-}
 
 /* TPMS_ATTEST field by field with libtss2-mu, so that an error names the
  * field and its offset; the magic and type are checked as they come. */
@@ -38,9 +18,9 @@ int quote_parse_attest(const uint8_t *p, size_t n, TPMS_ATTEST *a, char **err)
 {
     size_t off = 0, at = 0;
     memset(a, 0, sizeof *a);
-    quote_mu_quiet();
+    tpm_mu_quiet();
 #define MU(call, what) \
-    do { at = off; if (quote_mu_err((call), "quote.msg", at, (what), n, err) < 0) \
+    do { at = off; if (tpm_mu_err((call), "quote.msg", at, (what), n, err) < 0) \
              return -1; } while (0)
     MU(Tss2_MU_UINT32_Unmarshal(p, n, &off, &a->magic), "magic");
     if (a->magic != TPM2_GENERATED_VALUE)

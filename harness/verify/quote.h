@@ -56,13 +56,6 @@ int quote_parse_sig(const uint8_t *p, size_t n, TPMT_SIGNATURE *s, char **err);
 int quote_parse_pcrs(const uint8_t *p, size_t n, const TPMS_ATTEST *sel,
                      struct quote_pcrs *out, char **err);
 
-/* For the parsers in quote*.c: a libtss2-mu result as an error naming the
- * file, the field's offset and what went wrong; 0 for success. */
-int quote_mu_err(TSS2_RC rc, const char *file, size_t at, const char *what,
-                 size_t len, char **err);
-/* Keep libtss2's own stderr log off (unless TSS2_LOG is set). */
-void quote_mu_quiet(void);
-
 /* Verify sig over msg with the PEM public key.  Returns -1 (with *err) only
  * when it cannot try (bad key, unknown algorithm); otherwise 0 and *valid. */
 int quote_verify_sig(const uint8_t *msg, size_t msg_len,

@@ -1,6 +1,7 @@
 /* TPMT_SIGNATURE parsing (libtss2-mu) and verification (OpenSSL 3 EVP). */
 #include "verify/quote.h"
 
+#include "tpm/mu.h"
 #include "util/err.h"
 
 #include <openssl/bio.h>
@@ -29,15 +30,15 @@ int quote_parse_sig(const uint8_t *p, size_t n, TPMT_SIGNATURE *s, char **err)
 {
     size_t off = 0;
     memset(s, 0, sizeof *s);
-    quote_mu_quiet();
-    if (quote_mu_err(Tss2_MU_UINT16_Unmarshal(p, n, &off, &s->sigAlg),
+    tpm_mu_quiet();
+    if (tpm_mu_err(Tss2_MU_UINT16_Unmarshal(p, n, &off, &s->sigAlg),
                      "quote.sig", 0, "sigAlg", n, err) < 0)
         return -1;
     if (s->sigAlg != TPM2_ALG_RSASSA && s->sigAlg != TPM2_ALG_RSAPSS &&
         s->sigAlg != TPM2_ALG_ECDSA)
         return err_set(err, "quote.sig offset 0: unsupported sigAlg 0x%04x",
                        s->sigAlg);
-    if (quote_mu_err(Tss2_MU_TPMU_SIGNATURE_Unmarshal(p, n, &off, s->sigAlg,
+    if (tpm_mu_err(Tss2_MU_TPMU_SIGNATURE_Unmarshal(p, n, &off, s->sigAlg,
                                                       &s->signature),
                      "quote.sig", 2, "signature", n, err) < 0)
         return -1;
