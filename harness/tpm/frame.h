@@ -1,7 +1,8 @@
 /* TPM command/response frames: the 10-byte header, command and response
  * code names, and the two bodies the shim must understand (PCR_Extend in,
- * PCR_Read out and back).  Everything is read with the bounded readers of
- * util/rd.h; nothing here touches sockets. */
+ * PCR_Read out and back).  Headers and TPM 1.2 bodies are read with the
+ * bounded readers of util/rd.h (frame.c, frame12.c), TPM 2.0 structures by
+ * libtss2-mu (frame2.c); nothing here touches sockets. */
 #ifndef TPMFAULT_FRAME_H
 #define TPMFAULT_FRAME_H
 

@@ -41,7 +41,7 @@
 
 /* Members of "fault" (and the rules of a "faults" event). */
 #define TRACE_K_RULE         "rule"          /* the rule's name */
-#define TRACE_K_ACTION       "action"        /* its action (fault_action_name) */
+#define TRACE_K_ACTION       "action"        /* fault_action_name */
 #define TRACE_K_DELAY_MS     "delay_ms"      /* delay, or a hold's limit */
 #define TRACE_K_APPLIED_LATE "applied_late"  /* a hold forwards at its end */
 #define TRACE_K_ON_CANCEL    "on_cancel"     /* TRACE_V_IGNORE: a hold that a

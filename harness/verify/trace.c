@@ -191,7 +191,8 @@ static int add_cmd(struct trace *t, const struct jv *line, const char *name,
     c->tpm_rc = c->guest_rc = TRACE_RC_NONE;
     c->fault = faulted ? (int)t->n_faults - 1 : -1;
     if (trace_cmd_is_extend(t, c))
-        c->bank_mask = read_bank_object(jv_get(line, TRACE_K_DIGESTS), c->digest);
+        c->bank_mask = read_bank_object(jv_get(line, TRACE_K_DIGESTS),
+                                        c->digest);
     return 0;
 }
 
@@ -298,7 +299,8 @@ static int take_event(struct trace *t, const struct jv *line, int event,
     case TRACE_EV_PCR_TRUTH:
         if (line_pcr(line) != 10)
             return 0;
-        t->truth_mask = read_bank_object(jv_get(line, TRACE_K_BANKS), t->truth);
+        t->truth_mask = read_bank_object(jv_get(line, TRACE_K_BANKS),
+                                         t->truth);
         t->have_truth = t->truth_mask != 0;
         t->truth_read_s = jv_get_num(line, TRACE_K_READ_S, -1);
         return 0;

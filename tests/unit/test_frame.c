@@ -1,4 +1,5 @@
-/* TPM frame parsing: headers, golden PCR_Extend frames, PCR_Read. */
+/* TPM frame parsing: headers, golden PCR_Extend frames, PCR_Read, and the
+ * errors that name the field and its offset. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -106,6 +107,54 @@ static void test_extend_bad(void **state)
     free(err);
 }
 
+/* golden_extend cut to n bytes (its size field says n) or with byte at
+ * set to v: the error names the field and the offset it begins at. */
+static void extend_error(size_t n, size_t at, uint8_t v, const char *want)
+{
+    uint8_t f[sizeof(golden_extend)];
+    struct pcr_extend e;
+    char *err = NULL;
+    memcpy(f, golden_extend, sizeof(f));
+    f[5] = (uint8_t)n;
+    if (at)
+        f[at] = v;
+    assert_int_equal(frame_parse_pcr_extend(f, n, &e, &err), -1);
+    if (!err || strcmp(err, want) != 0)
+        fail_msg("got \"%s\", expected \"%s\"", err ? err : "(null)", want);
+    free(err);
+}
+
+static void test_extend_errors_named(void **state)
+{
+    (void)state;
+    const size_t n = sizeof(golden_extend);
+    /* truncated lists: the count, the first digest's alg, the second's */
+    extend_error(29, 0, 0, "PCR_Extend offset 27: digest count truncated "
+                 "(2 bytes left)");
+    extend_error(33, 0, 0, "PCR_Extend offset 31: digest 0 truncated "
+                 "(2 bytes left)");
+    extend_error(54, 0, 0, "PCR_Extend offset 53: digest 1 truncated "
+                 "(1 bytes left)");
+    extend_error(60, 0, 0, "PCR_Extend offset 53: digest 1 truncated "
+                 "(7 bytes left)");
+    /* a count that says more digests than the frame has */
+    extend_error(n, 30, 3, "PCR_Extend offset 87: digest 2 truncated "
+                 "(0 bytes left)");
+    /* more digests than banks */
+    extend_error(n, 30, 5, "PCR_Extend offset 27: 5 digests, at most 4 "
+                 "banks known");
+    extend_error(n, 30, 17, "PCR_Extend offset 27: 17 digests, at most 4 "
+                 "banks known");
+    /* algorithms: SM3_256 and TPM_ALG_NULL, which libtss2 knows and no
+     * bank is; 0x99, which it does not know */
+    extend_error(n, 32, 0x12, "PCR_Extend offset 31: digest 0: unknown hash "
+                 "alg 0x0012");
+    extend_error(n, 32, 0x10, "PCR_Extend offset 31: digest 0: unknown hash "
+                 "alg 0x0010");
+    extend_error(n, 54, 0x99, "PCR_Extend offset 53: digest 1: unknown hash "
+                 "alg 0x0099");
+}
+
 static void test_pcr_read_build(void **state)
 {
     (void)state;
@@ -159,6 +208,60 @@ static void test_pcr_read_rsp(void **state)
     assert_int_equal(frame_parse_pcr_read_rsp(e, 10, 10, &d, &rc, &err), -1);
     assert_int_equal(rc, 0x1c4);
     free(err);
+}
+
+/* golden_read_rsp with bytes changed: the error names the field. */
+static void read_rsp_error(size_t n, size_t at, uint8_t v, const char *want)
+{
+    uint8_t f[sizeof(golden_read_rsp)];
+    struct pcr_digests d;
+    uint32_t rc;
+    char *err = NULL;
+    memcpy(f, golden_read_rsp, sizeof(f));
+    f[5] = (uint8_t)n;
+    if (at)
+        f[at] = v;
+    assert_int_equal(frame_parse_pcr_read_rsp(f, n, 10, &d, &rc, &err), -1);
+    if (!err || strcmp(err, want) != 0)
+        fail_msg("got \"%s\", expected \"%s\"", err ? err : "(null)", want);
+    free(err);
+}
+
+static void test_pcr_read_rsp_errors_named(void **state)
+{
+    (void)state;
+    const size_t n = sizeof(golden_read_rsp);
+    read_rsp_error(12, 0, 0, "PCR_Read offset 10: pcrUpdateCounter "
+                   "truncated (2 bytes left)");
+    read_rsp_error(20, 0, 0, "PCR_Read offset 14: pcrSelectionOut "
+                   "truncated (6 bytes left)");
+    read_rsp_error(30, 0, 0, "PCR_Read offset 24: pcrValues truncated "
+                   "(6 bytes left)");
+    /* sizeofSelect 5: more than the TPM's 32 PCRs */
+    read_rsp_error(n, 20, 5, "PCR_Read offset 14: pcrSelectionOut invalid "
+                   "(sys:Response is malformed)");
+    /* PCR 11 selected too: two digests announced, one sent */
+    read_rsp_error(n, 22, 0x0c, "PCR_Read: 1 digests for 2 selected PCRs");
+    /* a sha256 digest of 31 bytes */
+    uint8_t f[sizeof(golden_read_rsp) - 1];
+    memcpy(f, golden_read_rsp, sizeof(f));
+    f[5] = (uint8_t)sizeof(f);
+    f[29] = 31;
+    struct pcr_digests d;
+    uint32_t rc;
+    char *err = NULL;
+    assert_int_equal(frame_parse_pcr_read_rsp(f, sizeof(f), 10, &d, &rc, &err),
+                     -1);
+    assert_string_equal(err, "PCR_Read: sha256 digest of 31 bytes");
+    free(err);
+    /* a bank no table here has (SM3_256): skipped, not an error */
+    uint8_t g[sizeof(golden_read_rsp)];
+    memcpy(g, golden_read_rsp, sizeof(g));
+    g[19] = 0x12;
+    err = NULL;
+    assert_int_equal(frame_parse_pcr_read_rsp(g, sizeof(g), 10, &d, &rc, &err),
+                     0);
+    assert_int_equal(d.count, 0);
 }
 
 static void test_names(void **state)
@@ -347,6 +450,8 @@ int main(void)
         cmocka_unit_test(test_hdr),
         cmocka_unit_test(test_extend_golden),
         cmocka_unit_test(test_extend_bad),
+        cmocka_unit_test(test_extend_errors_named),
+        cmocka_unit_test(test_pcr_read_rsp_errors_named),
         cmocka_unit_test(test_pcr_read_build),
         cmocka_unit_test(test_pcr_read_rsp),
         cmocka_unit_test(test_names),
