@@ -1,6 +1,7 @@
 /* What a hostile peer can put in front of the shim's parsers: TPM frames
- * (tpm/frame.c, frame2.c: the header, PCR_Extend from the guest, PCR_Read's answer
- * from swtpm) and control-channel lengths (shim/ctrlcmd.c).
+ * (tpm/frame.c, frame2.c: the header, PCR_Extend from the guest,
+ * PCR_Read's answer from swtpm) and control-channel lengths
+ * (shim/ctrlcmd.c).
  *
  * Input: the bytes of one frame; for the control channel the first four
  * bytes are also a control code (its request) and a control response.
