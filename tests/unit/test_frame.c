@@ -107,21 +107,35 @@ static void test_extend_bad(void **state)
     free(err);
 }
 
-/* golden_extend cut to n bytes (its size field says n) or with byte at
- * set to v: the error names the field and the offset it begins at. */
+/* A golden frame's first n bytes, its size field saying n, and (at > 0)
+ * byte at set to v. */
+static void mutate(uint8_t *f, const uint8_t *golden, size_t n, size_t at,
+                   uint8_t v)
+{
+    memcpy(f, golden, n);
+    f[5] = (uint8_t)n;
+    if (at)
+        f[at] = v;
+}
+
+/* A parser refused with exactly this message. */
+static void refused(int rc, char *err, const char *want)
+{
+    assert_int_equal(rc, -1);
+    if (!err || strcmp(err, want) != 0)
+        fail_msg("got \"%s\", expected \"%s\"", err ? err : "(null)", want);
+    free(err);
+}
+
+/* The error names the field and the offset it begins at. */
 static void extend_error(size_t n, size_t at, uint8_t v, const char *want)
 {
     uint8_t f[sizeof(golden_extend)];
     struct pcr_extend e;
     char *err = NULL;
-    memcpy(f, golden_extend, sizeof(f));
-    f[5] = (uint8_t)n;
-    if (at)
-        f[at] = v;
-    assert_int_equal(frame_parse_pcr_extend(f, n, &e, &err), -1);
-    if (!err || strcmp(err, want) != 0)
-        fail_msg("got \"%s\", expected \"%s\"", err ? err : "(null)", want);
-    free(err);
+    mutate(f, golden_extend, n, at, v);
+    int rc = frame_parse_pcr_extend(f, n, &e, &err);
+    refused(rc, err, want);
 }
 
 static void test_extend_errors_named(void **state)
@@ -210,21 +224,15 @@ static void test_pcr_read_rsp(void **state)
     free(err);
 }
 
-/* golden_read_rsp with bytes changed: the error names the field. */
 static void read_rsp_error(size_t n, size_t at, uint8_t v, const char *want)
 {
     uint8_t f[sizeof(golden_read_rsp)];
     struct pcr_digests d;
-    uint32_t rc;
+    uint32_t tpm_rc;
     char *err = NULL;
-    memcpy(f, golden_read_rsp, sizeof(f));
-    f[5] = (uint8_t)n;
-    if (at)
-        f[at] = v;
-    assert_int_equal(frame_parse_pcr_read_rsp(f, n, 10, &d, &rc, &err), -1);
-    if (!err || strcmp(err, want) != 0)
-        fail_msg("got \"%s\", expected \"%s\"", err ? err : "(null)", want);
-    free(err);
+    mutate(f, golden_read_rsp, n, at, v);
+    int rc = frame_parse_pcr_read_rsp(f, n, 10, &d, &tpm_rc, &err);
+    refused(rc, err, want);
 }
 
 static void test_pcr_read_rsp_errors_named(void **state)
@@ -243,24 +251,14 @@ static void test_pcr_read_rsp_errors_named(void **state)
     /* PCR 11 selected too: two digests announced, one sent */
     read_rsp_error(n, 22, 0x0c, "PCR_Read: 1 digests for 2 selected PCRs");
     /* a sha256 digest of 31 bytes */
-    uint8_t f[sizeof(golden_read_rsp) - 1];
-    memcpy(f, golden_read_rsp, sizeof(f));
-    f[5] = (uint8_t)sizeof(f);
-    f[29] = 31;
+    read_rsp_error(n - 1, 29, 31, "PCR_Read: sha256 digest of 31 bytes");
+    /* a bank no table here has (SM3_256): skipped, not an error */
+    uint8_t g[sizeof(golden_read_rsp)];
     struct pcr_digests d;
     uint32_t rc;
     char *err = NULL;
-    assert_int_equal(frame_parse_pcr_read_rsp(f, sizeof(f), 10, &d, &rc, &err),
-                     -1);
-    assert_string_equal(err, "PCR_Read: sha256 digest of 31 bytes");
-    free(err);
-    /* a bank no table here has (SM3_256): skipped, not an error */
-    uint8_t g[sizeof(golden_read_rsp)];
-    memcpy(g, golden_read_rsp, sizeof(g));
-    g[19] = 0x12;
-    err = NULL;
-    assert_int_equal(frame_parse_pcr_read_rsp(g, sizeof(g), 10, &d, &rc, &err),
-                     0);
+    mutate(g, golden_read_rsp, n, 19, 0x12);
+    assert_int_equal(frame_parse_pcr_read_rsp(g, n, 10, &d, &rc, &err), 0);
     assert_int_equal(d.count, 0);
 }
 
