@@ -69,7 +69,7 @@ static void match_trace(struct facts *f, const struct trace *t,
     if (!f->trace_in_list)
         snprintf(f->trace_in_list_detail, sizeof(f->trace_in_list_detail),
                  "extend #%zu (frame %u) has no list entry in order", i + 1,
-                 t->ext[i].ord);
+                 trace_ext(t, i)->ord);
     else
         snprintf(f->trace_in_list_detail, sizeof(f->trace_in_list_detail),
                  "%zu extends matched %zu list entries", t->n_ext, le->n);

@@ -64,7 +64,7 @@ void list_entries_free(struct list_entries *le)
     le->n = le->cap = 0;
 }
 
-bool list_entry_matches(const struct list_entry *d, const struct trace_extend *e,
+bool list_entry_matches(const struct list_entry *d, const struct trace_cmd *e,
                         unsigned banks)
 {
     for (int b = 0; b < BANK_COUNT; b++) {
@@ -82,7 +82,7 @@ size_t list_entries_map(const struct list_entries *le, const struct trace *t,
 {
     size_t j = 0;
     for (size_t i = 0; i < t->n_ext; i++) {
-        const struct trace_extend *e = &t->ext[i];
+        const struct trace_cmd *e = trace_ext(t, i);
         if (!(j > 0 && list_entry_matches(&le->v[j - 1], e, banks))) {
             while (j < le->n && !list_entry_matches(&le->v[j], e, banks))
                 j++;

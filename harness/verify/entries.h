@@ -39,7 +39,7 @@ int list_entries_read(const struct replay_src *src, const struct replay_opts *o,
 void list_entries_free(struct list_entries *le);
 /* The trace's extend carries exactly this entry's digest in every bank of
  * banks. */
-bool list_entry_matches(const struct list_entry *d, const struct trace_extend *e,
+bool list_entry_matches(const struct list_entry *d, const struct trace_cmd *e,
                         unsigned banks);
 
 /* Each PCR 10 extend of t, in order, given to the entry it carries (the

@@ -21,7 +21,7 @@ static int align(const struct list_entries *c, size_t n, const struct trace *t,
 {
     size_t j = 0;
     for (size_t i = 0; i < t->n_ext; i++) {
-        const struct trace_extend *e = &t->ext[i];
+        const struct trace_cmd *e = trace_ext(t, i);
         if (sc->before_ord && e->ord >= sc->before_ord)
             break;
         if (!trace_extend_applied(e))

@@ -31,7 +31,7 @@ static void rc_words(uint32_t rc, bool tpm12, char *buf, size_t n)
 }
 
 /* What happened to one frame: the fault that decided it, or swtpm. */
-static void frame_words(const struct trace *t, const struct trace_extend *e,
+static void frame_words(const struct trace *t, const struct trace_cmd *e,
                         char *buf, size_t n)
 {
     const struct trace_fault *f = fault_at(t, e->ord);
@@ -50,15 +50,15 @@ static void frame_words(const struct trace *t, const struct trace_extend *e,
 }
 
 /* The first/last trace extend that carries entry le->v[j], or NULL. */
-static const struct trace_extend *extend_of(const struct list_entries *le,
-                                            size_t j, const struct trace *t,
-                                            bool last)
+static const struct trace_cmd *extend_of(const struct list_entries *le,
+                                         size_t j, const struct trace *t,
+                                         bool last)
 {
-    const struct trace_extend *found = NULL;
+    const struct trace_cmd *found = NULL;
     for (size_t k = 0; k < t->n_ext; k++) {
-        if (!list_entry_matches(&le->v[j], &t->ext[k], le->banks))
+        if (!list_entry_matches(&le->v[j], trace_ext(t, k), le->banks))
             continue;
-        found = &t->ext[k];
+        found = trace_ext(t, k);
         if (!last)
             break;
     }
@@ -73,14 +73,14 @@ static void window_of(const struct list_entries *le, size_t i,
     *from = 0;
     *to = UINT_MAX;
     for (size_t j = i; j-- > 0;) {
-        const struct trace_extend *e = extend_of(le, j, t, true);
+        const struct trace_cmd *e = extend_of(le, j, t, true);
         if (e) {
             *from = e->ord;
             break;
         }
     }
     for (size_t j = i + 1; j < le->n; j++) {
-        const struct trace_extend *e = extend_of(le, j, t, false);
+        const struct trace_cmd *e = extend_of(le, j, t, false);
         if (e) {
             *to = e->ord;
             break;
@@ -170,14 +170,14 @@ void explain_entry_fate(const struct list_entries *le, size_t i, unsigned times,
                         const struct trace *t, char *buf, size_t n)
 {
     const struct list_entry *entry = &le->v[i];
-    const struct trace_extend *first = NULL, *last = NULL;
+    const struct trace_cmd *first = NULL, *last = NULL;
     unsigned frames = 0;
     for (size_t k = 0; k < t->n_ext; k++) {
-        if (!list_entry_matches(entry, &t->ext[k], le->banks))
+        if (!list_entry_matches(entry, trace_ext(t, k), le->banks))
             continue;
         frames++;
-        first = first ? first : &t->ext[k];
-        last = &t->ext[k];
+        first = first ? first : trace_ext(t, k);
+        last = trace_ext(t, k);
     }
     if (!frames) {
         never_sent_words(le, i, t, buf, n);

@@ -15,7 +15,7 @@ static void count(const struct trace *t, const struct trace_scan *s,
 {
     unsigned before = s->have_quote ? s->quote_ord : 0;
     for (size_t i = 0; i < t->n_ext; i++) {
-        const struct trace_extend *e = &t->ext[i];
+        const struct trace_cmd *e = trace_ext(t, i);
         if (before && e->ord >= before)
             break;
         x->banks &= e->bank_mask;
@@ -33,10 +33,10 @@ static size_t covered(const struct list_entries *le, const struct trace *t,
 {
     if (!s->have_quote)
         return le->n;
-    const struct trace_extend *last = NULL;
+    const struct trace_cmd *last = NULL;
     for (size_t i = 0; i < t->n_ext; i++)
-        if (t->ext[i].ord < s->quote_ord)
-            last = &t->ext[i];
+        if (trace_ext(t, i)->ord < s->quote_ord)
+            last = trace_ext(t, i);
     for (size_t j = 0; last && j < le->n; j++)
         if (list_entry_matches(&le->v[j], last, le->banks))
             return j + 1;

@@ -38,15 +38,6 @@ static unsigned read_bank_object(const struct jv *obj,
     return mask;
 }
 
-static struct trace_extend *find_extend(struct trace *t, unsigned ord)
-{
-    /* Responses follow their command closely: search from the end. */
-    for (size_t i = t->n_ext; i-- > 0;)
-        if (t->ext[i].ord == ord)
-            return &t->ext[i];
-    return NULL;
-}
-
 /* A line's fate, -1 when it has none this format knows. */
 static int line_fate(const struct jv *line)
 {
@@ -109,18 +100,14 @@ static struct trace_fault *find_fault(struct trace *t, unsigned ord)
     return NULL;
 }
 
-static int add_extend(struct trace *t, const struct jv *line, char **err)
+/* The command just added is a PCR 10 extend. */
+static int add_extend(struct trace *t, char **err)
 {
-    struct trace_extend *g = vec_room(t->ext, t->n_ext, &t->cap, sizeof(*g), 64);
+    size_t *g = vec_room(t->ext, t->n_ext, &t->cap, sizeof(*g), 64);
     if (!g)
         return err_set(err, "out of memory");
     t->ext = g;
-    struct trace_extend *e = &t->ext[t->n_ext++];
-    memset(e, 0, sizeof(*e));
-    e->ord = line_ord(line);
-    e->t = line_t(line);
-    e->forwarded = line_forwarded(line);
-    e->bank_mask = read_bank_object(jv_get(line, TRACE_K_DIGESTS), e->digest);
+    t->ext[t->n_ext++] = t->n_cmds - 1;
     return 0;
 }
 
@@ -213,7 +200,7 @@ static int add_ctrl(struct trace *t, const struct jv *line, char **err)
 }
 
 /* A response: what the guest got and what swtpm answered, for the command
- * (every one), its fault and the PCR 10 extend (when it is one). */
+ * and its fault. */
 static int add_response(struct trace *t, const struct jv *line, char **err)
 {
     fault_response(t, line);
@@ -233,12 +220,6 @@ static int add_response(struct trace *t, const struct jv *line, char **err)
         c->guest_rc = guest;
         c->tpm_rc = tpm;
     }
-    struct trace_extend *e = find_extend(t, ord);
-    if (e) {
-        e->answered = true;
-        e->guest_rc = guest;
-        e->tpm_rc = tpm;
-    }
     return 0;
 }
 
@@ -246,12 +227,9 @@ static int add_response(struct trace *t, const struct jv *line, char **err)
 static void take_release(struct trace *t, const struct jv *line)
 {
     unsigned ord = line_ord(line);
-    struct trace_extend *e = find_extend(t, ord);
     struct trace_fault *f = find_fault(t, ord);
     struct trace_cmd *c = find_cmd(t, ord);
     bool fwd = line_forwarded(line);
-    if (e)
-        e->forwarded = fwd;
     if (f)
         f->forwarded = fwd;
     if (c) {
@@ -337,7 +315,7 @@ static int take_frame(struct trace *t, const struct jv *line, int dir,
         return -1;
     if (trace_cmd_is_extend(t, &t->cmds[t->n_cmds - 1]) &&
         line_pcr(line) == 10)
-        return add_extend(t, line, err);
+        return add_extend(t, err);
     return 0;
 }
 
@@ -407,19 +385,19 @@ size_t trace_applied_count(const struct trace *t)
 {
     size_t n = 0;
     for (size_t i = 0; i < t->n_ext; i++)
-        n += trace_extend_applied(&t->ext[i]);
+        n += trace_extend_applied(trace_ext(t, i));
     return n;
 }
 
 int trace_ord_applied(const struct trace *t, unsigned ord)
 {
     for (size_t i = 0; i < t->n_ext; i++)
-        if (t->ext[i].ord == ord)
-            return trace_extend_applied(&t->ext[i]);
+        if (trace_ext(t, i)->ord == ord)
+            return trace_extend_applied(trace_ext(t, i));
     return -1;
 }
 
-static bool same_digests(const struct trace_extend *a, const struct trace_extend *b)
+static bool same_digests(const struct trace_cmd *a, const struct trace_cmd *b)
 {
     if (a->bank_mask != b->bank_mask)
         return false;
@@ -432,14 +410,15 @@ static bool same_digests(const struct trace_extend *a, const struct trace_extend
 
 bool trace_extend_is_resend(const struct trace *t, size_t i)
 {
-    return i > 0 && i < t->n_ext && same_digests(&t->ext[i - 1], &t->ext[i]);
+    return i > 0 && i < t->n_ext && same_digests(trace_ext(t, i - 1),
+                                                  trace_ext(t, i));
 }
 
 size_t trace_measurements(const struct trace *t, unsigned before_ord)
 {
     size_t n = 0;
     for (size_t i = 0; i < t->n_ext; i++) {
-        if (before_ord && t->ext[i].ord >= before_ord)
+        if (before_ord && trace_ext(t, i)->ord >= before_ord)
             break;
         n += !trace_extend_is_resend(t, i);
     }

@@ -18,18 +18,6 @@
 /* A command line without a command code. */
 #define TRACE_CC_NONE 0xffffffffu
 
-struct trace_extend {
-    unsigned ord;                 /* data-channel ordinal of the command */
-    double t;                     /* shim time of the command */
-    bool forwarded;               /* the command reached swtpm */
-    bool answered;                /* a response line was seen */
-    uint32_t tpm_rc;              /* swtpm's own response code, if forwarded */
-    uint32_t guest_rc;            /* the response code the guest received,
-                                   * TRACE_RC_NONE when it got none */
-    unsigned bank_mask;           /* banks carried by the command */
-    uint8_t digest[BANK_COUNT][ALG_MAX_DIGEST];
-};
-
 /* One firing of a fault rule, from the "fault" member of a command line. */
 struct trace_fault {
     unsigned ord;
@@ -48,9 +36,10 @@ struct trace_fault {
 };
 
 /* Every guest command on the data channel (ordinal order) with what became
- * of it: the rows of a run's timeline (view/timeline.h). */
+ * of it: the rows of a run's timeline (view/timeline.h), and (trace_ext)
+ * the PCR 10 extends the verifier replays. */
 struct trace_cmd {
-    unsigned ord;
+    unsigned ord;                 /* data-channel ordinal */
     double t;                     /* the command reached the shim */
     double t_rsp;                 /* the guest's response left it; -1: none */
     double t_release;             /* a held command was let go; -1: never held */
@@ -61,7 +50,9 @@ struct trace_cmd {
     bool forwarded;               /* reached swtpm */
     bool answered;                /* a response line was seen */
     bool held;                    /* a fault held it (TRACE_FATE_HELD) */
-    uint32_t tpm_rc, guest_rc;    /* as in trace_extend */
+    uint32_t tpm_rc;              /* swtpm's own response code, if forwarded */
+    uint32_t guest_rc;            /* the response code the guest received,
+                                   * TRACE_RC_NONE when it got none */
     int fault;                    /* index in faults, or -1 */
     unsigned bank_mask;           /* an extend's banks (any PCR), else 0 */
     uint8_t digest[BANK_COUNT][ALG_MAX_DIGEST];
@@ -87,7 +78,8 @@ struct trace {
     struct trace_fault *faults;   /* in ordinal order */
     size_t n_faults;
     size_t faults_cap;
-    struct trace_extend *ext;     /* PCR 10 extends, in ordinal order */
+    size_t *ext;                  /* PCR 10 extends, in ordinal order: their
+                                   * index in cmds (trace_ext) */
     size_t n_ext;
     size_t cap;
     bool have_truth;              /* a pcr_truth line for PCR 10 was seen */
@@ -106,9 +98,16 @@ struct trace {
 /* True when swtpm executed the extend: it reached swtpm and swtpm answered
  * TPM_RC_SUCCESS (whatever the guest was told: a response a fault replaced,
  * delayed, held, dropped or closed the channel on still carries tpm_rc). */
-static inline bool trace_extend_applied(const struct trace_extend *e)
+static inline bool trace_extend_applied(const struct trace_cmd *e)
 {
     return e->forwarded && e->answered && e->tpm_rc == 0;
+}
+
+/* PCR 10 extend i (i < n_ext). */
+static inline const struct trace_cmd *trace_ext(const struct trace *t,
+                                                size_t i)
+{
+    return &t->cmds[t->ext[i]];
 }
 
 /* The run's TPM family. */

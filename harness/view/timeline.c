@@ -82,9 +82,9 @@ static int mark_extends(struct timeline *tl, const size_t *entry_of,
     size_t k = 0;
     for (size_t i = 0; i < tl->n_rows; i++) {
         struct tl_row *r = &tl->rows[i];
-        if (!r->extend || k >= t->n_ext || t->ext[k].ord != r->c->ord)
+        if (!r->extend || k >= t->n_ext || trace_ext(t, k)->ord != r->c->ord)
             continue;
-        const struct trace_extend *e = &t->ext[k];
+        const struct trace_cmd *e = trace_ext(t, k);
         r->applied = trace_extend_applied(e);
         send = k > 0 && trace_extend_is_resend(t, k) ? send + 1 : 1;
         r->send = send;

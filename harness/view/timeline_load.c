@@ -67,7 +67,7 @@ static unsigned extended_banks(const struct trace *t)
 {
     unsigned banks = t->n_ext ? ~0u : 1u << BANK_SHA1;
     for (size_t i = 0; i < t->n_ext; i++)
-        banks &= t->ext[i].bank_mask;
+        banks &= trace_ext(t, i)->bank_mask;
     return banks ? banks : 1u << BANK_SHA1;
 }
 

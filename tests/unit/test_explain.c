@@ -11,6 +11,7 @@
 
 #include "ima_build.h"
 #include "runner/fsutil.h"
+#include "support/trace_extends.h"
 #include "verify/entries.h"
 #include "verify/explain.h"
 
@@ -81,14 +82,10 @@ static int teardown(void **state)
 static void make_trace(const struct fixture *fx, const int *sent,
                        const bool *applied, size_t n, struct trace *t)
 {
-    memset(t, 0, sizeof(*t));
-    t->ext = calloc(n + 1, sizeof(*t->ext));
-    assert_non_null(t->ext);
+    struct trace_cmd *cmds = trace_extends(t, n, 100);
     uint8_t pcr1[20] = { 0 }, pcr256[32] = { 0 };
     for (size_t k = 0; k < n; k++) {
-        struct trace_extend *e = &t->ext[t->n_ext++];
-        e->ord = (unsigned)(100 + k);
-        e->forwarded = e->answered = true;
+        struct trace_cmd *e = &cmds[k];
         e->tpm_rc = e->guest_rc = applied[k] ? 0 : 0x101;
         e->bank_mask = BANKS;
         memcpy(e->digest[BANK_SHA1], fx->ext[sent[k]][0], 20);
@@ -166,8 +163,8 @@ static void test_why_names_the_fault(void **state)
     struct trace t;
     make_trace(fx, sent, ok, 7, &t);
     for (size_t k = 3; k < 6; k++) {   /* answered by the shim: never forwarded */
-        t.ext[k].forwarded = false;
-        t.ext[k].guest_rc = 0x922;
+        t.cmds[k].forwarded = false;
+        t.cmds[k].guest_rc = 0x922;
     }
     struct trace_fault f = { .ord = 105, .rule = "retry-forever",
                              .action = "error", .command = "PCR_Extend",

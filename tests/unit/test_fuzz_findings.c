@@ -96,9 +96,9 @@ static void test_trace_numbers_out_of_range(void **state)
         fail_msg("%s", err);
     assert_int_equal(t.frames, 2);
     assert_int_equal(t.n_ext, 1);
-    assert_int_equal(t.ext[0].ord, 0);          /* no ordinal */
-    assert_true(t.ext[0].forwarded);
-    assert_true(t.ext[0].answered);             /* "ord" 0.5 reads as 0 too */
+    assert_int_equal(trace_ext(&t, 0)->ord, 0);          /* no ordinal */
+    assert_true(trace_ext(&t, 0)->forwarded);
+    assert_true(trace_ext(&t, 0)->answered);             /* "ord" 0.5 reads as 0 too */
     assert_int_equal(t.n_faults, 1);
     assert_int_equal(t.faults[0].ord, 2);
     assert_int_equal(t.faults[0].pcr, -1);      /* not a PCR index */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ima_build.h"
+#include "support/trace_extends.h"
 #include "verify/replay_trace.h"
 #include "verify/replay_verdict.h"
 
@@ -133,14 +134,9 @@ static void test_verdict_untouched_and_none(void **state)
 static void trace_of(struct fx *fx, struct trace *t, const int *entry,
                      const int *applied, size_t n)
 {
-    memset(t, 0, sizeof *t);
-    t->ext = calloc(n ? n : 1, sizeof *t->ext);
-    assert_non_null(t->ext);
-    t->n_ext = t->cap = n;
+    struct trace_cmd *cmds = trace_extends(t, n, 100);
     for (size_t i = 0; i < n; i++) {
-        struct trace_extend *e = &t->ext[i];
-        e->ord = 100 + (unsigned)i;
-        e->forwarded = e->answered = true;
+        struct trace_cmd *e = &cmds[i];
         e->tpm_rc = e->guest_rc = applied[i] ? 0 : 0x922;
         e->bank_mask = (1u << BANK_SHA1) | (1u << BANK_SHA256);
         memcpy(e->digest, fx->ext[entry[i]], sizeof e->digest);

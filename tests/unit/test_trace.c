@@ -608,13 +608,13 @@ static void test_trace_fault_contract(void **state)
         assert_int_equal(t.faults[i].pcr, 10);
         assert_string_equal(t.faults[i].command, "PCR_Extend");
         assert_int_equal(t.faults[i].forwarded, want[i].forwarded);
-        assert_int_equal(t.ext[i].forwarded, want[i].forwarded);
+        assert_int_equal(trace_ext(&t, i)->forwarded, want[i].forwarded);
         assert_int_equal(trace_ord_applied(&t, i + 1), want[i].applied);
     }
     assert_string_equal(t.faults[1].action, "applied-then-error");
-    assert_int_equal(t.ext[1].guest_rc, 0x101);     /* the guest was lied to */
-    assert_int_equal(t.ext[1].tpm_rc, 0);
-    assert_int_equal(t.ext[4].guest_rc, 0xffffffffu);   /* never answered */
+    assert_int_equal(trace_ext(&t, 1)->guest_rc, 0x101);     /* the guest was lied to */
+    assert_int_equal(trace_ext(&t, 1)->tpm_rc, 0);
+    assert_int_equal(trace_ext(&t, 4)->guest_rc, 0xffffffffu);   /* never answered */
     assert_int_equal(trace_ord_applied(&t, 6), -1);     /* not an extend */
     assert_int_equal(trace_applied_count(&t), 3);
     trace_free(&t);
@@ -741,9 +741,9 @@ static void test_trace_response_faults(void **state)
     for (unsigned i = 0; i < 6; i++) {
         assert_true(t.faults[i].on_response);
         assert_true(t.faults[i].forwarded);
-        assert_true(t.ext[i].forwarded);
-        assert_true(t.ext[i].answered);
-        assert_int_equal(t.ext[i].guest_rc, guest[i]);
+        assert_true(trace_ext(&t, i)->forwarded);
+        assert_true(trace_ext(&t, i)->answered);
+        assert_int_equal(trace_ext(&t, i)->guest_rc, guest[i]);
         assert_int_equal(trace_ord_applied(&t, i + 1), i < 5 ? 1 : 0);
     }
     assert_int_equal(trace_applied_count(&t), 5);
@@ -771,48 +771,50 @@ static void check_full_trace(const struct trace *t)
     /* PCR 10 extends only: ords 4..11. */
     assert_int_equal(t->n_ext, 8);
     for (size_t i = 0; i < t->n_ext; i++)
-        assert_int_equal(t->ext[i].ord, 4 + i);
-    const struct trace_extend *e = t->ext;
+        assert_int_equal(trace_ext(t, i)->ord, 4 + i);
+    const struct trace_cmd *e[8];
+    for (size_t i = 0; i < 8; i++)
+        e[i] = trace_ext(t, i);
 
     /* 4: relayed + success. */
-    assert_true(e[0].forwarded && e[0].answered);
-    assert_int_equal(e[0].tpm_rc, 0);
-    assert_int_equal(e[0].guest_rc, 0);
-    assert_true(trace_extend_applied(&e[0]));
-    assert_true(fabs(e[0].t - 0.4) < 1e-9);
-    assert_int_equal(e[0].bank_mask, S1 | S256);
-    assert_digest(e[0].digest[BANK_SHA1], D1A, 20);
-    assert_digest(e[0].digest[BANK_SHA256], D256A, 32);
+    assert_true(e[0]->forwarded && e[0]->answered);
+    assert_int_equal(e[0]->tpm_rc, 0);
+    assert_int_equal(e[0]->guest_rc, 0);
+    assert_true(trace_extend_applied(e[0]));
+    assert_true(fabs(e[0]->t - 0.4) < 1e-9);
+    assert_int_equal(e[0]->bank_mask, S1 | S256);
+    assert_digest(e[0]->digest[BANK_SHA1], D1A, 20);
+    assert_digest(e[0]->digest[BANK_SHA256], D256A, 32);
     /* 5: answered by the shim with success: the guest was told 0, but
      * swtpm never saw it. */
-    assert_false(e[1].forwarded);
-    assert_true(e[1].answered);
-    assert_int_equal(e[1].guest_rc, 0);
-    assert_false(trace_extend_applied(&e[1]));
+    assert_false(e[1]->forwarded);
+    assert_true(e[1]->answered);
+    assert_int_equal(e[1]->guest_rc, 0);
+    assert_false(trace_extend_applied(e[1]));
     /* 6: swtpm failed it. */
-    assert_true(e[2].forwarded && e[2].answered);
-    assert_int_equal(e[2].tpm_rc, 0x922);
-    assert_false(trace_extend_applied(&e[2]));
-    assert_int_equal(e[2].bank_mask, S1);
+    assert_true(e[2]->forwarded && e[2]->answered);
+    assert_int_equal(e[2]->tpm_rc, 0x922);
+    assert_false(trace_extend_applied(e[2]));
+    assert_int_equal(e[2]->bank_mask, S1);
     /* 7: swtpm's code was success, the guest's a failure. */
-    assert_int_equal(e[3].tpm_rc, 0);
-    assert_int_equal(e[3].guest_rc, 0x101);
-    assert_true(trace_extend_applied(&e[3]));
+    assert_int_equal(e[3]->tpm_rc, 0);
+    assert_int_equal(e[3]->guest_rc, 0x101);
+    assert_true(trace_extend_applied(e[3]));
     /* 8 and 9: paired by ord, not by order. */
-    assert_int_equal(e[4].tpm_rc, 0);
-    assert_true(trace_extend_applied(&e[4]));
-    assert_int_equal(e[5].tpm_rc, 0x101);
-    assert_false(trace_extend_applied(&e[5]));
-    assert_int_equal(e[5].bank_mask, S1);        /* "abcd" is no sha256 */
+    assert_int_equal(e[4]->tpm_rc, 0);
+    assert_true(trace_extend_applied(e[4]));
+    assert_int_equal(e[5]->tpm_rc, 0x101);
+    assert_false(trace_extend_applied(e[5]));
+    assert_int_equal(e[5]->bank_mask, S1);        /* "abcd" is no sha256 */
     /* 10: a response without rc is no success. */
-    assert_true(e[6].answered);
-    assert_int_equal(e[6].tpm_rc, 0xffffffffu);
-    assert_false(trace_extend_applied(&e[6]));
+    assert_true(e[6]->answered);
+    assert_int_equal(e[6]->tpm_rc, 0xffffffffu);
+    assert_false(trace_extend_applied(e[6]));
     /* 11: never answered. */
-    assert_true(e[7].forwarded);
-    assert_false(e[7].answered);
-    assert_false(trace_extend_applied(&e[7]));
-    assert_int_equal(e[7].bank_mask, S256);
+    assert_true(e[7]->forwarded);
+    assert_false(e[7]->answered);
+    assert_false(trace_extend_applied(e[7]));
+    assert_int_equal(e[7]->bank_mask, S256);
 
     assert_int_equal(trace_applied_count(t), 3);
 
@@ -858,7 +860,7 @@ static void test_trace_many(void **state)
     assert_int_equal(t.frames, 200);
     assert_int_equal(t.n_ext, 100);
     assert_int_equal(trace_applied_count(&t), 100);
-    assert_int_equal(t.ext[99].ord, 199);
+    assert_int_equal(trace_ext(&t, 99)->ord, 199);
     assert_false(t.have_truth);
     assert_int_equal(t.errors, 0);
     trace_free(&t);

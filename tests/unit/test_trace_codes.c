@@ -61,7 +61,7 @@ static void test_extend_by_code(void **state)
             CMD(2, "0x0000017e", "PCR_Extend") RSP(2, "0x0000017e"), &t);
     assert_int_equal(t.n_cmds, 2);
     assert_int_equal(t.n_ext, 1);
-    assert_int_equal(t.ext[0].ord, 1);
+    assert_int_equal(trace_ext(&t, 0)->ord, 1);
     assert_true(trace_cmd_is_extend(&t, &t.cmds[0]));
     assert_false(trace_cmd_is_extend(&t, &t.cmds[1]));
     assert_int_equal(t.cmds[1].bank_mask, 0);
@@ -80,7 +80,7 @@ static void test_extend_by_family(void **state)
     assert_true(t.tpm12);
     assert_int_equal(trace_family(&t), TPM_FAMILY_12);
     assert_int_equal(t.n_ext, 1);
-    assert_int_equal(t.ext[0].ord, 1);
+    assert_int_equal(trace_ext(&t, 0)->ord, 1);
     trace_free(&t);
     load_ok(FAMILY("2.0") CMD(1, "0x00000014", "TPM_ORD_Extend"), &t);
     assert_false(t.tpm12);
