@@ -1,8 +1,9 @@
-/* Reading the shim's trace (trace.jsonl, format: docs/trace.md), the ground
- * truth of a run: which PCR 10 extends the guest sent, which of them swtpm
- * executed, and the PCR values swtpm held before it shut down.  The one
- * reader of the trace: the runner, replay --trace, show and the matrix all
- * read it through trace_load. */
+/* Reading the shim's trace (trace.jsonl, format: docs/trace.md, its keys
+ * and values trace/format.h), the ground truth of a run: which PCR 10
+ * extends the guest sent, which of them swtpm executed, and the PCR values
+ * swtpm held before it shut down.  The one reader of the trace: the
+ * runner, replay --trace, show and the matrix all read it through
+ * trace_load.  What a command is comes from its code, never its name. */
 #ifndef TPMFAULT_TRACE_H
 #define TPMFAULT_TRACE_H
 
