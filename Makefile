@@ -9,6 +9,7 @@
 #   make matrix [KERNEL=path]  the catalogue on 6.1, 6.12 (and KERNEL): reports/matrix.md
 #   make explore BUDGET=n      search the fault space (SEED=s JOBS=n KERNEL=k): reports/explore/
 #   make unit                  the cmocka unit tests only
+#   make layers                each folder uses only the layers below it (make all runs it)
 #   make integration           the integration tests only (tests/integration)
 #   make setup                 packages, kernel (KERNEL=), initramfs, TPM state template
 #   make kernel KERNEL=6.12    fetch a Debian kernel into cache/kernel/
