@@ -10,9 +10,9 @@ need cc; need nm
 layers=$(sed -n 's/^LAYERS *:= *//p' "$ROOT/Makefile")
 check "the Makefile names its layers" [ -n "$layers" ]
 [ -x "$ROOT/bin/tpmfault" ] || skip "the project is not built (make all)"
-# shellcheck disable=SC2086
-check "the project's tree keeps its layers" \
-    sh -c 'cd "$1" && shift && scripts/check-layers.sh "$@"' sh "$ROOT" build $layers
+# shellcheck disable=SC2086  # LAYERS is a list of words
+project_check() { (cd "$ROOT" && scripts/check-layers.sh build $layers); }
+check "the project's tree keeps its layers" project_check
 
 tree=$T/tree
 mkdir -p "$tree/harness/low" "$tree/harness/mid" "$tree/harness/side"
