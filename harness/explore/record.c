@@ -78,6 +78,7 @@ static void write_summary(FILE *out, const void *ctx)
     json_uint(&j, "seed", log->seed);
     json_str(&j, "kernel", log->kernel[0] ? log->kernel : NULL);
     json_uint(&j, "runs_done", log->n);
+    json_str(&j, "stopped", log->stopped);
     json_double(&j, "wall_s", log->wall_s);
     json_double(&j, "runs_per_minute", log->wall_s > 0 ? 60.0 * log->n / log->wall_s : 0);
     json_arr_begin(&j, "runs");

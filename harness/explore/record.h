@@ -29,6 +29,9 @@ struct explore_log {
     struct explore_run *runs;
     size_t n, cap;
     double wall_s;              /* this search's, resumed parts included */
+    /* why it ended: "budget", "time" (--time spent), "signal"; NULL
+     * while it runs */
+    const char *stopped;
 };
 
 /* A fresh slot at the end of log (zeroed), or NULL when out of memory. */

@@ -86,12 +86,18 @@ static int prepare(struct search *s, uint64_t index, struct suite_entry *e,
     return explore_write_script(dir, r->name, &p, desc, path, path_size, err);
 }
 
+/* --time is spent: no run starts any more. */
+static bool time_spent(const struct search *s)
+{
+    return s->o->time_s > 0 && mono_now() - s->t0 >= s->o->time_s;
+}
+
 /* The next batch's runs: at most BATCH_PER_JOB per job, none past the
  * budget; 0 once the budget or the time is spent. */
 static size_t batch_size(const struct search *s)
 {
     size_t n = (size_t)s->o->jobs * BATCH_PER_JOB;
-    if (s->o->time_s > 0 && mono_now() - s->t0 >= s->o->time_s)
+    if (time_spent(s))
         return 0;
     if (s->o->budget > 0)
         n = s->target - s->log.n < n ? s->target - s->log.n : n;
@@ -125,6 +131,8 @@ static int run_batch(struct search *s, size_t n, char **err)
     struct suite_opts so = {
         .exe = s->o->exe, .reports = runs, .kernel = s->o->kernel,
         .jobs = s->o->jobs, .on_end = on_end, .ctx = s, .quiet = true,
+        /* --time is checked before every run starts, not between batches */
+        .start_until = s->o->time_s > 0 ? s->t0 + s->o->time_s : 0,
     };
     rc = suite_run(e, n, &so);
 out:
@@ -149,6 +157,9 @@ static void drop_unfinished(struct search *s)
 /* Each class once, with its count and first run, in order of discovery. */
 static void print_classes(const struct search *s)
 {
+    if (s->log.stopped && !strcmp(s->log.stopped, "time"))
+        printf("stopped on time: no run started after --time %.0f s; the runs in "
+               "flight finished\n", s->o->time_s);
     printf("%zu runs in %.0f s (%.1f runs/min); classes:\n", s->log.n,
            s->log.wall_s, s->log.wall_s > 0 ? 60.0 * s->log.n / s->log.wall_s : 0);
     for (size_t i = 0; i < s->log.n; i++) {
@@ -264,10 +275,13 @@ int explore_search(const struct explore_opts *o)
             rc = -1;
         if (rc >= 128)
             break;
-        if (rc >= 0 && s.log.n == s.batch_first)    /* else the same batch forever */
+        if (rc >= 0 && s.log.n == s.batch_first && !time_spent(&s))   /* else the same batch forever */
             rc = err_set(&err, "no run of the batch ended (the suite said why above)");
         rc = rc < 0 ? -1 : 0;
     }
+    s.log.stopped = rc >= 128 ? "signal" : time_spent(&s) ? "time" : "budget";
+    if (rc >= 0 && save(&s, &err) < 0)
+        rc = -1;
     if (rc < 0) {
         fprintf(stderr, "tpmfault explore: %s\n", err ? err : "failed");
         free(err);

@@ -164,17 +164,24 @@ static void on_stop(struct suite *s)
     s->stopping = true;
 }
 
+/* Another run may start: entries left, no signal, not past start_until. */
+static bool may_start(const struct suite *s)
+{
+    return !s->stopping && s->started < s->n &&
+           (s->o->start_until <= 0 || mono_now() < s->o->start_until);
+}
+
 static void loop(struct suite *s)
 {
     struct timespec tick_len = { 0, 50 * 1000 * 1000 };
     int seen_stops = 0;
-    while (s->finished < s->started || (!s->stopping && s->started < s->n)) {
+    while (s->finished < s->started || may_start(s)) {
         if (stop_count != seen_stops) {
             seen_stops = stop_count;
             on_stop(s);
         }
         struct suite_child *c;
-        while (!s->stopping && s->started < s->n && (c = free_slot(s)))
+        while (may_start(s) && (c = free_slot(s)))
             start_next(s, c);
         for (unsigned i = 0; i < s->o->jobs; i++)
             if (s->slots[i].e)

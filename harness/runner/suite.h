@@ -31,6 +31,9 @@ struct suite_opts {
     const char *seed;         /* --seed for every run, or NULL */
     const char *shard;        /* "K/N" for the summary, or NULL */
     unsigned jobs;            /* runs at once, 1..SUITE_JOBS_MAX */
+    /* no run starts at or after this mono_now() time (those in flight
+     * finish; the rest are not run); 0: no such time */
+    double start_until;
     /* tpmfault explore: called with each run's result as it ends; with
      * quiet, no progress lines, summary or summary files (the caller
      * reports) */
