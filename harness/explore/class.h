@@ -4,14 +4,21 @@
 #ifndef TPMFAULT_CLASS_H
 #define TPMFAULT_CLASS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "explore/runfacts.h"
 
 /* The divergence of PCR 10 from the list: "none", "missing" (entries lost
- * before the last one), "missing-tail" (only the last entries lost),
- * "doubled", "missing-doubled", or "unexplained" (no explanation). */
+ * before the last one), "missing-next" (an entry lost right after one the
+ * kernel logged an error for that did reach the PCR), "missing-tail" (only
+ * the last entries lost), "doubled", "missing-doubled", or "unexplained"
+ * (no explanation). */
 const char *class_shape(const struct run_facts *rf);
+
+/* [s, s+len) is a word of some class: a shape, an invariant, "ok", or a
+ * run's "broken" or "skip". */
+bool class_word_known(const char *s, size_t len);
 
 /* shape, then each violated invariant in table order, '.'-separated ("ok"
  * when none is).  -1 when buf is too small. */

@@ -4,24 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "explore/invariants.h"
+#include "explore/class.h"
 #include "util/err.h"
-
-static const char *const shapes[] = {
-    "none", "missing", "missing-tail", "doubled", "missing-doubled",
-    "unexplained", "ok", "broken", "skip",
-};
-
-static bool known_part(const char *s, size_t len)
-{
-    for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++)
-        if (strlen(shapes[i]) == len && strncmp(shapes[i], s, len) == 0)
-            return true;
-    for (size_t i = 0; i < n_invariants; i++)
-        if (strlen(invariants[i].name) == len && strncmp(invariants[i].name, s, len) == 0)
-            return true;
-    return false;
-}
 
 /* Every '.'-part of item [s, s+len) is a shape or an invariant. */
 static bool known_item(const char *s, size_t len)
@@ -29,7 +13,7 @@ static bool known_item(const char *s, size_t len)
     while (len > 0) {
         const char *dot = memchr(s, '.', len);
         size_t part = dot ? (size_t)(dot - s) : len;
-        if (!known_part(s, part))
+        if (!class_word_known(s, part))
             return false;
         s += part + (dot != NULL);
         len -= part + (dot != NULL);

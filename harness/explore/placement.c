@@ -1,11 +1,14 @@
 #include "explore/placement.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/memtext.h"
+#include "faults/engine.h"
 #include "faults/rng.h"
+#include "tpm/frame.h"
+#include "util/memtext.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -27,42 +30,129 @@ static const char *const others[] = {
     "GetRandom",
 };
 
-/* which frame: an IMA extend (most of the space), a firmware extend, or
- * another command's n-th frame */
-static void place_target(struct rng *r, unsigned files, struct fault_place *f)
+/* Where a region puts its fault. */
+enum where {
+    W_ANY,          /* the whole space's mix */
+    W_IMA,          /* an IMA extend: boot_aggregate or a file's */
+    W_IMA_NEXT,     /* an IMA extend that another measurement follows */
+    W_FIRMWARE,     /* a firmware extend (PCRs 0-7) */
+    W_OTHER,        /* the n-th frame of another command */
+};
+
+/* A part of the space: the fault's target and action, each free or fixed.
+ * A delay is drawn from delays[] within [delay_min, delay_max]. */
+struct region {
+    enum where where;
+    const char *action;         /* NULL: any of actions[] */
+    int response;               /* -1: either direction */
+    bool resent_rc;             /* rc one the driver resends after */
+    unsigned delay_min, delay_max;
+};
+
+#define ANY_DELAY 0, UINT_MAX
+static const struct region anywhere = { W_ANY, NULL, -1, false, ANY_DELAY };
+
+/* The opening: placement i < COUNT(opening) of every seed is one fault in
+ * region i, so a short search covers each whatever its seed (the first two
+ * are where the 6.1 driver's resend doubles an extend and where a response
+ * held past the 4 s mark loses the next measurement).  Later placements
+ * are drawn from the whole space. */
+static const struct region opening[] = {
+    { W_IMA, "error", 1, true, ANY_DELAY },
+    { W_IMA_NEXT, "delay", -1, false, 4000, UINT_MAX },
+    { W_IMA, "error", 0, false, ANY_DELAY },
+    { W_IMA, "applied-then-error", -1, false, ANY_DELAY },
+    { W_IMA, "delay", -1, false, 0, 749 },              /* below the deadline */
+    { W_IMA, "delay", -1, false, 750, 1000 },           /* at and just past it */
+    { W_IMA, "delay", -1, false, 1001, 3999 },          /* past the 2 s mark */
+    { W_IMA, "timeout", -1, false, ANY_DELAY },
+    { W_IMA, "cancel", -1, false, ANY_DELAY },
+    { W_IMA, "drop-response", -1, false, ANY_DELAY },
+    { W_IMA, "failure-mode", -1, false, ANY_DELAY },
+    { W_IMA, "close", -1, false, ANY_DELAY },
+    { W_FIRMWARE, NULL, -1, false, ANY_DELAY },
+    { W_OTHER, NULL, -1, false, ANY_DELAY },
+    { W_OTHER, NULL, -1, false, ANY_DELAY },
+};
+
+static void place_target(struct rng *r, unsigned files, enum where w,
+                         struct fault_place *f)
 {
-    uint64_t where = rng_below(r, 10);
-    if (where < 7) {
-        f->command = "PCR_Extend";
-        f->pcr = 10;
+    if (w == W_ANY) {   /* most of the space is IMA's extends */
+        uint64_t d = rng_below(r, 10);
+        w = d < 7 ? W_IMA : d < 8 ? W_FIRMWARE : W_OTHER;
+    }
+    f->command = "PCR_Extend";
+    f->pcr = 10;
+    switch (w) {
+    case W_ANY:
+    case W_IMA:
         f->nth = 1 + (unsigned)rng_below(r, files + 1);
-    } else if (where < 8) {
-        f->command = "PCR_Extend";
+        break;
+    case W_IMA_NEXT:            /* file k - 1's extend, file k's to come */
+        f->nth = 2 + (unsigned)rng_below(r, files - 1);
+        break;
+    case W_FIRMWARE:
         f->pcr = (int)rng_below(r, 8);
         f->nth = 1;
-    } else {
+        break;
+    case W_OTHER:
         f->command = others[rng_below(r, COUNT(others))];
         f->pcr = -1;
         f->nth = 1 + (unsigned)rng_below(r, 2);
+        break;
     }
 }
 
-static void place_action(struct rng *r, struct fault_place *f)
+static bool in_band(const struct region *g, unsigned d)
 {
-    f->action = actions[rng_below(r, COUNT(actions))];
-    f->response = rng_below(r, 10) < 3;
+    return d >= g->delay_min && d <= g->delay_max;
+}
+
+/* One of delays[] within g's band (every band holds at least one). */
+static unsigned draw_delay(struct rng *r, const struct region *g)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < COUNT(delays); i++)
+        n += in_band(g, delays[i]);
+    size_t pick = (size_t)rng_below(r, n);
+    for (size_t i = 0; i < COUNT(delays); i++)
+        if (in_band(g, delays[i]) && pick-- == 0)
+            return delays[i];
+    return delays[0];
+}
+
+static bool resent(const char *rc)
+{
+    uint32_t code;
+    return tpm_rc_by_name(rc, TPM_FAMILY_20, &code) == 0 && fault_rc_resent(code);
+}
+
+static const char *draw_rc(struct rng *r, const struct region *g)
+{
+    const char *rc;
+    do
+        rc = rcs[rng_below(r, COUNT(rcs))];
+    while (g->resent_rc && !resent(rc));
+    return rc;
+}
+
+static void place_action(struct rng *r, const struct region *g, struct fault_place *f)
+{
+    f->action = g->action ? g->action : actions[rng_below(r, COUNT(actions))];
+    f->response = g->response >= 0 ? g->response == 1 : rng_below(r, 10) < 3;
     f->applied = -1;
     if (!strcmp(f->action, "error") || !strcmp(f->action, "applied-then-error"))
-        f->rc = rcs[rng_below(r, COUNT(rcs))];
+        f->rc = draw_rc(r, g);
     if (!strcmp(f->action, "delay"))
-        f->delay_ms = delays[rng_below(r, COUNT(delays))];
+        f->delay_ms = draw_delay(r, g);
     if (!strcmp(f->action, "timeout")) {
         f->applied = f->response ? -1 : (int)rng_below(r, 2);
         f->ignore_cancel = rng_below(r, 2);
         if (f->ignore_cancel || rng_below(r, 2))
-            f->delay_ms = delays[rng_below(r, COUNT(delays))];
+            f->delay_ms = draw_delay(r, g);
         if (rng_below(r, 3) == 0)
-            f->rc = rcs[rng_below(r, COUNT(rcs))];
+            f->rc = draw_rc(r, g);
     }
 }
 
@@ -73,11 +163,17 @@ void placement_make(uint64_t seed, uint64_t index, struct placement *p)
     memset(p, 0, sizeof(*p));
     p->run_seed = rng_next(&r);
     p->files = PL_BASE_FILES;
-    p->n = rng_below(&r, 10) < 7 ? 1 : 2;
+    const struct region *g = index < COUNT(opening) ? &opening[index] : &anywhere;
+    p->n = g != &anywhere || rng_below(&r, 10) < 7 ? 1 : 2;
     for (size_t i = 0; i < p->n; i++) {
-        place_target(&r, p->files, &p->f[i]);
-        place_action(&r, &p->f[i]);
+        place_target(&r, p->files, g->where, &p->f[i]);
+        place_action(&r, g, &p->f[i]);
     }
+}
+
+size_t placement_opening(void)
+{
+    return COUNT(opening);
 }
 
 static void put_fault(FILE *o, size_t i, const struct fault_place *f)

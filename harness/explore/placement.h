@@ -31,8 +31,13 @@ struct placement {
     struct fault_place f[PL_MAX_FAULTS];
 };
 
-/* Placement number index of the search seeded with seed. */
+/* Placement number index of the search seeded with seed.  The first
+ * placement_opening() of every seed cover the space's regions one each
+ * (a resent error after an applied extend, a delay past the 4 s mark before
+ * another measurement, each action on an IMA extend, a firmware extend,
+ * other commands); the rest are drawn from the whole space. */
 void placement_make(uint64_t seed, uint64_t index, struct placement *p);
+size_t placement_opening(void);
 
 /* The scenario script of p: [scenario] with a description, [run], one
  * [fault] per fault, and [expect] with the lines of expect (NULL: one,

@@ -204,6 +204,48 @@ static void test_class(void **state)
     assert_int_equal(class_name(&rf, name, 8), -1);
 }
 
+/* late-response-busy: file 3's response held 5 s; the kernel logs errors
+ * for 3 (in PCR 10) and 4, and 4 is what is missing. */
+static void test_class_next_lost(void **state)
+{
+    (void)state;
+    char name[256];
+    struct run_facts rf = clean();
+    lose(&rf, 4);
+    add(&rf.error_entries, 3);
+    add(&rf.error_entries, 4);
+    assert_int_equal(class_name(&rf, name, sizeof(name)), 0);
+    assert_string_equal(name, "missing-next.no-false-alarm");
+    rf = clean();                       /* the last file's: the tail */
+    lose(&rf, 5);
+    add(&rf.error_entries, 4);
+    add(&rf.error_entries, 5);
+    assert_string_equal(class_shape(&rf), "missing-next");
+    rf = clean();                       /* an error for 3, which is lost too */
+    lose(&rf, 3);
+    lose(&rf, 4);
+    add(&rf.error_entries, 3);
+    assert_string_equal(class_shape(&rf), "missing");
+    rf = clean();                       /* an error for the lost entry itself */
+    lose(&rf, 5);
+    add(&rf.error_entries, 5);
+    assert_string_equal(class_shape(&rf), "missing-tail");
+}
+
+static void test_class_words(void **state)
+{
+    (void)state;
+    static const char *const known[] = {
+        "none", "missing-next", "missing-doubled", "ok", "broken", "skip",
+        "no-false-alarm", "guest-survives",
+    };
+    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+        assert_true(class_word_known(known[i], strlen(known[i])));
+    assert_false(class_word_known("missing-nextx", 13));
+    assert_false(class_word_known("missing-next", 8));     /* "missing-" */
+    assert_false(class_word_known("bogus", 5));
+}
+
 static const char report[] =
     "{\"scenario\":\"intermittent-extend\",\"facts\":{\"extends_seen\":6,"
     "\"list_entries\":6,\"list_complete\":true,\"bypass\":false,"
@@ -275,6 +317,8 @@ int main(void)
         cmocka_unit_test(test_guest_and_quote),
         cmocka_unit_test(test_several_at_once),
         cmocka_unit_test(test_class),
+        cmocka_unit_test(test_class_next_lost),
+        cmocka_unit_test(test_class_words),
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_parse_errors),
     };

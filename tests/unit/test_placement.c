@@ -1,13 +1,17 @@
 /* explore/placement: the same seed gives the same placements, another seed
  * others; every generated script passes the scenario parser (1000 seeds,
  * and the first placements of one search); the space is covered (every
- * action, both directions, IMA and other commands, single and pairs). */
+ * action, both directions, IMA and other commands, single and pairs); the
+ * first 40 placements of every one of 1000 seeds hold a resent error after
+ * an applied extend and a delay past 4 s with a measurement after it, and
+ * the opening puts every action on an IMA extend. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +96,69 @@ static void test_space_is_covered(void **state)
     assert_true(response > 0 && pairs > 0 && ima > 0 && boot > 0 && other > 0);
 }
 
+/* The driver resends after TPM_RC_RETRY and TPM_RC_TESTING: a fault that
+ * lets swtpm apply an IMA extend and answers one of them doubles it. */
+static bool doubles(const struct fault_place *f)
+{
+    bool resent = f->rc && (!strcmp(f->rc, "TPM_RC_RETRY") || !strcmp(f->rc, "TPM_RC_TESTING"));
+    bool applied = !strcmp(f->action, "applied-then-error") ||
+                   (!strcmp(f->action, "error") && f->response);
+    return f->pcr == 10 && resent && applied;
+}
+
+/* An IMA extend held past the 4 s mark with another measurement after it
+ * (file k - 1's, k <= files): the next one is lost. */
+static bool loses_next(const struct fault_place *f, unsigned files)
+{
+    return f->pcr == 10 && !strcmp(f->action, "delay") && f->delay_ms >= 4000 &&
+           f->nth >= 2 && f->nth <= files;
+}
+
+static void test_both_kinds_in_40(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 0; seed < 1000; seed++) {
+        bool twice = false, next = false;
+        for (uint64_t i = 0; i < 40; i++) {
+            struct placement p;
+            placement_make(seed, i, &p);
+            for (size_t j = 0; j < p.n; j++) {
+                twice = twice || doubles(&p.f[j]);
+                next = next || loses_next(&p.f[j], p.files);
+            }
+        }
+        if (!twice || !next)
+            fail_msg("seed %llu: the first 40 placements lack %s",
+                     (unsigned long long)seed, !twice ? "a doubling one" : "a next-lost one");
+    }
+}
+
+static void test_opening_covers_actions(void **state)
+{
+    (void)state;
+    static const char *const want[] = {
+        "error", "applied-then-error", "delay", "timeout", "cancel",
+        "drop-response", "failure-mode", "close",
+    };
+    assert_true(placement_opening() < 40);
+    for (uint64_t seed = 0; seed < 100; seed++) {
+        bool seen[8] = { false }, firmware = false, other = false;
+        for (uint64_t i = 0; i < placement_opening(); i++) {
+            struct placement p;
+            placement_make(seed, i, &p);
+            assert_int_equal(p.n, 1);
+            for (size_t a = 0; a < 8; a++)
+                seen[a] = seen[a] || (p.f[0].pcr == 10 && !strcmp(p.f[0].action, want[a]));
+            firmware = firmware || (p.f[0].pcr >= 0 && p.f[0].pcr < 8);
+            other = other || p.f[0].pcr < 0;
+        }
+        for (size_t a = 0; a < 8; a++)
+            if (!seen[a])
+                fail_msg("seed %llu: no IMA %s in the opening", (unsigned long long)seed, want[a]);
+        assert_true(firmware && other);
+    }
+}
+
 static void test_describe(void **state)
 {
     (void)state;
@@ -148,6 +215,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_seed_same_sequence),
         cmocka_unit_test(test_every_script_parses),
+        cmocka_unit_test(test_both_kinds_in_40),
+        cmocka_unit_test(test_opening_covers_actions),
         cmocka_unit_test(test_space_is_covered),
         cmocka_unit_test(test_describe),
         cmocka_unit_test(test_smaller),
