@@ -15,6 +15,12 @@ int cli_check(int argc, char **argv);
 int cli_show(int argc, char **argv);
 int cli_explore(int argc, char **argv, const char *root);
 
+/* "tpmfault CMD: MESSAGE" on stderr; -1, for a parser to return. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* --jobs N: 1..SUITE_JOBS_MAX, or a usage error.  0 or -1. */
+int cli_parse_jobs(const char *cmd, const char *s, unsigned *jobs);
+
 /* /proc/self/exe into buf: 0, or -1 when it cannot be read or does not fit
  * (never a path cut short). */
 int cli_exe_path(char *buf, size_t size);

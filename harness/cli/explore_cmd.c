@@ -2,7 +2,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,19 +28,6 @@ struct explore_args {
     const char *resume;
 };
 
-static int usage_error(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("tpmfault explore: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    return -1;
-}
-
 /* "90", "90s", "30m", "2h" into seconds. */
 static int parse_time(const char *s, double *out)
 {
@@ -59,11 +45,13 @@ static int parse_time(const char *s, double *out)
             break;      /* one unit: "5ms" is no duration */
         }
     if (len >= sizeof(num))
-        return usage_error("--time: '%s' is not a duration (90s, 30m, 2h)", s);
+        return cli_usage_error("explore", "--time: '%s' is not a duration (90s, 30m, 2h)",
+                               s);
     memcpy(num, s, len);
     num[len] = '\0';
     if (num_parse(num, 1000000, &v) < 0 || v == 0)
-        return usage_error("--time: '%s' is not a duration (90s, 30m, 2h)", s);
+        return cli_usage_error("explore", "--time: '%s' is not a duration (90s, 30m, 2h)",
+                               s);
     *out = (double)v * mult;
     return 0;
 }
@@ -75,32 +63,30 @@ static int parse_one(struct explore_args *a, int c, const char *arg)
     switch (c) {
     case 's':
         if (num_parse(arg, UINT64_MAX, &a->o.seed) < 0)
-            return usage_error("--seed: '%s' is not a number", arg);
+            return cli_usage_error("explore", "--seed: '%s' is not a number", arg);
         a->seed_set = true;
         return 0;
     case 'b':
         if (num_parse(arg, 1000000, &v) < 0 || v == 0)
-            return usage_error("--budget: '%s' is not a number in 1..1000000", arg);
+            return cli_usage_error("explore", "--budget: '%s' is not a number in 1..1000000",
+                                   arg);
         a->o.budget = v;
         return 0;
     case 't': return parse_time(arg, &a->o.time_s);
-    case 'j':
-        if (num_parse(arg, SUITE_JOBS_MAX, &v) < 0 || v == 0)
-            return usage_error("--jobs: '%s' is not a number in 1..%d", arg, SUITE_JOBS_MAX);
-        a->o.jobs = (unsigned)v;
-        return 0;
+    case 'j': return cli_parse_jobs("explore", arg, &a->o.jobs);
     case 'r': a->reports = arg; return 0;
     case 'k': a->o.kernel = arg; return 0;
     case 'R': a->resume = arg; return 0;
     case 'F': a->o.found = arg; return 0;
     case 'S':
         if (num_parse(arg, 1000, &v) < 0)
-            return usage_error("--shrink-runs: '%s' is not a number in 0..1000", arg);
+            return cli_usage_error("explore", "--shrink-runs: '%s' is not a number in 0..1000",
+                                   arg);
         a->o.shrink_runs = (unsigned)v;
         return 0;
     case 'f':
         if (explore_fail_on_check(arg, &err) < 0) {
-            usage_error("%s", err);
+            cli_usage_error("explore", "%s", err);
             free(err);
             return -1;
         }
@@ -131,9 +117,10 @@ static int parse_args(int argc, char **argv, struct explore_args *a)
         if (parse_one(a, c, optarg) < 0)
             return -1;
     if (optind < argc)
-        return usage_error("unexpected argument '%s'", argv[optind]);
+        return cli_usage_error("explore", "unexpected argument '%s'", argv[optind]);
     if (a->resume && (a->seed_set || a->reports))
-        return usage_error("--resume DIR takes the seed and the directory from DIR");
+        return cli_usage_error("explore",
+                               "--resume DIR takes the seed and the directory from DIR");
     return 0;
 }
 
@@ -145,10 +132,10 @@ static int settle(struct explore_args *a, const char *root)
              : a->reports ? str_fmt(a->out, sizeof(a->out), "%s/explore", a->reports)
                           : str_fmt(a->out, sizeof(a->out), "%s/reports/explore", root);
     if (rc < 0)
-        return usage_error("the reports path is too long");
+        return cli_usage_error("explore", "the reports path is too long");
     if (!a->seed_set && !a->resume &&
         entropy_fill(&a->o.seed, sizeof(a->o.seed), &err) < 0) {
-        usage_error("%s", err);
+        cli_usage_error("explore", "%s", err);
         free(err);
         return -1;
     }

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,33 +27,11 @@ struct suite_args {
     char exe[PATH_MAX];
 };
 
-static int usage_error(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("tpmfault suite: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    return -1;
-}
-
-static int parse_jobs(const char *s, unsigned *jobs)
-{
-    uint64_t v;
-    if (num_parse(s, SUITE_JOBS_MAX, &v) < 0 || v < 1)
-        return usage_error("--jobs: '%s' is not a number in 1..%d", s, SUITE_JOBS_MAX);
-    *jobs = (unsigned)v;
-    return 0;
-}
-
 static int parse_shard(struct suite_args *a, const char *s)
 {
     char *err = NULL;
     if (shard_parse(s, &a->shard_k, &a->shard_n, &err) < 0) {
-        usage_error("%s", err ? err : "--shard: bad value");
+        cli_usage_error("suite", "%s", err ? err : "--shard: bad value");
         free(err);
         return -1;
     }
@@ -66,15 +43,15 @@ static int parse_one(struct suite_args *a, int c, const char *arg)
 {
     uint64_t v;
     switch (c) {
-    case 'j': return parse_jobs(arg, &a->o.jobs);
+    case 'j': return cli_parse_jobs("suite", arg, &a->o.jobs);
     case 'S': return parse_shard(a, arg);
     case 'r': return str_fmt(a->reports, sizeof(a->reports), "%s", arg) < 0 ?
-                     usage_error("--reports: path too long") : 0;
+                     cli_usage_error("suite", "--reports: path too long") : 0;
     case 'k': a->o.kernel = arg; return 0;
     case 'n': a->dry_run = true; return 0;
     case 's':
         if (num_parse(arg, UINT64_MAX, &v) < 0)
-            return usage_error("--seed: '%s' is not a number", arg);
+            return cli_usage_error("suite", "--seed: '%s' is not a number", arg);
         a->o.seed = arg;
         return 0;
     default: return -1;
@@ -150,7 +127,7 @@ static int list_default(const char *root, struct catalogue *cat)
     struct dirent **names;
     int n = scandir(dir, &names, is_script, alphasort);
     if (n < 0)
-        return usage_error("%s: %s", dir, strerror(errno));
+        return cli_usage_error("suite", "%s: %s", dir, strerror(errno));
     cat->paths = calloc((size_t)n + 1, sizeof(char *));
     for (int i = 0; i < n; i++) {
         if (cat->paths && asprintf(&cat->paths[cat->n_paths], "%s/%s",
@@ -161,19 +138,19 @@ static int list_default(const char *root, struct catalogue *cat)
     }
     free(names);
     return cat->paths && cat->n_paths == (size_t)n ? 0 :
-           usage_error("out of memory");
+           cli_usage_error("suite", "out of memory");
 }
 
 static int list_given(int argc, char **argv, struct catalogue *cat)
 {
     cat->paths = calloc((size_t)argc + 1, sizeof(char *));
     if (!cat->paths)
-        return usage_error("out of memory");
+        return cli_usage_error("suite", "out of memory");
     for (int i = 0; i < argc; i++) {
         if (access(argv[i], R_OK) < 0)
-            return usage_error("%s: %s", argv[i], strerror(errno));
+            return cli_usage_error("suite", "%s: %s", argv[i], strerror(errno));
         if (!(cat->paths[cat->n_paths] = strdup(argv[i])))
-            return usage_error("out of memory");
+            return cli_usage_error("suite", "out of memory");
         cat->n_paths++;
     }
     return 0;
@@ -187,7 +164,7 @@ static int describe(struct suite_entry *e, const char *path, struct scenario *s)
 {
     char *err = NULL;
     if (scenario_name_of(path, e->name, sizeof(e->name), &err) < 0) {
-        usage_error("%s", err);
+        cli_usage_error("suite", "%s", err);
         free(err);
         return -1;
     }
@@ -213,7 +190,7 @@ static int make_entries(struct catalogue *cat)
     cat->e = calloc(cat->n + 1, sizeof(*cat->e));
     if (!s || !cat->e) {
         free(s);
-        return usage_error("out of memory");
+        return cli_usage_error("suite", "out of memory");
     }
     for (size_t i = 0; i < cat->n; i++) {
         if (describe(&cat->e[i], cat->paths[i], s) < 0) {
@@ -225,7 +202,7 @@ static int make_entries(struct catalogue *cat)
     qsort(cat->e, cat->n, sizeof(*cat->e), by_name);
     for (size_t i = 1; i < cat->n; i++)
         if (strcmp(cat->e[i - 1].name, cat->e[i].name) == 0)
-            return usage_error("two scenarios named %s (%s): their reports "
+            return cli_usage_error("suite", "two scenarios named %s (%s): their reports "
                                "would overwrite each other", cat->e[i].name,
                                cat->e[i].path);
     return 0;

@@ -275,7 +275,9 @@ int explore_search(const struct explore_opts *o)
             rc = -1;
         if (rc >= 128)
             break;
-        if (rc >= 0 && s.log.n == s.batch_first && !time_spent(&s))   /* else the same batch forever */
+        /* a batch where no run ended would come again forever, unless the
+         * time is spent (then none started, and the loop ends) */
+        if (rc >= 0 && s.log.n == s.batch_first && !time_spent(&s))
             rc = err_set(&err, "no run of the batch ended (the suite said why above)");
         rc = rc < 0 ? -1 : 0;
     }
