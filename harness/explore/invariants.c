@@ -7,9 +7,12 @@ static enum inv_result holds_if(bool ok)
     return ok ? INV_HOLDS : INV_VIOLATED;
 }
 
-/* Every measured file has its list entry, in order. */
+/* Every measured file has its list entry, in order (unknown when no list
+ * arrived: a guest that died first says nothing of it). */
 enum inv_result inv_list_complete(const struct run_facts *rf)
 {
+    if (!rf->list_received)
+        return INV_UNKNOWN;
     return holds_if(rf->list_complete);
 }
 
@@ -124,6 +127,8 @@ enum inv_result inv_quote_when_tpm_works(const struct run_facts *rf)
 {
     if (!rf->tpm_present || rf->faults_tpm_broken > 0)
         return INV_HOLDS;
+    if (!rf->guest_alive && !rf->quote_present)
+        return INV_UNKNOWN;     /* the guest died before it asked: guest-survives says so */
     return holds_if(rf->quote_present && rf->quote_valid);
 }
 

@@ -43,13 +43,20 @@ static int read_facts(const char *dir, struct run_facts *rf, char **err)
     return rc;
 }
 
+/* A run judges its facts when its expectations were checked, or when the
+ * guest broke it (hung, panicked, stopped short: guest-survives is
+ * violated, the rest is what the evidence allows).  A skipped run, or one
+ * the harness could not run, judges nothing. */
 int explore_judge(const char *dir, const char *verdict, struct run_facts *rf,
                   char *cls, size_t size, char **why)
 {
-    /* a run that was skipped or broke judged nothing */
-    bool judged = !strcmp(verdict, "pass") || !strcmp(verdict, "fail");
-    if (!judged || read_facts(dir, rf, why) < 0) {
-        if (!judged)
+    bool checked = !strcmp(verdict, "pass") || !strcmp(verdict, "fail");
+    bool broken = !strcmp(verdict, "broken");
+    int rc = checked || broken ? read_facts(dir, rf, why) : -1;
+    if (rc == 0 && broken && !rf->guest_failed)
+        rc = -1;
+    if (rc < 0) {
+        if (!*why)
             err_set(why, "the run's verdict is %s (see its run.log)", verdict);
         str_fmt(cls, size, "%s", !strcmp(verdict, "skip") ? "skip" : "broken");
         return -1;

@@ -54,12 +54,12 @@ static const struct region anywhere = { W_ANY, NULL, -1, false, ANY_DELAY };
 
 /* The opening: placement i < COUNT(opening) of every seed is one fault in
  * region i, so a short search covers each whatever its seed (the first two
- * are where the 6.1 driver's resend doubles an extend and where a response
- * held past the 4 s mark loses the next measurement).  Later placements
+ * are where the 6.1 driver's resend doubles an extend and where a command
+ * or response held 5 s loses the next measurement).  Later placements
  * are drawn from the whole space. */
 static const struct region opening[] = {
     { W_IMA, "error", 1, true, ANY_DELAY },
-    { W_IMA_NEXT, "delay", -1, false, 4000, UINT_MAX },
+    { W_IMA_NEXT, "delay", -1, false, 5000, UINT_MAX },  /* 4100 ms loses none */
     { W_IMA, "error", 0, false, ANY_DELAY },
     { W_IMA, "applied-then-error", -1, false, ANY_DELAY },
     { W_IMA, "delay", -1, false, 0, 749 },              /* below the deadline */

@@ -138,6 +138,8 @@ static int from_facts(const struct jv *f, struct run_facts *rf, char **err)
         return -1;
     if (jv_get_u64(f, "list_entries", &rf->list_entries) != 0)
         return err_set(err, "report.json: facts.list_entries: missing or not a count");
+    const struct jv *problem = jv_get(f, "list_problem");
+    rf->list_received = !problem || problem->type == JV_NULL || rf->list_entries > 0;
     if (!x || x->type != JV_OBJ || need_bool(x, "found", &rf->explained, err))
         return err_set(err, "report.json: facts.explanation.found: missing");
     if (idx_list(f, "entries_not_in_pcr", &rf->not_in_pcr, &rf->explained, err) ||
@@ -160,6 +162,8 @@ int runfacts_parse(const char *json, struct run_facts *rf, char **err)
     const struct jv *f = jv_get(top, "facts");
     int rc = f && f->type == JV_OBJ ? from_facts(f, rf, err)
                                     : err_set(err, "report.json: no 'facts' object");
+    const char *by = jv_get_str(top, "broken_by");
+    rf->guest_failed = by && strcmp(by, "guest") == 0;
     jv_free(top);
     return rc;
 }

@@ -27,6 +27,7 @@ struct rf_bank {
 struct run_facts {
     bool tpm_present;           /* the guest had a TPM (scenario tpm=present) */
     bool list_complete;
+    bool list_received;         /* the guest's list arrived (no list_problem, or entries) */
     uint64_t list_entries;
     /* entries_not_in_pcr / entries_applied_twice: known only when the
      * trace explains the TPM's PCR 10 (report: explanation.found) */
@@ -41,6 +42,9 @@ struct run_facts {
     char boot_aggregate_is[16];
     bool quote_present, quote_valid;
     bool guest_alive;
+    /* the run is broken by the guest (report's broken_by: it hung,
+     * panicked or stopped short), not by the harness: its facts count */
+    bool guest_failed;
     unsigned faults_fired;              /* firings of any rule */
     unsigned faults_tpm_broken;         /* of those, on a command other than PCR_Extend */
     size_t n_banks;

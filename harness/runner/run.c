@@ -83,6 +83,7 @@ bool run_deadline_passed(struct run_ctx *c)
         return false;
     if (!c->deadline_hit) {
         c->deadline_hit = true;
+        c->out.guest_failed = !c->out.broken[0] && c->qemu >= 0;
         run_set_broken(c, "deadline of %u s passed (guest %s)", c->deadline_s,
                    c->qemu < 0 ? "not started" :
                    c->workload_done ? "finished its workload" :
@@ -218,8 +219,10 @@ static void check_guest_end(struct run_ctx *c)
         return;
     str_fmt(serial, sizeof(serial), "%s/serial.log", c->report_dir);
     if (ending_guest(&c->out.ev, c->out.have_evidence, serial, reason,
-                     sizeof(reason)))
+                     sizeof(reason))) {
+        c->out.guest_failed = true;
         run_set_broken(c, "%s", reason);
+    }
 }
 
 static void collect(struct run_ctx *c)

@@ -13,7 +13,11 @@
 #include "verdict/phases.h"
 
 struct run_outcome {
-    char broken[256];         /* non-empty: the harness could not run it */
+    char broken[256];         /* non-empty: the run could not be judged */
+    /* broken because of the guest (it hung past the deadline, panicked or
+     * stopped before its agent finished), not because the harness failed:
+     * a finding for tpmfault explore, with whatever facts the run gave */
+    bool guest_failed;
     char skip[256];           /* non-empty: a stated requirement is missing */
     double wall_s;
     char kernel_label[256];   /* "6.1 (linux-image-... 6.1.x-y)" or a path */

@@ -215,6 +215,10 @@ static void write_json(FILE *out, const void *p)
     json_str(&j, "description", c->s->description);
     json_str(&j, "verdict", verdict_name(c->v));
     json_str(&j, "reason", c->reason);
+    /* whose failure a broken run is: "guest" (hung, panicked, stopped
+     * short) or "harness" */
+    json_str(&j, "broken_by", c->v != VERDICT_BROKEN ? NULL :
+             o->guest_failed && o->broken[0] ? "guest" : "harness");
     json_uint(&j, "seed", o->seed);
     json_str(&j, "kernel", o->ev.kernel[0] ? o->ev.kernel : NULL);
     json_str(&j, "kernel_image", o->kernel_label);

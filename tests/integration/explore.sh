@@ -1,20 +1,36 @@
 #!/bin/sh
-# tpmfault explore: a short search (seed 2: a 1990 ms delay on file 4, an
-# applied-then-error on a second Startup, a cancel of boot_aggregate's
-# extend), two runs then one more with --resume, against the same seed's
-# first two runs from scratch: the same placements, the same classes;
-# summary.json holds every run with its invariants; --fail-on exits 1 on a
-# class it found and 0 on one it did not; index.html has a row per class;
-# bad usage exits 2.
+# tpmfault explore: a short search (seed 2, the opening's first placements:
+# an IMA extend answered TPM_RC_RETRY or _TESTING after swtpm applied it, an
+# IMA extend held past the 4 s mark), two runs then one more with --resume,
+# against the same seed's first two runs from scratch: the same placements,
+# the same classes; summary.json holds every run with its invariants;
+# --fail-on exits 1 on a class it found and 0 on one it did not; index.html
+# has a row per class; bad usage exits 2.  The first search shrinks each
+# class one step: the script it writes parses and passes as it stands.
 . "$(dirname "$0")/lib.sh"
 need qemu-system-x86_64; need swtpm; need jq
 X="$ROOT/bin/tpmfault"
 
-"$X" explore --seed 2 --budget 2 --shrink-runs 0 --reports "$T/a" >"$T/a.out" 2>&1
+"$X" explore --seed 2 --budget 2 --shrink-runs 1 --reports "$T/a" --found "$T/found" \
+    >"$T/a.out" 2>&1
 check "a search of 2 runs exits 0" [ $? -eq 0 ]
 sed 's/^/    | /' "$T/a.out"
 [ "$(jq '[.runs[] | select(.class != "skip")] | length' "$T/a/explore/summary.json")" -gt 0 ] ||
     skip "every run was skipped (make setup builds what they need)"
+check "placement 0 doubles an extend, unlogged" \
+    [ "$(jq -r '.runs[0].class' "$T/a/explore/summary.json")" = doubled.no-silent-divergence ]
+check "one script shrunk per class that violates something" \
+    [ "$(grep -c '^shrunk ' "$T/a.out")" -eq \
+      "$(jq '[.runs[].class | select(contains(".") and (endswith(".ok") | not))] | unique | length' \
+           "$T/a/explore/summary.json")" ]
+for f in "$T"/found/*.scn; do
+    n=$(basename "$f")
+    check "$n: written where the search said" grep -q "^shrunk .* -> $f (as it stands: " "$T/a.out"
+    check "$n: it passes as it stands" grep -q "^shrunk .* -> $f (as it stands: pass)" "$T/a.out"
+    check "$n: tpmfault check parses it" "$X" check "$f"
+    check "$n: [expect] is the shrunk run's, not only guest-alive" grep -q '^explained = ' "$f"
+done
+check "the doubling script was written" [ -f "$T/found/doubled.nsd-1.scn" ]
 "$X" explore --resume "$T/a/explore" --budget 1 --shrink-runs 0 --fail-on none >"$T/r.out" 2>&1
 rc=$?
 sed 's/^/    | /' "$T/r.out"

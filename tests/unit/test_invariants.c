@@ -1,7 +1,9 @@
 /* explore/invariants: each invariant on a run where it holds and on one
  * that violates it; a run violating several; runfacts_parse on a report's
  * facts (the shape report.c writes; the values made up: an
- * intermittent-extend-like run with two more faults, a Quote's and a close). */
+ * intermittent-extend-like run with two more faults, a Quote's and a close);
+ * explore_judge on real broken runs: one the guest broke is judged on its
+ * facts (guest-survives violated), one the harness broke judges nothing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,7 @@
 
 #include "explore/class.h"
 #include "explore/invariants.h"
+#include "explore/judge.h"
 
 #define H1 "c335a6896ae102ab8ee0e0dd678c93d2fdcbcb4d"
 #define H2 "6ab0611f5624b9fc1681b0828216515a1dedb27e"
@@ -28,7 +31,7 @@ static struct run_facts clean(void)
 {
     struct run_facts rf;
     memset(&rf, 0, sizeof(rf));
-    rf.tpm_present = rf.list_complete = rf.explained = true;
+    rf.tpm_present = rf.list_complete = rf.list_received = rf.explained = true;
     rf.quote_present = rf.quote_valid = rf.guest_alive = true;
     rf.list_entries = 6;
     strcpy(rf.boot_aggregate_is, "firmware");
@@ -74,6 +77,8 @@ static void test_list_complete(void **state)
     struct run_facts rf = clean();
     rf.list_complete = false;
     assert_int_equal(inv_list_complete(&rf), INV_VIOLATED);
+    rf.list_received = false;       /* the guest died before it sent one */
+    assert_int_equal(inv_list_complete(&rf), INV_UNKNOWN);
 }
 
 static void test_silent_divergence(void **state)
@@ -158,10 +163,11 @@ static void test_guest_and_quote(void **state)
 {
     (void)state;
     struct run_facts rf = clean();
-    rf.guest_alive = false;
     rf.quote_present = false;
-    assert_int_equal(inv_guest_survives(&rf), INV_VIOLATED);
     assert_int_equal(inv_quote_when_tpm_works(&rf), INV_VIOLATED);
+    rf.guest_alive = false;         /* it died before it asked for one */
+    assert_int_equal(inv_guest_survives(&rf), INV_VIOLATED);
+    assert_int_equal(inv_quote_when_tpm_works(&rf), INV_UNKNOWN);
     rf.faults_tpm_broken = 1;       /* the Quote itself was faulted */
     assert_int_equal(inv_quote_when_tpm_works(&rf), INV_HOLDS);
 }
@@ -303,6 +309,36 @@ static void test_parse_errors(void **state)
     free(err);
 }
 
+/* Real broken runs (report.json in tests/data/runs/NAME): the guest hung past
+ * the deadline or panicked after its workload (TPMFAULT_TEST_HOOK), and
+ * the shim failed to start (TPMFAULT_SHIM_WRAPPER=false). */
+static void judge_run(const char *name, const char *verdict, int want_rc,
+                      const char *want_cls)
+{
+    char dir[128], cls[256], *why = NULL;
+    struct run_facts rf;
+    snprintf(dir, sizeof(dir), "tests/data/runs/%s", name);
+    int rc = explore_judge(dir, verdict, &rf, cls, sizeof(cls), &why);
+    if (rc != want_rc || strcmp(cls, want_cls) != 0)
+        fail_msg("%s: %d %s (%s), not %d %s", name, rc, cls, why ? why : "",
+                 want_rc, want_cls);
+    assert_true(want_rc < 0 ? why != NULL : why == NULL);
+    free(why);
+}
+
+static void test_judge_broken_runs(void **state)
+{
+    (void)state;
+    /* the guest hung, or panicked, after its workload and before it sent
+     * its list: nothing known but that */
+    judge_run("guest-hang", "broken", 0, "unexplained.guest-survives");
+    judge_run("guest-panic", "broken", 0, "unexplained.guest-survives");
+    /* the harness could not run it: nothing judged */
+    judge_run("shim-fails", "broken", -1, "broken");
+    judge_run("guest-hang", "skip", -1, "skip");
+    judge_run("no-such-run", "broken", -1, "broken");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -321,6 +357,7 @@ int main(void)
         cmocka_unit_test(test_class_words),
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_judge_broken_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
