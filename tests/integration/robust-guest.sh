@@ -3,8 +3,8 @@
 # through the runner's TPMFAULT_TEST_HOOK): its kernel panics, it hangs
 # until the run's deadline, or it powers off halfway through sending a
 # file.  Each run must end broken with the reason named (report.json and
-# stderr), in time, with no process of the run and no runtime directory
-# left.
+# stderr) and broken_by guest (tpmfault explore judges such a run), in
+# time, with no process of the run and no runtime directory left.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/robust-lib.sh"
 DEADLINE=25
@@ -16,6 +16,8 @@ guest_case() {
     end_run "$secs"
     check "$hook: the run ended within $secs s ($RUN_S s)" below "$RUN_S" "$secs"
     check_broken "$hook" "$want"
+    check "$hook: broken by the guest (report.json broken_by)" \
+        [ "$(jqr "$REPORT" .broken_by)" = guest ]
     check_clean "$hook"
 }
 

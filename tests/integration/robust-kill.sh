@@ -24,6 +24,8 @@ for victim in swtpm shim qemu; do
     end_run 30
     check "kill $victim: the run ended within 5 s of the kill ($RUN_S s)" below "$RUN_S" 5
     check_broken "kill $victim" "$want"
+    check "kill $victim: broken by the harness (report.json broken_by)" \
+        [ "$(jqr "$REPORT" .broken_by)" = harness ]
     check_clean "kill $victim"
 done
 finish
