@@ -1,5 +1,6 @@
 #include "explore/class.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "explore/invariants.h"
@@ -12,6 +13,17 @@ enum shape {
 static const char *const shapes[N_SHAPES] = {
     "none", "missing", "missing-next", "missing-tail", "doubled",
     "missing-doubled", "unexplained",
+};
+static const char *const shape_what[N_SHAPES] = {
+    "PCR 10 holds every entry of the list once",
+    "entries before the list's last one are missing from PCR 10",
+    "an entry is missing from PCR 10 right after one the kernel logged an "
+    "error for although that one reached the PCR: the error names the wrong "
+    "measurement",
+    "only the list's last entries are missing from PCR 10",
+    "an entry was extended into PCR 10 twice",
+    "entries are missing from PCR 10 and others were extended twice",
+    "the trace does not explain PCR 10",
 };
 /* the words of a class that are neither a shape nor an invariant */
 static const char *const others[] = { "ok", "broken", "skip" };
@@ -66,6 +78,21 @@ bool class_word_known(const char *s, size_t len)
         if (in(&invariants[i].name, 1, s, len))
             return true;
     return false;
+}
+
+void class_describe(FILE *out, const char *cls)
+{
+    size_t len = strcspn(cls, ".");
+    for (size_t i = 0; i < N_SHAPES; i++)
+        if (strlen(shapes[i]) == len && strncmp(shapes[i], cls, len) == 0)
+            fprintf(out, "# %s: %s.\n", shapes[i], shape_what[i]);
+    for (const char *p = strchr(cls, '.'); p; p = strchr(p, '.')) {
+        len = strcspn(++p, ".");
+        for (size_t i = 0; i < n_invariants; i++)
+            if (strlen(invariants[i].name) == len && strncmp(invariants[i].name, p, len) == 0)
+                fprintf(out, "# %s violated: %s.\n", invariants[i].name,
+                        invariants[i].violated);
+    }
 }
 
 int class_name(const struct run_facts *rf, char *buf, size_t size)

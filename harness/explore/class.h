@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "explore/runfacts.h"
 
@@ -19,6 +20,10 @@ const char *class_shape(const struct run_facts *rf);
 /* [s, s+len) is a word of some class: a shape, an invariant, "ok", or a
  * run's "broken" or "skip". */
 bool class_word_known(const char *s, size_t len);
+
+/* One comment line per word of cls, what its shape means and what each
+ * invariant it names saw: "# doubled: an entry was extended ...". */
+void class_describe(FILE *out, const char *cls);
 
 /* shape, then each violated invariant in table order, '.'-separated ("ok"
  * when none is).  -1 when buf is too small. */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "explore/class.h"
 #include "util/memtext.h"
 #include "runner/fsutil.h"
 #include "util/err.h"
@@ -116,8 +117,9 @@ int found_write(const char *dir, const char *cls, const struct placement *p,
         err_set(err, "out of memory");
     else if (mkdir_p(dir, err) == 0 &&
              (f = create_numbered(dir, cls, path, path_size, err)) != NULL) {
-        fprintf(f, "# %s\n# class %s, shrunk to: %s\n# [expect] is what the "
-                "shrunk run showed (tpmfault explore).\n", origin, cls, what);
+        fprintf(f, "# %s\n# class %s, shrunk to: %s\n", origin, cls, what);
+        class_describe(f, cls);
+        fprintf(f, "# [expect] is what the shrunk run showed (tpmfault explore).\n");
         fputs(script, f);
         rc = fclose(f) == 0 ? 0 : err_errno(err, "%s", path);
     }

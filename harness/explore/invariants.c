@@ -133,15 +133,22 @@ enum inv_result inv_quote_when_tpm_works(const struct run_facts *rf)
 }
 
 const struct invariant invariants[] = {
-    { "list-complete", inv_list_complete },
-    { "no-silent-divergence", inv_no_silent_divergence },
-    { "no-false-alarm", inv_no_false_alarm },
-    { "exact-verifier-rejects", inv_exact_verifier_rejects },
-    { "prefix-verifier-fooled", inv_prefix_verifier_fooled },
-    { "bypass-only-without-tpm", inv_bypass_only_without_tpm },
-    { "boot-aggregate-honest", inv_boot_aggregate_honest },
-    { "guest-survives", inv_guest_survives },
-    { "quote-when-tpm-works", inv_quote_when_tpm_works },
+    { "list-complete", inv_list_complete, "a measured file has no list entry" },
+    { "no-silent-divergence", inv_no_silent_divergence,
+      "an entry missing from PCR 10 or applied twice has no kernel error" },
+    { "no-false-alarm", inv_no_false_alarm,
+      "a kernel error belongs to an entry that is neither missing nor doubled" },
+    { "exact-verifier-rejects", inv_exact_verifier_rejects,
+      "the quote equals the replay although the TPM's PCR 10 does not" },
+    { "prefix-verifier-fooled", inv_prefix_verifier_fooled,
+      "a valid quote is the replay of a strict prefix: evmctl and Keylime accept it" },
+    { "bypass-only-without-tpm", inv_bypass_only_without_tpm,
+      "IMA went into TPM-bypass with a TPM present" },
+    { "boot-aggregate-honest", inv_boot_aggregate_honest,
+      "boot_aggregate is neither the firmware's PCRs' hash nor zero" },
+    { "guest-survives", inv_guest_survives, "the guest agent did not finish" },
+    { "quote-when-tpm-works", inv_quote_when_tpm_works,
+      "no valid quote although the TPM itself worked" },
 };
 const size_t n_invariants = sizeof(invariants) / sizeof(invariants[0]);
 

@@ -11,6 +11,7 @@ enum inv_result { INV_HOLDS, INV_VIOLATED, INV_UNKNOWN };
 struct invariant {
     const char *name;
     enum inv_result (*check)(const struct run_facts *rf);
+    const char *violated;       /* "violated: ...", for a found script's comment */
 };
 
 extern const struct invariant invariants[];

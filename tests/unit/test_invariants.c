@@ -238,6 +238,27 @@ static void test_class_next_lost(void **state)
     assert_string_equal(class_shape(&rf), "missing-tail");
 }
 
+/* A found script's comment: the shape's meaning, then each invariant's. */
+static void test_class_describe(void **state)
+{
+    (void)state;
+    char *text = NULL;
+    size_t len;
+    FILE *o = open_memstream(&text, &len);
+    assert_non_null(o);
+    class_describe(o, "missing-next.no-false-alarm.prefix-verifier-fooled");
+    assert_int_equal(fclose(o), 0);
+    assert_string_equal(text,
+        "# missing-next: an entry is missing from PCR 10 right after one the kernel "
+        "logged an error for although that one reached the PCR: the error names the "
+        "wrong measurement.\n"
+        "# no-false-alarm violated: a kernel error belongs to an entry that is "
+        "neither missing nor doubled.\n"
+        "# prefix-verifier-fooled violated: a valid quote is the replay of a strict "
+        "prefix: evmctl and Keylime accept it.\n");
+    free(text);
+}
+
 static void test_class_words(void **state)
 {
     (void)state;
@@ -355,6 +376,7 @@ int main(void)
         cmocka_unit_test(test_class),
         cmocka_unit_test(test_class_next_lost),
         cmocka_unit_test(test_class_words),
+        cmocka_unit_test(test_class_describe),
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_judge_broken_runs),
