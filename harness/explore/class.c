@@ -80,18 +80,40 @@ bool class_word_known(const char *s, size_t len)
     return false;
 }
 
+/* "# HEAD: TEXT." folded before column 78, later lines indented. */
+static void put_comment(FILE *out, const char *head, const char *text)
+{
+    char line[512];
+    size_t col = 1;
+    str_fmt(line, sizeof(line), "%s: %s.", head, text);
+    fputc('#', out);
+    for (const char *w = line; *w;) {
+        size_t n = strcspn(w, " ");
+        if (col > 1 && col + 1 + n > 77) {
+            fputs("\n#  ", out);
+            col = 3;
+        }
+        fprintf(out, " %.*s", (int)n, w);
+        col += 1 + n;
+        w += n + strspn(w + n, " ");
+    }
+    fputc('\n', out);
+}
+
 void class_describe(FILE *out, const char *cls)
 {
+    char head[64];
     size_t len = strcspn(cls, ".");
     for (size_t i = 0; i < N_SHAPES; i++)
         if (strlen(shapes[i]) == len && strncmp(shapes[i], cls, len) == 0)
-            fprintf(out, "# %s: %s.\n", shapes[i], shape_what[i]);
+            put_comment(out, shapes[i], shape_what[i]);
     for (const char *p = strchr(cls, '.'); p; p = strchr(p, '.')) {
         len = strcspn(++p, ".");
         for (size_t i = 0; i < n_invariants; i++)
-            if (strlen(invariants[i].name) == len && strncmp(invariants[i].name, p, len) == 0)
-                fprintf(out, "# %s violated: %s.\n", invariants[i].name,
-                        invariants[i].violated);
+            if (strlen(invariants[i].name) == len && strncmp(invariants[i].name, p, len) == 0) {
+                str_fmt(head, sizeof(head), "%s violated", invariants[i].name);
+                put_comment(out, head, invariants[i].violated);
+            }
     }
 }
 

@@ -249,13 +249,13 @@ static void test_class_describe(void **state)
     class_describe(o, "missing-next.no-false-alarm.prefix-verifier-fooled");
     assert_int_equal(fclose(o), 0);
     assert_string_equal(text,
-        "# missing-next: an entry is missing from PCR 10 right after one the kernel "
-        "logged an error for although that one reached the PCR: the error names the "
-        "wrong measurement.\n"
-        "# no-false-alarm violated: a kernel error belongs to an entry that is "
-        "neither missing nor doubled.\n"
-        "# prefix-verifier-fooled violated: a valid quote is the replay of a strict "
-        "prefix: evmctl and Keylime accept it.\n");
+        "# missing-next: an entry is missing from PCR 10 right after one the kernel\n"
+        "#   logged an error for although that one reached the PCR: the error names\n"
+        "#   the wrong measurement.\n"
+        "# no-false-alarm violated: a kernel error belongs to an entry that is neither\n"
+        "#   missing nor doubled.\n"
+        "# prefix-verifier-fooled violated: a valid quote is the replay of a strict\n"
+        "#   prefix: evmctl and Keylime accept it.\n");
     free(text);
 }
 
