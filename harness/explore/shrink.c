@@ -96,5 +96,8 @@ int explore_shrink(const struct explore_opts *o, const struct placement *p,
         return -1;
     const char *base = strrchr(path, '/');
     str_fmt(name, sizeof(name), "%.*s", (int)(strlen(base + 1) - 4), base + 1);
-    return run_script(o, name, path, verdict, verdict_size);
+    /* a script that fails or breaks as it stands is reported by its
+     * verdict; only an interruption ends the search */
+    int rc = run_script(o, name, path, verdict, verdict_size);
+    return rc >= 128 ? rc : 0;
 }
