@@ -16,7 +16,6 @@
 
 #include "runner/fsutil.h"
 #include "runner/suite.h"
-#include "runner/summary.h"
 #include "util/mono.h"
 
 #define RUNS 5
