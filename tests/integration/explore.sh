@@ -43,7 +43,7 @@ check "every run has its nine invariants" \
     [ "$(jq '[.runs[].invariants | length] | unique' -c "$S")" = "[9]" ]
 check "index.html: one row per class" \
     [ "$(grep -c '^<tr><td>' "$T/a/explore/index.html")" -eq "$(jq '[.runs[].class] | unique | length' "$S")" ]
-check "one progress line per run" [ "$(grep -c ' -> ' "$T/a.out" "$T/r.out" | awk -F: '{s += $2} END {print s}')" -eq 3 ]
+check "one progress line per run" [ "$(grep -c '^\[[0-9/]*\] .* -> ' "$T/a.out" "$T/r.out" | awk -F: '{s += $2} END {print s}')" -eq 3 ]
 
 "$X" explore --seed 2 --budget 2 --shrink-runs 0 --reports "$T/b" --fail-on guest-survives >"$T/b.out" 2>&1
 check "--fail-on guest-survives: 0 when no run lost its guest" [ $? -eq 0 ]
