@@ -183,6 +183,7 @@ $(BUILD)/bench/gen_list: tests/bench/gen_list.c
 
 bench: setup bench-list
 	@tests/bench/baseline-overhead.sh
+	@tests/bench/snapshot-bench.sh
 
 # tpmfault replay against evmctl on generated lists of 10^4..10^6 entries.
 bench-list: deps all $(BUILD)/bench/gen_list

@@ -75,6 +75,7 @@ static int parse_one(struct explore_args *a, int c, const char *arg)
     case 't': return parse_time(arg, &a->o.time_s);
     case 'j': return cli_parse_jobs("explore", arg, &a->o.jobs);
     case 'r': a->reports = arg; return 0;
+    case 'N': a->o.no_snapshot = true; return 0;
     case 'k': a->o.kernel = arg; return 0;
     case 'R': a->resume = arg; return 0;
     case 'F': a->o.found = arg; return 0;
@@ -109,6 +110,7 @@ static int parse_args(int argc, char **argv, struct explore_args *a)
         { "resume", required_argument, NULL, 'R' },
         { "found", required_argument, NULL, 'F' },
         { "shrink-runs", required_argument, NULL, 'S' },
+        { "no-snapshot", no_argument, NULL, 'N' },
         { NULL, 0, NULL, 0 },
     };
     int c;
@@ -149,6 +151,7 @@ static int settle(struct explore_args *a, const char *root)
     a->o.resume = a->resume != NULL;
     cli_self_exe(root, a->exe, sizeof(a->exe));
     a->o.exe = a->exe;
+    a->o.root = root;
     return 0;
 }
 

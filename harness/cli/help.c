@@ -17,7 +17,8 @@ struct cli_doc {
 static const struct cli_doc docs[] = {
     { "run",
       "tpmfault run [--kernel K] [--seed N] [--deadline S] [--reports DIR]\n"
-      "                    [--initramfs FILE] [--keep] SCENARIO.scn\n",
+      "                    [--initramfs FILE] [--keep]\n"
+      "                    [--from-snapshot DIR | --make-snapshot DIR] SCENARIO.scn\n",
       "Run one scenario: swtpm, the shim and a QEMU guest; write REPORTS/NAME/.\n\n"
       "  --kernel K        6.1, 6.12 (a cached Debian kernel) or a bzImage path;\n"
       "                    default: the script's kernel, else 6.1\n"
@@ -27,6 +28,11 @@ static const struct cli_doc docs[] = {
       "  --reports DIR     where NAME/ goes (default: reports/)\n"
       "  --initramfs FILE  the guest's initramfs (default: build/initramfs.cpio.gz)\n"
       "  --keep            keep the private runtime directory (debugging)\n"
+      "  --from-snapshot DIR  start from the guest saved in DIR at the start of\n"
+      "                    its workload instead of booting (broken when a fault\n"
+      "                    of the script fires during the boot)\n"
+      "  --make-snapshot DIR  boot the script's guest (no faults) to the start of\n"
+      "                    its workload and save it in DIR; no verdict: 0 saved\n"
       "  -h, --help        this help\n\n"
       "Exit: 0 pass, 1 fail, 77 skip, 99 broken, 2 bad usage or script.\n" },
     { "suite",
@@ -48,7 +54,7 @@ static const struct cli_doc docs[] = {
     { "explore",
       "tpmfault explore [--seed S] [--budget N | --time T] [-j N] [--reports DIR]\n"
       "                        [--kernel K] [--fail-on CLASS,...] [--resume DIR]\n"
-      "                        [--found DIR] [--shrink-runs N]\n",
+      "                        [--found DIR] [--shrink-runs N] [--no-snapshot]\n",
       "Search the fault space: generate placements of one or two faults (which IMA\n"
       "extend, firmware or agent command; direction, action, rc, delays around the\n"
       "driver's deadlines) on files = 5, run each as a `tpmfault run`, check the\n"
@@ -78,6 +84,9 @@ static const struct cli_doc docs[] = {
       "  --found DIR       where shrunk scripts go (default: scenarios/found/)\n"
       "  --shrink-runs N   runs to shrink each class with (default: 6; 0: no\n"
       "                    shrinking)\n"
+      "  --no-snapshot     boot for every run; by default a run whose faults all\n"
+      "                    come after the boot starts from DIR/explore/snapshots/base\n"
+      "                    (made once, remade when missing or stale)\n"
       "  -h, --help        this help\n\n"
       "Exit: 0 the search completed (violations found or not), 1 a class of\n"
       "--fail-on was found (or the search's files could not be written), 2 bad\n"

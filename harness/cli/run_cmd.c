@@ -30,6 +30,8 @@ int cli_run(int argc, char **argv, const char *root)
         { "reports", required_argument, NULL, 'r' },
         { "initramfs", required_argument, NULL, 'i' },
         { "keep", no_argument, NULL, 'K' },
+        { "from-snapshot", required_argument, NULL, 'F' },
+        { "make-snapshot", required_argument, NULL, 'M' },
         { NULL, 0, NULL, 0 },
     };
     struct run_opts o = { .root = root };
@@ -42,6 +44,16 @@ int cli_run(int argc, char **argv, const char *root)
         case 'r': o.reports = optarg; break;
         case 'i': o.initramfs = optarg; break;
         case 'K': o.keep_rundir = true; break;
+        case 'F':
+        case 'M':
+            if (o.snapshot) {
+                fprintf(stderr, "tpmfault run: --from-snapshot and --make-snapshot "
+                        "go alone, once\n");
+                return EXIT_USAGE;
+            }
+            o.snapshot = optarg;
+            o.make_snapshot = c == 'M';
+            break;
         case 's':
             if (parse_u64("seed", optarg, UINT64_MAX, &v) < 0)
                 return EXIT_USAGE;

@@ -9,6 +9,7 @@
 #include "explore/judge.h"
 #include "explore/placement.h"
 #include "explore/record.h"
+#include "explore/snapshot.h"
 #include "explore/runfacts.h"
 #include "explore/shrink.h"
 #include "runner/fsutil.h"
@@ -27,6 +28,7 @@ struct search {
     size_t batch_first;         /* log index of the batch's first run */
     size_t target;              /* runs the search will have when done */
     double t0, resumed_s;
+    struct explore_snap snap;
 };
 
 /* The run's facts, judged: its invariants and class, or why not. */
@@ -83,7 +85,10 @@ static int prepare(struct search *s, uint64_t index, struct suite_entry *e,
     if (!r->placement)
         return err_set(err, "out of memory");
     str_fmt(dir, sizeof(dir), "%s/placements", s->o->out);
-    return explore_write_script(dir, r->name, &p, desc, path, path_size, err);
+    if (explore_write_script(dir, r->name, &p, desc, path, path_size, err) < 0)
+        return -1;
+    e->snapshot = explore_snapshot_for(&s->snap, path);
+    return 0;
 }
 
 /* --time is spent: no run starts any more. */
@@ -267,6 +272,10 @@ int explore_search(const struct explore_opts *o)
     struct search s = { .o = o, .t0 = mono_now() };
     char *err = NULL;
     int rc = start(&s, &err);
+    if (rc == 0 && (rc = explore_snapshot_init(o, &s.snap)) >= 128) {
+        explore_log_free(&s.log);
+        return rc;
+    }
     size_t n;
     while (rc == 0 && (n = batch_size(&s)) > 0) {
         rc = run_batch(&s, n, &err);
@@ -291,6 +300,9 @@ int explore_search(const struct explore_opts *o)
         return 1;
     }
     print_classes(&s);
+    if (s.snap.ok)
+        printf("%u runs started from the snapshot %s, %u booted\n", s.snap.used,
+               s.snap.dir, s.snap.fresh);
     printf("summary: %s/summary.json\n", o->out);
     if (rc == 0)
         rc = conclude(&s);

@@ -9,6 +9,7 @@
 
 struct explore_opts {
     const char *exe;            /* the tpmfault program the runs use */
+    const char *root;           /* the project's root (cache/, build/) */
     const char *out;            /* the search's directory (reports/explore) */
     const char *kernel;         /* --kernel for every run, or NULL */
     const char *fail_on;        /* "CLASS,..." or NULL */
@@ -19,6 +20,7 @@ struct explore_opts {
     double time_s;              /* 0: --budget only */
     unsigned jobs;
     bool resume;                /* continue out/summary.json's search */
+    bool no_snapshot;           /* every run boots (explore/snapshot.h) */
 };
 
 /* Exit code: 0 the search completed, 1 a run's class matched fail_on (or

@@ -31,6 +31,11 @@ static void on_stop_signal(int sig)
     stop_signal = sig;
 }
 
+int run_stop_signal(void)
+{
+    return stop_signal;
+}
+
 void run_progress(struct run_ctx *c, const char *fmt, ...)
 {
     va_list ap;
@@ -135,6 +140,8 @@ static void scan_phases(struct run_ctx *c)
             c->booted = true;
             run_progress(c, "guest booted");
         }
+        if (strncmp(line, "TPMFAULT snapshot-ready", 23) == 0)
+            c->snap.ready = true;
         if (!c->workload_done &&
             strncmp(line, "TPMFAULT phase workload-done", 28) == 0) {
             c->workload_done = true;
@@ -181,17 +188,23 @@ static void settle(struct run_ctx *c)
     }
 }
 
+bool run_watch(struct run_ctx *c)
+{
+    if (run_interrupted(c) || run_deadline_passed(c) || daemon_died(c))
+        return false;
+    usleep(10000);    /* QEMU's exit and the marks seen within 10 ms */
+    group_reap(&c->g);
+    scan_phases(c);
+    return true;
+}
+
 /* Until QEMU exits, a daemon dies, the deadline passes or a signal
  * arrives; then how QEMU and the daemons ended. */
 static void wait_guest(struct run_ctx *c)
 {
-    while (group_running(&c->g, c->qemu)) {
-        if (run_interrupted(c) || run_deadline_passed(c) || daemon_died(c))
+    while (group_running(&c->g, c->qemu))
+        if (!run_watch(c))
             return;
-        usleep(10000);    /* QEMU's exit and the marks seen within 10 ms */
-        group_reap(&c->g);
-        scan_phases(c);
-    }
     char buf[64], log[PATH_MAX], reason[sizeof(c->out.broken)];
     const struct proc *q = &c->g.procs[c->qemu];
     c->out.clock.qemu_exit = mono_now();
@@ -215,7 +228,7 @@ static void check_guest_end(struct run_ctx *c)
     struct scn_expect e;
     scenario_expect_for(c->s, facts_kernel_series(&c->out), &e);
     if (c->out.broken[0] || c->qemu < 0 || group_running(&c->g, c->qemu) ||
-        e.guest_alive == SCN_NO)
+        e.guest_alive == SCN_NO || c->snap.make)
         return;
     str_fmt(serial, sizeof(serial), "%s/serial.log", c->report_dir);
     if (ending_guest(&c->out.ev, c->out.have_evidence, serial, reason,
@@ -239,6 +252,7 @@ static void collect(struct run_ctx *c)
             free(err);
         }
     }
+    snapshot_collect(c);
     char ev[PATH_MAX + 32], *err = NULL;
     str_fmt(ev, sizeof(ev), "%s/evidence.txt", c->report_dir);
     if (file_exists(ev)) {
@@ -279,17 +293,22 @@ static void run_processes(struct run_ctx *c)
         free(err);
         return;
     }
+    if (snapshot_prepare(c) < 0)
+        goto end;
     if (c->s->run.tpm != SCN_TPM_ABSENT && run_start_tpm(c) < 0)
         goto end;
     c->out.clock.qemu_start = mono_now();
     if (run_start_qemu(c) < 0)
         goto end;
-    run_progress(c, "guest started (kernel %s)", c->out.kernel_label);
-    wait_guest(c);
+    run_progress(c, "guest started (kernel %s%s)", c->out.kernel_label,
+                 c->snap.dir && !c->snap.make ? ", from the snapshot" : "");
+    if (snapshot_started(c) == 0)
+        wait_guest(c);
 end:
     group_terminate(&c->g, 1000);
     if (c->evidence)
         fclose(c->evidence);
+    snapshot_finish(c);
     collect(c);
     check_guest_end(c);
     if (!c->o->keep_rundir)
@@ -301,7 +320,9 @@ end:
 
 enum verdict run_scenario(const struct scenario *s, const struct run_opts *o)
 {
-    struct run_ctx c = { .s = s, .o = o, .swtpm = -1, .shim = -1, .qemu = -1 };
+    struct run_ctx c = { .s = s, .o = o, .swtpm = -1, .shim = -1, .qemu = -1,
+                         .snap = { .dir = o->snapshot, .make = o->make_snapshot,
+                                   .go_fd = -1 } };
     c.kernel = o->kernel ? o->kernel : s->run.kernel[0] ? s->run.kernel : "6.1";
     c.deadline_s = o->deadline_s ? o->deadline_s : s->run.deadline_s;
     c.t0 = mono_now();
@@ -318,19 +339,28 @@ enum verdict run_scenario(const struct scenario *s, const struct run_opts *o)
     const char *hook = c.hooks.guest;   /* one of the agent's names */
     /* A command line for a shell: the script's kernel text and the path
      * are quoted, never pasted as they are. */
-    char qk[300], qp[PATH_MAX + 64];
+    char qk[300], qp[PATH_MAX + 64], qs[PATH_MAX + 64] = "";
     str_shquote(qk, sizeof(qk), c.kernel);
     str_shquote(qp, sizeof(qp), s->path);
+    if (o->snapshot)
+        str_shquote(qs, sizeof(qs), o->snapshot);
     str_fmt(c.out.reproduce, sizeof(c.out.reproduce),
-             "%s%s%sbin/tpmfault run --kernel %s --seed %llu %s",
+             "%s%s%sbin/tpmfault run --kernel %s --seed %llu %s%s%s%s",
              hook ? "TPMFAULT_TEST_HOOK=" : "", hook ? hook : "",
-             hook ? " " : "", qk, (unsigned long long)c.out.seed, qp);
+             hook ? " " : "", qk, (unsigned long long)c.out.seed,
+             o->snapshot ? (o->make_snapshot ? "--make-snapshot " : "--from-snapshot ") : "",
+             qs, o->snapshot ? " " : "", qp);
     if (prepare_report_dir(&c) < 0)
         return VERDICT_BROKEN;
     run_progress(&c, "seed %llu", (unsigned long long)c.out.seed);
     if (!c.out.broken[0] && run_check_requirements(&c) == 0)
         run_processes(&c);
     c.out.wall_s = mono_now() - c.t0;
+    if (c.snap.make) {
+        run_progress(&c, "%s", c.snap.saved ? "snapshot saved" : c.out.skip[0] ?
+                     c.out.skip : c.out.broken[0] ? c.out.broken : "no snapshot");
+        return c.snap.saved ? VERDICT_PASS : c.out.skip[0] ? VERDICT_SKIP : VERDICT_BROKEN;
+    }
     enum verdict v = verdict_report(s, &c.out, c.report_dir);
     run_progress(&c, "verdict %s (report in %s)", verdict_name(v), c.report_dir);
     struct phases ph;

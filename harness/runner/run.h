@@ -18,9 +18,17 @@ struct run_opts {
     uint64_t seed;
     bool seed_set;
     bool keep_rundir;         /* for debugging: leave the runtime dir */
+    /* A snapshot directory (runner/snapshot.h): the run starts from it, or
+     * with make_snapshot boots to the start of the workload and saves one
+     * there instead of running the scenario. */
+    const char *snapshot;
+    bool make_snapshot;
 };
 
 /* Run s and write its report; returns the verdict. */
 enum verdict run_scenario(const struct scenario *s, const struct run_opts *o);
+/* The stop signal (SIGINT, SIGTERM, SIGHUP) that interrupted a run of this
+ * process, 0 when none did. */
+int run_stop_signal(void);
 
 #endif

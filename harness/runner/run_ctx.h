@@ -22,6 +22,18 @@
 /* RUN_TEMPLATES' directory for the TPM 1.2 state (tpm-template.sh DIR 1.2). */
 #define RUN_TPM12_TEMPLATE "tpm12-unowned"
 
+/* A run made from or into a snapshot (snapshot.c); dir NULL: neither. */
+struct run_snap {
+    const char *dir;
+    bool make;            /* boot to the snapshot point and save it there */
+    bool ready;           /* the agent said "TPMFAULT snapshot-ready" */
+    bool migrated;        /* QEMU wrote the stream (make) */
+    bool saved;
+    int go_fd;            /* restoring: ttyS1's input, the go-line's way */
+    char append[256];     /* the snapshot's kernel command line */
+    char qmp[PATH_MAX + 32], ttys1[PATH_MAX + 32], incoming[2 * PATH_MAX];
+};
+
 struct run_ctx {
     const struct scenario *s;
     const struct run_opts *o;
@@ -39,6 +51,7 @@ struct run_ctx {
     struct test_hooks hooks;
     struct group g;
     int swtpm, shim, qemu;    /* indexes in g, -1 until started */
+    struct run_snap snap;
     double t0;
     double deadline;
     bool deadline_hit;
@@ -67,6 +80,23 @@ int run_check_requirements(struct run_ctx *c);
 void run_nonce_and_seed(struct run_ctx *c);
 /* "sha1,sha256": a bank set as the template directory and the guest name it. */
 void run_banks_string(unsigned mask, char *buf, size_t size);
+
+/* One look at a run whose QEMU runs: false when the wait must end (a
+ * signal, the deadline, a dead daemon), else the processes reaped and the
+ * agent's new lines read after a short sleep. */
+bool run_watch(struct run_ctx *c);
+
+/* snapshot.c (the run's side of snapshot.h): the snapshot fits the run
+ * (else broken); the QEMU arguments of a snapshot boot or restore, after
+ * argv[0..n), returning the new n; after QEMU started, save the guest
+ * (make) or send the go-line (restore); after the processes ended, keep
+ * the snapshot's files (make) or put the prefixes before the run's serial
+ * output in the report (restore).  -1 with the run broken. */
+int snapshot_prepare(struct run_ctx *c);
+int snapshot_qemu_args(struct run_ctx *c, char **argv, int n);
+int snapshot_started(struct run_ctx *c);
+void snapshot_finish(struct run_ctx *c);
+void snapshot_collect(struct run_ctx *c);
 
 /* run_start.c: swtpm then the shim (the TPM), and QEMU; -1 with the run
  * broken and the reason set. */

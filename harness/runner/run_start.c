@@ -8,6 +8,7 @@
 
 #include "runner/fsutil.h"
 #include "runner/run_ctx.h"
+#include "runner/snapshot.h"
 #include "util/str.h"
 
 static bool tpm12(const struct run_ctx *c)
@@ -114,13 +115,18 @@ int run_start_tpm(struct run_ctx *c)
     str_fmt(shimbin, sizeof(shimbin), "%s/bin/tpmfault-shim", c->o->root);
     char seed[32];
     str_fmt(seed, sizeof(seed), "%llu", (unsigned long long)c->out.seed);
-    char *shimargv[TEST_WRAPPER_MAX + 12];
+    char *shimargv[TEST_WRAPPER_MAX + 14], prefix[PATH_MAX + 32];
     int n = 0;
     for (int i = 0; i < c->hooks.n_wrapper; i++)   /* e.g. valgrind */
         shimargv[n++] = c->hooks.wrapper[i];
     char *own[] = { shimbin, "--listen", shim, "--swtpm-ctrl", sock,
                     "--trace", trace, "--scenario", (char *)c->s->path,
-                    "--seed", seed, NULL };
+                    "--seed", seed, NULL, NULL, NULL };
+    if (c->snap.dir && !c->snap.make) {   /* the rules count the boot's frames */
+        str_fmt(prefix, sizeof(prefix), "%s/" SNAPSHOT_TRACE, c->snap.dir);
+        own[11] = "--prefix";
+        own[12] = prefix;
+    }
     memcpy(shimargv + n, own, sizeof(own));
     c->shim = spawn(c, "shim", shimargv);
     if (c->shim < 0 || await_socket(c, c->shim, shim) < 0)
@@ -144,7 +150,11 @@ int run_start_qemu(struct run_ctx *c)
     str_fmt(serial1, sizeof(serial1), "file:%s/evidence.txt", c->rundir);
     str_fmt(chardev, sizeof(chardev), "socket,id=chrtpm,path=%s/shim.sock",
              c->rundir);
-    char *argv[40];
+    /* A snapshot's guest has the snapshot's command line (snapshot.c);
+     * restored, its ttyS1 also reads the go-line. */
+    const char *cmdline = c->snap.dir ? c->snap.append : append;
+    const char *ttys1 = c->snap.dir && !c->snap.make ? SNAPSHOT_TTYS1 : serial1;
+    char *argv[48];
     int n = 0;
     /* RDRAND: the kernel trusts it (CONFIG_RANDOM_TRUST_CPU) and its
      * random pool is ready at once; without it tpm2-tools' first
@@ -153,10 +163,12 @@ int run_start_qemu(struct run_ctx *c)
                             "-cpu", "qemu64,+rdrand", "-m", "512",
                             "-smp", "1", "-nodefaults", "-display", "none",
                             "-no-reboot", "-kernel", c->kernel_path, "-initrd",
-                            c->initramfs, "-append", append, "-serial", serial0,
-                            "-serial", serial1 };
+                            c->initramfs, "-append", cmdline, "-serial", serial0,
+                            "-serial", ttys1 };
     for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
         argv[n++] = (char *)fixed[i];
+    if (c->snap.dir)     /* QMP, ttyS1's input, the incoming stream */
+        n = snapshot_qemu_args(c, argv, n);
     if (c->s->run.tpm != SCN_TPM_ABSENT) {
         const char *tpm[] = { "-chardev", chardev, "-tpmdev",
                               "emulator,id=tpm0,chardev=chrtpm", "-device",

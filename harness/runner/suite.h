@@ -22,6 +22,7 @@ struct suite_entry {
     char name[64];            /* the script's name: its file's, less .scn */
     const char *path;
     unsigned deadline_s;      /* the script's (120 when it does not load) */
+    const char *snapshot;     /* --from-snapshot DIR, or NULL */
 };
 
 struct suite_opts {

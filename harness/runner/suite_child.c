@@ -57,6 +57,10 @@ int child_start(struct suite_child *c, const struct suite_opts *o, char **err)
         argv[n++] = "--kernel";
         argv[n++] = (char *)o->kernel;
     }
+    if (c->e->snapshot) {
+        argv[n++] = "--from-snapshot";
+        argv[n++] = (char *)c->e->snapshot;
+    }
     argv[n++] = (char *)c->e->path;
     argv[n] = NULL;
     memset(&c->g, 0, sizeof(c->g));

@@ -319,6 +319,7 @@ static void rsp_complete(struct shim *s)
             c->fd_in = c->pair_keep = -1;
     }
     trace_ctrl(s, sp->name, sp->code, result, TRACE_FATE_RELAYED);
+    shim_restore_ctrl(s, sp->code, result);
     send_qemu(s, c->rsp, c->rsp_have);
     if (sp->code == CMD_SHUTDOWN)
         return shim_finish(s, 0);

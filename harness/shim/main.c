@@ -1,8 +1,11 @@
 /* tpmfault-shim: relay between QEMU's -tpmdev emulator and swtpm.
  *   tpmfault-shim --listen PATH --swtpm-ctrl PATH --trace FILE
  *                 [--deadline SECONDS] [--scenario FILE] [--seed N]
+ *                 [--prefix TRACE]
  * --scenario takes the script's [fault] rules (none: everything is
- * relayed); --seed (default 0) seeds the rules' random streams.
+ * relayed); --seed (default 0) seeds the rules' random streams;
+ * --prefix: the run is restored from a snapshot whose trace is TRACE
+ * (restore.c).
  * Exit: 0 after CMD_SHUTDOWN was relayed or QEMU's connection ended,
  * 1 on a runtime error or a signal, 2 on a usage error. */
 #include <errno.h>
@@ -30,7 +33,7 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: tpmfault-shim --listen PATH --swtpm-ctrl PATH "
                "--trace FILE [--deadline SECONDS] [--scenario FILE] "
-               "[--seed N]\n");
+               "[--seed N] [--prefix TRACE]\n");
 }
 
 static int set_opt(const struct opt *o, const char *v)
@@ -99,7 +102,7 @@ static int parse_args(int argc, char **argv, const struct opt *opts,
 int main(int argc, char **argv)
 {
     struct shim_config cfg = { .deadline_ms = 10000 };
-    const char *scenario_path = NULL;
+    const char *scenario_path = NULL, *prefix = NULL;
     uint64_t seed = 0;
     const struct opt opts[] = {
         { "--listen", OPT_STR, 1, &cfg.listen_path },
@@ -108,6 +111,7 @@ int main(int argc, char **argv)
         { "--deadline", OPT_SECONDS, 0, &cfg.deadline_ms },
         { "--scenario", OPT_STR, 0, &scenario_path },
         { "--seed", OPT_U64, 0, &seed },
+        { "--prefix", OPT_STR, 0, &prefix },
     };
     if (argc == 2 && strcmp(argv[1], "--help") == 0) {
         usage(stdout);
@@ -135,7 +139,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "tpmfault-shim: %s\n", err);
     } else {
         shim_use_faults(&s, &scn.faults);
-        rc = shim_run(&s, &wait_mask, signalled);
+        if (prefix && shim_restore_begin(&s, prefix, &err) < 0)
+            fprintf(stderr, "tpmfault-shim: %s\n", err);
+        else
+            rc = shim_run(&s, &wait_mask, signalled);
     }
     free(err);
     shim_fini(&s);

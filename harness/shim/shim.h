@@ -83,8 +83,18 @@ struct ctrl_relay {
     long long req_timer, rsp_timer, idle_timer;
 };
 
+/* A run restored from a snapshot (--prefix, restore.c): until swtpm has
+ * the snapshot's state (CMD_SET_STATEBLOB, then CMD_INIT), the frames are
+ * the new QEMU's own probes, relayed without the fault rules. */
+struct shim_restore {
+    bool restoring, state_set;
+    relay_decide_fn *decide;       /* the rules', in force once restored */
+    relay_answered_fn *answered;
+};
+
 struct shim {
     struct shim_config cfg;
+    struct shim_restore restore;
     struct evloop *loop;
     struct trace_writer trace;
     int listen_fd;
@@ -159,6 +169,14 @@ void data_on_tpm(struct evloop *l, int fd, int mask, void *d);
  * (ACT_DELAY_RSP, ACT_HOLD_RSP, ACT_CLOSE_RSP); its response is complete
  * in data.rsp with rc tpm_rc. */
 void rsp_fault_take(struct shim *s, uint32_t tpm_rc);
+
+/* restore.c: the trace begins with the snapshot's (prefix.h), whose
+ * frames the rules in decide_ctx have counted; the frames before the
+ * restore are relayed as they are.  0, or -1 with *err. */
+int shim_restore_begin(struct shim *s, const char *prefix, char **err);
+/* ctrl.c: swtpm answered a control command with result (restore.c ends
+ * the restore on the CMD_INIT after a CMD_SET_STATEBLOB). */
+void shim_restore_ctrl(struct shim *s, uint32_t code, uint32_t result);
 
 /* truth.c: read PCR 10 from swtpm over the shim's data socket and trace
  * it as the TPM's truth.  0, or -1 (an error line is traced). */

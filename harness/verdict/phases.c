@@ -7,6 +7,7 @@
 
 static const char *const keys[PHASE_COUNT] = {
     [PHASE_HOST_SETUP] = "host_setup",
+    [PHASE_RESTORE] = "restore",
     [PHASE_QEMU_TO_KERNEL] = "qemu_to_kernel",
     [PHASE_KERNEL_TO_AGENT] = "kernel_to_agent",
     [PHASE_WORKLOAD] = "workload",
@@ -42,8 +43,9 @@ static void set(struct phases *p, enum phase_id id, double from, double to)
 }
 
 /* Guest phases: from one mark's uptime to the next's.  The agent's own
- * start is measured from the kernel's (uptime 0). */
-static void guest_phases(const struct evidence *ev, struct phases *p)
+ * start is measured from the kernel's (uptime 0), unless the run started
+ * from a snapshot (the boot was the snapshot's). */
+static void guest_phases(const struct evidence *ev, bool restored, struct phases *p)
 {
     static const struct { enum phase_id id; const char *from, *to; } g[] = {
         { PHASE_WORKLOAD, PHASE_MARK_AGENT, PHASE_MARK_WORKLOAD },
@@ -53,7 +55,7 @@ static void guest_phases(const struct evidence *ev, struct phases *p)
         { PHASE_TRANSFER, PHASE_MARK_QUOTE, PHASE_MARK_SENT },
     };
     double agent = evidence_mark(ev, PHASE_MARK_AGENT);
-    if (agent >= 0)
+    if (agent >= 0 && !restored)
         put(p, PHASE_KERNEL_TO_AGENT, agent);
     for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
         double from = evidence_mark(ev, g[i].from), to = evidence_mark(ev, g[i].to);
@@ -81,8 +83,10 @@ void phases_compute(const struct phase_clock *c, const struct evidence *ev,
 {
     memset(out, 0, sizeof(*out));
     set(out, PHASE_HOST_SETUP, c->start, c->qemu_start);
-    set(out, PHASE_QEMU_TO_KERNEL, c->qemu_start, c->kernel_start);
-    guest_phases(ev, out);
+    set(out, PHASE_RESTORE, c->qemu_start, c->restored);
+    if (!c->restored)
+        set(out, PHASE_QEMU_TO_KERNEL, c->qemu_start, c->kernel_start);
+    guest_phases(ev, c->restored > 0, out);
     shutdown_phases(c, ev, out);
     set(out, PHASE_DAEMONS_END, c->qemu_exit, c->daemons_done);
     /* Without a TPM there are no daemons: collecting starts at QEMU's exit. */

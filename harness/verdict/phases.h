@@ -15,6 +15,7 @@
 struct phase_clock {
     double start;          /* the run began */
     double qemu_start;     /* QEMU spawned */
+    double restored;       /* a run from a snapshot: the go-line sent */
     double kernel_start;   /* estimated: a mark's arrival minus its uptime */
     double qemu_exit;      /* the runner saw QEMU gone */
     double daemons_done;   /* swtpm and the shim ended after QEMU */
@@ -25,6 +26,7 @@ struct phase_clock {
 
 enum phase_id {
     PHASE_HOST_SETUP,      /* start -> QEMU spawned */
+    PHASE_RESTORE,         /* from a snapshot: QEMU spawned -> go-line sent */
     PHASE_QEMU_TO_KERNEL,  /* firmware, kernel and initrd loading */
     PHASE_KERNEL_TO_AGENT, /* kernel boot, initramfs unpacking */
     PHASE_WORKLOAD,        /* policy, measured reads */

@@ -11,6 +11,12 @@
 #                          panic         crash the kernel (sysrq c)
 #                          hang          never finish
 #                          cut-evidence  send half a file, then power off
+#   tpmfault.snapshot=1    stop before the workload for a snapshot (the host's
+#                          harness/runner/snapshot.c): say "TPMFAULT
+#                          snapshot-ready", then wait for one line on ttyS1,
+#                          "TPMFAULT go nonce=HEX files=N pause_ms=MS [hook=NAME]",
+#                          the run's own values of the parameters above (the
+#                          guest restored from the snapshot reads it)
 # Evidence goes to the host over the second serial port (ttyS1) as
 #   TPMFAULT file NAME SIZE / base64 lines / TPMFAULT end NAME
 # with TPMFAULT phase|status|done lines around them; then the guest powers off.
@@ -67,6 +73,22 @@ if echo "measure func=FILE_CHECK mask=MAY_READ fowner=$OWNER" > $IMA/policy; the
     say "status policy 0"
 else
     say "status policy 1"
+fi
+
+# A snapshot is taken here: boot_aggregate measured, the policy written,
+# nothing of the workload done.  What differs from run to run comes after.
+if [ "$(param snapshot 0)" = 1 ]; then
+    say "snapshot-ready"
+    read -r GO < $OUT
+    for word in $GO; do
+        case "$word" in
+            nonce=*) NONCE=${word#*=} ;;
+            files=*) FILES=${word#*=} ;;
+            pause_ms=*) PAUSE_MS=${word#*=} ;;
+            hook=*) HOOK=${word#*=} ;;
+        esac
+    done
+    say "phase restored"
 fi
 
 mkdir -p /work

@@ -216,7 +216,7 @@ static void test_suite_forwards_sigterm(void **state)
     fputs(fake_run, f);
     fclose(f);
     chmod(exe, 0700);
-    struct suite_entry e[2] = { { "one", script[0], 120 }, { "two", script[1], 120 } };
+    struct suite_entry e[2] = { { "one", script[0], 120, NULL }, { "two", script[1], 120, NULL } };
     for (int i = 0; i < 2; i++) {
         snprintf(script[i], sizeof script[i], "%s/%s.scn", dir, e[i].name);
         snprintf(started[i], sizeof started[i], "%s/%s.started", reports, e[i].name);
