@@ -7,13 +7,15 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <swtpm/tpm_ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "faults/prefix.h"
 #include "runner/fsutil.h"
 #include "runner/qmp.h"
 #include "runner/run_ctx.h"
-#include "shim/prefix.h"
+#include "trace/format.h"
 #include "util/err.h"
 #include "util/json.h"
 #include "util/memtext.h"
@@ -302,15 +304,15 @@ int snapshot_started(struct run_ctx *c)
  * shim writes its own. */
 static bool prefix_end(const struct jv *line)
 {
-    const char *ev = jv_get_str(line, "event"), *cmd = jv_get_str(line, "cmd");
-    return ev && strcmp(ev, "ctrl") == 0 && cmd &&
-           (strcmp(cmd, "CMD_GET_STATEBLOB") == 0 || strcmp(cmd, "CMD_SHUTDOWN") == 0);
+    long long code = jv_get_int(line, TRACE_K_CODE, 0, UINT32_MAX, -1);
+    return trace_event_of(jv_get_str(line, TRACE_K_EVENT)) == TRACE_EV_CTRL &&
+           (code == CMD_GET_STATEBLOB || code == CMD_SHUTDOWN);
 }
 
 static bool shim_own(const struct jv *line)
 {
-    const char *ev = jv_get_str(line, "event");
-    return ev && (strcmp(ev, "start") == 0 || strcmp(ev, "faults") == 0);
+    int ev = trace_event_of(jv_get_str(line, TRACE_K_EVENT));
+    return ev == TRACE_EV_START || ev == TRACE_EV_FAULTS;
 }
 
 static int write_prefix(const char *from, const char *to, char **err)

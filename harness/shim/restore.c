@@ -6,7 +6,7 @@
  * had those in the prefix. */
 #include "shim/shim.h"
 
-#include "shim/prefix.h"
+#include "faults/prefix.h"
 
 int shim_restore_begin(struct shim *s, const char *prefix, char **err)
 {
@@ -21,10 +21,9 @@ int shim_restore_begin(struct shim *s, const char *prefix, char **err)
                                         .answered = s->answered };
     s->decide = relay_decide_default;
     s->answered = NULL;
-    struct json *j = trace_begin(&s->trace, 0);
-    json_str(j, "event", "restore");
-    json_str(j, "prefix", prefix);
-    json_uint(j, "prefix_frames", st.frames);
+    struct json *j = trace_event(&s->trace, 0, TRACE_EV_RESTORE);
+    json_str(j, TRACE_K_PREFIX, prefix);
+    json_uint(j, TRACE_K_PREFIX_FRAMES, st.frames);
     trace_end(&s->trace);
     return 0;
 }
@@ -41,7 +40,6 @@ void shim_restore_ctrl(struct shim *s, uint32_t code, uint32_t result)
     r->restoring = false;
     s->decide = r->decide;
     s->answered = r->answered;
-    struct json *j = trace_begin(&s->trace, 0);
-    json_str(j, "event", "restored");
+    trace_event(&s->trace, 0, TRACE_EV_RESTORED);
     trace_end(&s->trace);
 }

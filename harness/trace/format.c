@@ -13,7 +13,8 @@ static const char *const event_names[TRACE_EVENTS] = {
     [TRACE_EV_CONNECTED] = "connected", [TRACE_EV_CTRL] = "ctrl",
     [TRACE_EV_RELEASE] = "release",     [TRACE_EV_HOLD] = "hold",
     [TRACE_EV_DURATIONS] = "durations", [TRACE_EV_PCR_TRUTH] = "pcr_truth",
-    [TRACE_EV_ERROR] = "error",
+    [TRACE_EV_ERROR] = "error",         [TRACE_EV_RESTORE] = "restore",
+    [TRACE_EV_RESTORED] = "restored",
 };
 
 static const char *const fate_names[TRACE_FATES] = {

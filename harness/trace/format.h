@@ -73,6 +73,8 @@
 #define TRACE_K_MEDIUM_US  "tpm_medium_us"    /* reported for the TIS */
 #define TRACE_K_LONG_US    "tpm_long_us"      /* durations, microseconds */
 #define TRACE_K_REPORTED_MAX_US "reported_max_us"  /* the cap the guest got */
+#define TRACE_K_PREFIX     "prefix"      /* restore: the snapshot's trace */
+#define TRACE_K_PREFIX_FRAMES "prefix_frames"  /* restore: its commands */
 
 enum trace_dir {
     TRACE_DIR_CMD,     /* "cmd": a guest command reached the shim */
@@ -90,6 +92,9 @@ enum trace_event {
     TRACE_EV_DURATIONS,  /* TPM 1.2 TIS durations capped */
     TRACE_EV_PCR_TRUTH,  /* PCR 10 read from swtpm before CMD_SHUTDOWN */
     TRACE_EV_ERROR,      /* something the shim could not relay or parse */
+    TRACE_EV_RESTORE,    /* a run from a snapshot: the lines before it, after
+                          * the shim's own, are the snapshot's boot */
+    TRACE_EV_RESTORED,   /* swtpm has the snapshot's state: rules apply */
     TRACE_EVENTS
 };
 

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "faults/scenario.h"
-#include "shim/prefix.h"
+#include "faults/prefix.h"
 
 #define CC_EXTEND 0x182u
 

@@ -1,10 +1,11 @@
-#include "shim/prefix.h"
+#include "faults/prefix.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tpm/frame.h"
+#include "trace/format.h"
 #include "util/err.h"
 #include "util/jsonread.h"
 #include "util/num.h"
@@ -14,13 +15,13 @@
  * is what the boot has (no fault answered TPM_RC_RETRY in it). */
 static int cmd_frame(const struct jv *line, struct fault_frame *f)
 {
-    const char *cc = jv_get_str(line, "cc");
+    const char *cc = jv_get_str(line, TRACE_K_CC);
     uint64_t v;
     if (!cc || num_parse(cc, UINT32_MAX, &v) < 0)
         return -1;
     f->cc = (uint32_t)v;
-    f->pcr = (int)jv_get_int(line, "pcr", 0, TPM2_MAX_PCR, FAULT_PCR_ANY);
-    f->ordinal = (uint64_t)jv_get_int(line, "ord", 1, INT64_MAX, 0);
+    f->pcr = (int)jv_get_int(line, TRACE_K_PCR, 0, TPM2_MAX_PCR, FAULT_PCR_ANY);
+    f->ordinal = (uint64_t)jv_get_int(line, TRACE_K_ORD, 1, INT64_MAX, 0);
     f->id = 0;
     return f->ordinal ? 0 : -1;
 }
@@ -29,12 +30,12 @@ static int cmd_frame(const struct jv *line, struct fault_frame *f)
 static int take(struct fault_engine *e, const struct jv *line, const char *where,
                 struct prefix_state *st, char **err)
 {
-    const char *dir = jv_get_str(line, "dir");
-    st->last_t = jv_get_num(line, "t", st->last_t);
+    const char *dir = jv_get_str(line, TRACE_K_DIR);
+    st->last_t = jv_get_num(line, TRACE_K_T, st->last_t);
     if (!dir)
         return 0;
-    if (strcmp(dir, "rsp") == 0) {
-        const char *rc = jv_get_str(line, "rc");
+    if (trace_dir_of(dir) == TRACE_DIR_RSP) {
+        const char *rc = jv_get_str(line, TRACE_K_RC);
         uint64_t v;
         if (rc && num_parse(rc, UINT32_MAX, &v) == 0)
             fault_note_answer(e, (uint32_t)v);
@@ -42,13 +43,13 @@ static int take(struct fault_engine *e, const struct jv *line, const char *where
     }
     struct fault_frame f;
     struct fault_decision d;
-    if (strcmp(dir, "cmd") != 0 || cmd_frame(line, &f) < 0)
+    if (trace_dir_of(dir) != TRACE_DIR_CMD || cmd_frame(line, &f) < 0)
         return err_set(err, "%s: not a command line of a trace", where);
-    if (jv_get(line, "fault"))
+    if (jv_get(line, TRACE_K_FAULT))
         return err_set(err, "%s: a fault fired while the snapshot was made", where);
     fault_decide(e, &f, &d);
     if (d.action != FA_NONE) {
-        const char *name = jv_get_str(line, "name");
+        const char *name = jv_get_str(line, TRACE_K_NAME);
         return err_set(err, "fault rule '%s' fires on frame %llu (%s) of the "
                        "snapshot's boot (%s): the run needs a fresh boot",
                        e->rules[d.rule].name, (unsigned long long)f.ordinal,

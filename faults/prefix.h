@@ -6,8 +6,8 @@
  * decided it: every guest command (its code, an extend's PCR) and every
  * answer the guest got.  A rule that fires on a prefix frame means the
  * run cannot start from the snapshot (its fault belongs to the boot). */
-#ifndef TPMFAULT_SHIM_PREFIX_H
-#define TPMFAULT_SHIM_PREFIX_H
+#ifndef TPMFAULT_FAULTS_PREFIX_H
+#define TPMFAULT_FAULTS_PREFIX_H
 
 #include <stdint.h>
 #include <stdio.h>
