@@ -57,6 +57,8 @@ for name in intermittent-extend retry-after-apply extend-timeout; do
     check "$name: its phases add up to its wall time (within 0.2 s), restore among them" \
         quiet jq -e '((.phases | add) - .wall_s | fabs < 0.2) and .phases.restore > 0' \
         "$T/snapped/$name/report.json"
+    say "$name from the snapshot: wall $(jqr "$T/snapped/$name/report.json" .wall_s) s," \
+        "phases $(jq -c '.phases | with_entries(select(.value != null))' "$T/snapped/$name/report.json")"
     check "$name: its trace begins with the snapshot's" \
         [ "$(jq -s '[.[] | select(.event == "restored")] | length' "$T/snapped/$name/trace.jsonl")" -eq 1 ]
 done
