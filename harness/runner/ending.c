@@ -38,8 +38,7 @@ static void last_line(const char *path, char *buf, size_t size)
     size_t cap = 0;
     ssize_t n;
     while ((n = getline(&line, &cap, f)) >= 0) {
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            line[--n] = '\0';
+        n = (ssize_t)str_chomp(line, n);
         if (n)
             str_fmt(buf, size, "%s", line);
     }
@@ -75,8 +74,7 @@ bool console_panic(const char *serial_log, char *msg, size_t size)
     ssize_t n;
     bool found = false;
     while (!found && (n = getline(&line, &cap, f)) >= 0) {
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            line[--n] = '\0';
+        str_chomp(line, n);
         const char *p = strstr(line, mark);
         if (p) {
             str_fmt(msg, size, "%s", p + strlen(mark));

@@ -45,3 +45,10 @@ int str_shquote(char *buf, size_t size, const char *s)
     *o = '\0';
     return 0;
 }
+
+size_t str_chomp(char *line, ssize_t n)
+{
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    return n > 0 ? (size_t)n : 0;
+}

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* snprintf that says whether the text fit: 0, or -1 when it was cut
  * (buf then holds the cut text).  Messages may be cut; paths must not be,
@@ -19,5 +20,9 @@ bool str_shell_word(const char *s);
  * [A-Za-z0-9_./:=,+@%-] (and is not empty), else single-quoted, each '
  * written '\''.  0, or -1 when it was cut (buf then holds '' ). */
 int str_shquote(char *buf, size_t size, const char *s);
+
+/* Cut a getline() line's end ('\n', '\r\n') off in place; returns the
+ * length left. */
+size_t str_chomp(char *line, ssize_t n);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "util/err.h"
 #include "util/num.h"
+#include "util/str.h"
 
 struct decoder {
     struct evidence *ev;
@@ -200,8 +201,7 @@ int evidence_decode(const char *serial_path, const char *outdir,
     size_t cap = 0;
     ssize_t n;
     while ((n = getline(&line, &cap, f)) >= 0) {
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            line[--n] = '\0';
+        n = (ssize_t)str_chomp(line, n);
         if (strncmp(line, "TPMFAULT ", 9) == 0)
             take_command(&d, line);
         else if (d.out)
